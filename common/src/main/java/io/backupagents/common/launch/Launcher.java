@@ -1,0 +1,193 @@
+package io.backupagents.common.launch;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.exit.TerminationMessage;
+import io.backupagents.common.logging.LogSetup;
+import io.backupagents.common.metrics.MetricsExporter;
+import io.backupagents.common.metrics.MetricsSettings;
+import io.backupagents.common.process.LocalProcessRunner;
+import io.backupagents.common.process.ProcessRunner;
+import io.backupagents.common.settings.SettingDefinition;
+import io.backupagents.common.settings.SettingsException;
+import io.backupagents.common.settings.SettingsReader;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns a run's outcome into an exit status: reads and validates settings,
+ * configures logging, runs the job, records the run metrics, exports them, and writes the
+ * termination message. Only {@code *Main} calls {@code System.exit} with what this returns.
+ */
+public final class Launcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+  private final Agent agent;
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private ProcessRunner processes;
+
+  public Launcher(Agent agent, Map<String, String> env, Clock clock) {
+    this.agent = agent;
+    this.env = Map.copyOf(env);
+    this.clock = clock;
+    this.processes = new LocalProcessRunner(env);
+  }
+
+  /** Replaces the process runner, e.g. with one that records argv in a test. */
+  public Launcher processRunner(ProcessRunner runner) {
+    this.processes = runner;
+    return this;
+  }
+
+  /** The run's metrics, for tests and the demo. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Runs the agent with {@code args} and returns the process exit status. */
+  public int run(List<String> args) {
+    Instant start = clock.instant();
+    List<SettingDefinition> definitions = new ArrayList<>(Arrays.asList(CommonSetting.values()));
+    definitions.addAll(agent.settings());
+    SettingsReader settings = new SettingsReader(env, definitions, agent.ownedPrefixes());
+    LogSetup.configure(
+        settings.choice(CommonSetting.LOG_FORMAT, LogSetup.Format.class),
+        settings.choice(CommonSetting.LOG_LEVEL, LogSetup.LogLevel.class));
+    Path terminationPath =
+        settings.path(CommonSetting.TERMINATION_LOG_PATH).orElse(Path.of("/dev/termination-log"));
+    TerminationMessage termination = new TerminationMessage(terminationPath);
+    boolean exitZero = settings.flag(CommonSetting.EXIT_ZERO_ON_FAILURE);
+    MetricsSettings metricsSettings = MetricsSettings.read(settings, agent.name());
+
+    Job job;
+    try {
+      job = agent.configure(settings, args);
+      settings.finish();
+    } catch (SettingsException e) {
+      log.error("{}: {}", agent.name(), e.getMessage());
+      return finish(ExitCode.BAD_SETTINGS, e.getMessage(), termination, exitZero);
+    } catch (AgentException e) {
+      log.error("{}: {}", agent.name(), e.getMessage());
+      return finish(e.exitCode(), e.getMessage(), termination, exitZero);
+    }
+    log.info("{} starting; settings:", agent.name());
+    settings.dump().forEach(line -> log.info("  {}", line));
+
+    AtomicBoolean finished = new AtomicBoolean();
+    Thread onSigterm =
+        new Thread(
+            () -> {
+              if (!finished.get()) {
+                termination.write(ExitCode.OPERATION_FAILED, "terminated by a signal");
+              }
+            },
+            "termination-message-on-signal");
+    Runtime.getRuntime().addShutdownHook(onSigterm);
+
+    ExitCode code = ExitCode.SUCCESS;
+    String cause = null;
+    try (MetricsExporter exporter = new MetricsExporter(metricsSettings, registry)) {
+      try {
+        exporter.start();
+      } catch (IOException e) {
+        log.error("could not serve metrics on port {}: {}", metricsSettings.port(), e.toString());
+      }
+      try {
+        job.run(new RunContext(clock, registry, processes));
+      } catch (AgentException e) {
+        code = e.exitCode();
+        cause = e.getMessage();
+        log.error("{} failed ({}): {}", agent.name(), code, cause);
+        log.debug("failure detail", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        code = ExitCode.OPERATION_FAILED;
+        cause = "interrupted";
+        log.error("{} was interrupted", agent.name());
+      } catch (Exception | Error e) {
+        code = isDiskFull(e) ? ExitCode.NO_SPACE : ExitCode.UNEXPECTED;
+        cause = e.toString();
+        log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
+      }
+      recordRun(start, code);
+      exporter.export(job.metricsGroupingKey());
+    } finally {
+      finished.set(true);
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSigterm);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook runs or ran.
+      }
+    }
+    if (code == ExitCode.SUCCESS) {
+      log.info("{} finished successfully in {}", agent.name(), elapsed(start));
+    }
+    return finish(code, cause, termination, exitZero);
+  }
+
+  private int finish(ExitCode code, String cause, TerminationMessage termination, boolean zero) {
+    termination.write(code, cause);
+    if (code != ExitCode.SUCCESS && zero) {
+      log.warn("EXIT_ZERO_ON_FAILURE=yes: exiting 0 although the run failed ({})", code);
+      return 0;
+    }
+    return code.status();
+  }
+
+  private void recordRun(Instant start, ExitCode code) {
+    String prefix = agent.name().replace('-', '_');
+    double now = clock.millis() / 1000.0;
+    double seconds = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+    Gauge.builder(prefix + ".last.run.timestamp", () -> now)
+        .description("when the last run ended")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder(prefix + ".last.run.duration", () -> seconds)
+        .description("how long the last run took")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder(prefix + ".last.run.exit.code", code::status)
+        .description("exit code of the last run (0 = success)")
+        .register(registry);
+    Gauge.builder(prefix + ".last.run.success", () -> code == ExitCode.SUCCESS ? 1 : 0)
+        .description("1 when the last run succeeded, else 0")
+        .register(registry);
+    if (code == ExitCode.SUCCESS) {
+      // Only a successful run carries this gauge, so push-add keeps the previous success.
+      Gauge.builder(prefix + ".last.success.timestamp", () -> now)
+          .description("when the last successful run ended")
+          .baseUnit("seconds")
+          .register(registry);
+    }
+  }
+
+  private String elapsed(Instant start) {
+    return io.backupagents.common.logging.Units.duration(Duration.between(start, clock.instant()));
+  }
+
+  static boolean isDiskFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IOException && String.valueOf(c.getMessage()).contains("No space left")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,78 @@
+package io.backupagents.common.logging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Periodic progress lines for long work: done of total, rate and time left, at most one line per
+ * interval. Thread-safe: workers call {@link #add}; the caller sees lines through its sink.
+ */
+public final class Progress {
+
+  private final String what;
+  private final Clock clock;
+  private final Duration interval;
+  private final Consumer<String> sink;
+  private final Instant start;
+  private final AtomicLong done = new AtomicLong();
+  private volatile long total;
+  private volatile Instant lastLine;
+
+  public Progress(String what, long total, Clock clock, Duration interval, Consumer<String> sink) {
+    this.what = what;
+    this.total = total;
+    this.clock = clock;
+    this.interval = interval;
+    this.sink = sink;
+    this.start = clock.instant();
+    this.lastLine = start;
+  }
+
+  /** Updates the total when it is only known later (0: unknown). */
+  public void total(long newTotal) {
+    this.total = newTotal;
+  }
+
+  public long done() {
+    return done.get();
+  }
+
+  /** Counts {@code amount} more done and prints a line when the interval has passed. */
+  public void add(long amount) {
+    long now = done.addAndGet(amount);
+    Instant t = clock.instant();
+    Instant last = lastLine;
+    if (Duration.between(last, t).compareTo(interval) >= 0) {
+      synchronized (this) {
+        if (lastLine == last) {
+          lastLine = t;
+          sink.accept(line(now, t));
+        }
+      }
+    }
+  }
+
+  /** The line for the current state, e.g. {@code restore: 1.2 GiB of 3.4 GiB (35%), ...}. */
+  public String line() {
+    return line(done.get(), clock.instant());
+  }
+
+  private String line(long now, Instant t) {
+    double seconds = Math.max(0.001, Duration.between(start, t).toMillis() / 1000.0);
+    double rate = now / seconds;
+    StringBuilder sb = new StringBuilder(what).append(": ").append(Units.bytes(now));
+    if (total > 0) {
+      sb.append(" of ").append(Units.bytes(total));
+      sb.append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, now * 100 / total)));
+    }
+    sb.append(", ").append(Units.bytes((long) rate)).append("/s");
+    if (total > 0 && rate > 0 && now < total) {
+      sb.append(", ETA ").append(Units.duration(Duration.ofSeconds((long) ((total - now) / rate))));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,109 @@
+package io.backupagents.common.s3;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.utils.AttributeMap;
+
+/**
+ * Builds the SDK's asynchronous S3 client (Netty) from {@link S3Settings}.
+ *
+ * <p>Path-style addressing for non-AWS stores; the SDK's newer checksum headers only when asked for
+ * (Ceph RGW rejects them); TLS verification unless explicitly disabled; retries with jittered
+ * exponential backoff on 5xx, SlowDown throttling, RequestTimeout and network errors.
+ */
+public final class S3Clients {
+
+  private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
+  private static final Set<String> RETRYABLE_CODES =
+      Set.of("RequestTimeout", "RequestTimeoutException", "SlowDown", "InternalError");
+
+  private S3Clients() {}
+
+  public static S3AsyncClient create(S3Settings settings) {
+    AttributeMap.Builder http = AttributeMap.builder();
+    if (!settings.verifyTls()) {
+      log.warn(
+          "TLS certificate verification is OFF for the S3 endpoint (S3_NO_CHECK_CERTIFICATE): "
+              + "traffic can be intercepted; use a trusted certificate instead");
+      http.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true);
+    }
+    SdkAsyncHttpClient httpClient =
+        NettyNioAsyncHttpClient.builder()
+            .maxConcurrency(settings.maxConnections())
+            .connectionAcquisitionTimeout(Duration.ofMinutes(10))
+            .connectionTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofMinutes(2))
+            .writeTimeout(Duration.ofMinutes(2))
+            .buildWithDefaults(http.build());
+    boolean required = settings.checksumMode() == S3Settings.ChecksumMode.WHEN_REQUIRED;
+    S3AsyncClientBuilder builder =
+        S3AsyncClient.builder()
+            .httpClient(httpClient)
+            .region(Region.of(settings.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
+            .forcePathStyle(settings.pathStyle())
+            .requestChecksumCalculation(
+                required
+                    ? RequestChecksumCalculation.WHEN_REQUIRED
+                    : RequestChecksumCalculation.WHEN_SUPPORTED)
+            .responseChecksumValidation(
+                required
+                    ? ResponseChecksumValidation.WHEN_REQUIRED
+                    : ResponseChecksumValidation.WHEN_SUPPORTED)
+            .overrideConfiguration(
+                ClientOverrideConfiguration.builder()
+                    .retryStrategy(retryStrategy(settings.maxAttempts()))
+                    .apiCallAttemptTimeout(Duration.ofMinutes(15))
+                    .build());
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  static RetryStrategy retryStrategy(int maxAttempts) {
+    return software.amazon.awssdk.retries.StandardRetryStrategy.builder()
+        .maxAttempts(maxAttempts)
+        .backoffStrategy(
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(20)))
+        .throttlingBackoffStrategy(
+            BackoffStrategy.exponentialDelay(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+        .retryOnException(S3Clients::retryable)
+        .treatAsThrottling(t -> t instanceof S3Exception e && "SlowDown".equals(errorCode(e)))
+        .circuitBreakerEnabled(false)
+        .build();
+  }
+
+  static boolean retryable(Throwable t) {
+    Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (e instanceof S3Exception s3) {
+      String code = errorCode(s3);
+      return s3.statusCode() >= 500
+          || s3.statusCode() == 429
+          || (code != null && RETRYABLE_CODES.contains(code));
+    }
+    return e instanceof SdkClientException;
+  }
+
+  private static String errorCode(S3Exception e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+  }
+}

@@ -1,0 +1,357 @@
+package io.backupagents.common.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.FileRequestBodyConfiguration;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * Blocking operations on one bucket, written for virtual threads: listing by pages, HEAD, uploads
+ * with rclone's metadata and server-verified MD5s, verified downloads, batched deletes.
+ *
+ * <p>Never sets an ACL: objects get the bucket's default (private) access.
+ */
+public final class S3Store {
+
+  private static final int DELETE_BATCH = 1000;
+  private static final int MAX_PARTS = 10_000;
+  private static final int PARTS_IN_FLIGHT = 4;
+
+  private final S3AsyncClient client;
+  private final String bucket;
+  private final S3Settings settings;
+
+  public S3Store(S3AsyncClient client, String bucket, S3Settings settings) {
+    this.client = client;
+    this.bucket = bucket;
+    this.settings = settings;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /**
+   * Lists every object under {@code prefix}, one ListObjectsV2 page (up to 1000 keys) at a time, in
+   * key order. Returns the number of list requests made.
+   */
+  public int list(String prefix, Consumer<RemoteObject> sink) {
+    String token = null;
+    int requests = 0;
+    do {
+      ListObjectsV2Request.Builder request =
+          ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(1000);
+      if (token != null) {
+        request.continuationToken(token);
+      }
+      ListObjectsV2Response page =
+          join("list of " + where(prefix), client.listObjectsV2(request.build()));
+      requests++;
+      for (S3Object o : page.contents()) {
+        sink.accept(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()));
+      }
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return requests;
+  }
+
+  /** Every object under {@code prefix}, in key order. */
+  public List<RemoteObject> listAll(String prefix) {
+    List<RemoteObject> all = new ArrayList<>();
+    list(prefix, all::add);
+    return all;
+  }
+
+  /** The object's size, ETag and user metadata, or empty when there is no such key. */
+  public Optional<RemoteObject> head(String key) {
+    try {
+      HeadObjectResponse r = client.headObject(b -> b.bucket(bucket).key(key)).join();
+      return Optional.of(
+          new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata()));
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.classify("HEAD of " + where(key), e);
+    }
+  }
+
+  /**
+   * Uploads {@code file} to {@code key} with rclone's mtime metadata. Small files go in one PUT
+   * with Content-MD5; files above the multipart threshold go in parts, each with its own
+   * Content-MD5, and carry the whole file's MD5 as rclone's md5chksum metadata (their ETag is not
+   * an MD5). A failed multipart upload is aborted so no parts are left behind.
+   */
+  public RemoteObject upload(Path file, String key, Instant mtime) throws IOException {
+    long size = Files.size(file);
+    Map<String, String> metadata = new HashMap<>();
+    metadata.put(RcloneMetadata.MTIME, RcloneMetadata.formatMtime(mtime));
+    if (size <= settings.multipartThreshold()) {
+      ContentDigests digests = ContentDigests.of(file, 0);
+      PutObjectRequest.Builder put =
+          PutObjectRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .contentLength(size)
+              .contentMD5(base64(digests.whole()))
+              .metadata(metadata);
+      encryption(put);
+      var response =
+          join(
+              "upload of " + where(key),
+              client.putObject(put.build(), AsyncRequestBody.fromFile(file)));
+      return new RemoteObject(key, size, response.eTag(), Instant.now(), metadata);
+    }
+    long partSize = Math.max(settings.partSize(), ceilDiv(size, MAX_PARTS - 1));
+    ContentDigests digests = ContentDigests.of(file, partSize);
+    metadata.put(RcloneMetadata.MD5, base64(digests.whole()));
+    return uploadParts(file, key, size, partSize, digests, metadata);
+  }
+
+  private RemoteObject uploadParts(
+      Path file,
+      String key,
+      long size,
+      long partSize,
+      ContentDigests digests,
+      Map<String, String> metadata) {
+    CreateMultipartUploadRequest.Builder create =
+        CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
+    settings.storageClass().ifPresent(create::storageClass);
+    switch (settings.encryption()) {
+      case AES256 -> create.serverSideEncryption(ServerSideEncryption.AES256);
+      case AWS_KMS -> {
+        create.serverSideEncryption(ServerSideEncryption.AWS_KMS);
+        settings.kmsKeyId().ifPresent(create::ssekmsKeyId);
+      }
+      case NONE -> {}
+    }
+    String uploadId =
+        join(
+                "start of multipart upload of " + where(key),
+                client.createMultipartUpload(create.build()))
+            .uploadId();
+    try {
+      List<CompletableFuture<CompletedPart>> futures = new ArrayList<>();
+      Semaphore inFlight = new Semaphore(PARTS_IN_FLIGHT);
+      for (int i = 0; i < digests.parts().size(); i++) {
+        int partNumber = i + 1;
+        long offset = i * partSize;
+        long length = Math.min(partSize, size - offset);
+        String md5 = base64(digests.parts().get(i));
+        inFlight.acquireUninterruptibly();
+        AsyncRequestBody body =
+            AsyncRequestBody.fromFile(
+                FileRequestBodyConfiguration.builder()
+                    .path(file)
+                    .position(offset)
+                    .numBytesToRead(length)
+                    .build());
+        futures.add(
+            client
+                .uploadPart(
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .contentLength(length)
+                            .contentMD5(md5),
+                    body)
+                .whenComplete((r, e) -> inFlight.release())
+                .thenApply(
+                    r -> CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).build()));
+      }
+      List<CompletedPart> parts = new ArrayList<>();
+      for (CompletableFuture<CompletedPart> f : futures) {
+        parts.add(join("upload of a part of " + where(key), f));
+      }
+      var done =
+          join(
+              "completion of " + where(key),
+              client.completeMultipartUpload(
+                  b ->
+                      b.bucket(bucket)
+                          .key(key)
+                          .uploadId(uploadId)
+                          .multipartUpload(
+                              CompletedMultipartUpload.builder().parts(parts).build())));
+      return new RemoteObject(key, size, done.eTag(), Instant.now(), metadata);
+    } catch (RuntimeException e) {
+      client
+          .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
+          .exceptionally(x -> null)
+          .join();
+      throw e;
+    }
+  }
+
+  /**
+   * Downloads {@code key} into {@code target} (created or replaced; callers pass a temporary name
+   * and rename it themselves) and checks the content MD5 when the object has one. Returns the
+   * object with its metadata.
+   */
+  public RemoteObject download(String key, Path target) throws IOException {
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in =
+          client
+              .getObject(
+                  b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBlockingInputStream())
+              .join();
+    } catch (RuntimeException e) {
+      throw S3Errors.classify("download of " + where(key), e);
+    }
+    GetObjectResponse r = in.response();
+    RemoteObject object =
+        new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata());
+    MessageDigest md5 = ContentDigests.md5();
+    try (InputStream body = new DigestInputStream(in, md5);
+        OutputStream out =
+            Files.newOutputStream(
+                target,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+      body.transferTo(out);
+    }
+    Optional<String> expected = object.md5Hex();
+    String actual = HexFormat.of().formatHex(md5.digest());
+    if (expected.isPresent() && !expected.get().equals(actual)) {
+      throw new IOException(
+          "download of "
+              + where(key)
+              + " is corrupt: MD5 "
+              + actual
+              + ", expected "
+              + expected.get());
+    }
+    return object;
+  }
+
+  /** Deletes keys in batches of 1000; any key the store refuses fails the call. */
+  public void delete(Collection<String> keys) {
+    List<String> all = List.copyOf(keys);
+    for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+      List<ObjectIdentifier> ids =
+          all.subList(from, Math.min(all.size(), from + DELETE_BATCH)).stream()
+              .map(k -> ObjectIdentifier.builder().key(k).build())
+              .toList();
+      DeleteObjectsResponse r =
+          join(
+              "delete in " + where(""),
+              client.deleteObjects(
+                  b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build())));
+      if (r.hasErrors() && !r.errors().isEmpty()) {
+        var first = r.errors().get(0);
+        throw S3Errors.classify(
+            "delete of " + r.errors().size() + " objects in " + where(""),
+            new IOException(first.key() + ": " + first.code() + " " + first.message()));
+      }
+    }
+  }
+
+  /** Writes a small object (a manifest, a marker) in one request. */
+  public void putBytes(String key, byte[] content, String contentType) {
+    PutObjectRequest.Builder put =
+        PutObjectRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .contentType(contentType)
+            .contentMD5(base64(ContentDigests.md5().digest(content)));
+    encryption(put);
+    join(
+        "upload of " + where(key),
+        client.putObject(put.build(), AsyncRequestBody.fromBytes(content)));
+  }
+
+  /** Reads a small object, or empty when there is no such key. */
+  public Optional<byte[]> getBytes(String key) {
+    try {
+      return Optional.of(
+          client
+              .getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes())
+              .join()
+              .asByteArray());
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.classify("download of " + where(key), e);
+    }
+  }
+
+  private void encryption(PutObjectRequest.Builder put) {
+    settings.storageClass().ifPresent(put::storageClass);
+    switch (settings.encryption()) {
+      case AES256 -> put.serverSideEncryption(ServerSideEncryption.AES256);
+      case AWS_KMS -> {
+        put.serverSideEncryption(ServerSideEncryption.AWS_KMS);
+        settings.kmsKeyId().ifPresent(put::ssekmsKeyId);
+      }
+      case NONE -> {}
+    }
+  }
+
+  private String where(String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  private static <T> T join(String what, CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (RuntimeException e) {
+      throw S3Errors.classify(what, e);
+    }
+  }
+
+  private static boolean isNotFound(Throwable t) {
+    Throwable e = S3Errors.unwrap(t);
+    return e instanceof NoSuchKeyException
+        || (e instanceof S3Exception s3 && s3.statusCode() == 404);
+  }
+
+  private static String base64(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

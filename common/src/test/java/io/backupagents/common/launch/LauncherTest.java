@@ -1,0 +1,186 @@
+package io.backupagents.common.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.settings.Setting;
+import io.backupagents.common.settings.SettingDefinition;
+import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.testing.PushgatewayServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+
+  enum DemoSetting implements SettingDefinition {
+    DEMO_OUTCOME(Setting.of("DEMO_OUTCOME", "success", "what the demo job does")),
+    DEMO_COUNT(Setting.of("DEMO_COUNT", "1", "a number"));
+
+    private final Setting setting;
+
+    DemoSetting(Setting setting) {
+      this.setting = setting;
+    }
+
+    @Override
+    public Setting setting() {
+      return setting;
+    }
+  }
+
+  /** A tiny agent whose job succeeds or fails as DEMO_OUTCOME says. */
+  static final class DemoAgent implements Agent {
+    @Override
+    public String name() {
+      return "demo-agent";
+    }
+
+    @Override
+    public List<SettingDefinition> settings() {
+      return List.of(DemoSetting.values());
+    }
+
+    @Override
+    public List<String> ownedPrefixes() {
+      return List.of("DEMO_");
+    }
+
+    @Override
+    public Job configure(SettingsReader settings, List<String> args) {
+      String outcome = settings.string(DemoSetting.DEMO_OUTCOME);
+      settings.integer(DemoSetting.DEMO_COUNT, 1, 5);
+      return new Job() {
+        @Override
+        public void run(RunContext context) {
+          context.registry().counter("demo.items.done").increment(3);
+          if (outcome.equals("fail")) {
+            throw new AgentException(ExitCode.OPERATION_FAILED, "the demo dump failed\nbadly");
+          }
+        }
+
+        @Override
+        public Map<String, String> metricsGroupingKey() {
+          return Map.of("tier", "hourly");
+        }
+      };
+    }
+  }
+
+  private static Map<String, String> env(Path dir, String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("TERMINATION_LOG_PATH", dir.resolve("termination-log").toString());
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void successWritesSuccessAndTheLastSuccessGauge(@TempDir Path dir) throws Exception {
+    Launcher launcher = new Launcher(new DemoAgent(), env(dir), CLOCK);
+    assertThat(launcher.run(List.of())).isZero();
+    assertThat(Files.readString(dir.resolve("termination-log"))).isEqualTo("SUCCESS");
+    assertThat(launcher.registry().scrape())
+        .contains("demo_agent_last_success_timestamp_seconds 1.767323045E9")
+        .contains("demo_agent_last_run_exit_code 0.0");
+  }
+
+  @Test
+  void failureExitsWithItsCodeAndWritesAOneLineFailureWithoutLastSuccess(@TempDir Path dir)
+      throws Exception {
+    Launcher launcher = new Launcher(new DemoAgent(), env(dir, "DEMO_OUTCOME", "fail"), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(ExitCode.OPERATION_FAILED.status());
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo("FAILURE (6: the demo dump failed badly)");
+    assertThat(launcher.registry().scrape())
+        .doesNotContain("last_success")
+        .contains("demo_agent_last_run_exit_code 6.0");
+  }
+
+  @Test
+  void exitZeroOnFailureKeepsTheFailureMessage(@TempDir Path dir) throws Exception {
+    Launcher launcher =
+        new Launcher(
+            new DemoAgent(),
+            env(dir, "DEMO_OUTCOME", "fail", "EXIT_ZERO_ON_FAILURE", "yes"),
+            CLOCK);
+    assertThat(launcher.run(List.of())).isZero();
+    assertThat(Files.readString(dir.resolve("termination-log"))).startsWith("FAILURE (6:");
+  }
+
+  @Test
+  void badSettingsAreAllReportedAndExitTwo(@TempDir Path dir) throws Exception {
+    Launcher launcher =
+        new Launcher(
+            new DemoAgent(),
+            env(dir, "DEMO_COUNT", "9", "DEMO_OUTCOM", "x", "LOG_LEVEL", "loud"),
+            CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo(
+            "FAILURE (2: invalid settings (3 problems) - LOG_LEVEL=loud: expected one of error,"
+                + " warn, info, debug, trace - DEMO_COUNT=9: expected a whole number from 1 to 5"
+                + " - unknown variable DEMO_OUTCOM; did you mean DEMO_OUTCOME?)");
+  }
+
+  @Test
+  void metricsPushedByARunArriveInARealPushgateway(@TempDir Path dir) {
+    try (PushgatewayServer pushgateway = PushgatewayServer.start()) {
+      Launcher launcher =
+          new Launcher(
+              new DemoAgent(),
+              env(
+                  dir,
+                  "METRICS_PUSHGATEWAY_URL",
+                  pushgateway.url().toString(),
+                  "METRICS_INSTANCE",
+                  "frag"),
+              CLOCK);
+      assertThat(launcher.run(List.of())).isZero();
+      assertThat(pushgateway.metrics())
+          .containsPattern(
+              "demo_agent_last_success_timestamp_seconds\\{[^}]*instance=\"frag\"[^}]*job=\"demo-agent\"[^}]*tier=\"hourly\"[^}]*\\} 1\\.767323045e\\+09")
+          .containsPattern("demo_items_done_total\\{[^}]*\\} 3");
+
+      // A failed run push-adds its outcome but keeps the last success.
+      Launcher failing =
+          new Launcher(
+              new DemoAgent(),
+              env(
+                  dir,
+                  "METRICS_PUSHGATEWAY_URL",
+                  pushgateway.url().toString(),
+                  "METRICS_INSTANCE",
+                  "frag",
+                  "DEMO_OUTCOME",
+                  "fail"),
+              CLOCK);
+      assertThat(failing.run(List.of())).isEqualTo(6);
+      assertThat(pushgateway.metrics())
+          .contains("demo_agent_last_success_timestamp_seconds")
+          .containsPattern("demo_agent_last_run_exit_code\\{[^}]*\\} 6");
+    }
+  }
+
+  @Test
+  void textfileIsWrittenWithTheRunsMetrics(@TempDir Path dir) throws Exception {
+    Path textfile = dir.resolve("demo.prom");
+    Launcher launcher =
+        new Launcher(
+            new DemoAgent(), env(dir, "METRICS_TEXTFILE_PATH", textfile.toString()), CLOCK);
+    assertThat(launcher.run(List.of())).isZero();
+    assertThat(Files.readString(textfile)).contains("demo_agent_last_run_success 1.0");
+  }
+}

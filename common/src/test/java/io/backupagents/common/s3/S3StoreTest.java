@@ -1,0 +1,154 @@
+package io.backupagents.common.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.testing.S3ProxyServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+class S3StoreTest {
+
+  private static S3ProxyServer server;
+  private static S3AsyncClient client;
+  private static S3Settings settings;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.inMemory();
+    Map<String, String> env = new HashMap<>(server.agentEnvironment());
+    env.put("S3_MULTIPART_THRESHOLD", "6M");
+    env.put("S3_PART_SIZE", "5M");
+    SettingsReader reader = new SettingsReader(env, List.of(S3Setting.values()), List.of("S3_"));
+    settings = S3Settings.read(reader, "for the test");
+    reader.finish();
+    client = S3Clients.create(settings);
+    client.createBucket(b -> b.bucket("store-test")).join();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void otherProviderSelectsPathStyleAndObjectsAreWrittenAndListed(@TempDir Path dir)
+      throws Exception {
+    assertThat(settings.pathStyle()).isTrue();
+    S3Store store = new S3Store(client, "store-test", settings);
+    Path file = Files.writeString(dir.resolve("a.txt"), "hello");
+    Instant mtime = Instant.ofEpochSecond(1354040105, 123456789);
+
+    store.upload(file, "listed/a.txt", mtime);
+    store.upload(file, "listed/sub/b.txt", mtime);
+
+    List<RemoteObject> listed = new ArrayList<>();
+    int requests = store.list("listed/", listed::add);
+    assertThat(requests).isEqualTo(1);
+    assertThat(listed)
+        .extracting(RemoteObject::key)
+        .containsExactly("listed/a.txt", "listed/sub/b.txt");
+    assertThat(listed.get(0).size()).isEqualTo(5);
+    RemoteObject head = store.head("listed/a.txt").orElseThrow();
+    assertThat(head.metadata()).containsEntry("mtime", "1354040105.123456789");
+    assertThat(head.mtime()).contains(mtime);
+    assertThat(head.md5Hex()).contains("5d41402abc4b2a76b9719d911017c592");
+  }
+
+  @Test
+  void largeFileGoesInPartsWithRcloneMd5MetadataAndDownloadsIntact(@TempDir Path dir)
+      throws Exception {
+    S3Store store = new S3Store(client, "store-test", settings);
+    byte[] data = new byte[13 * 1024 * 1024 + 17];
+    new Random(42).nextBytes(data);
+    Path file = Files.write(dir.resolve("big.bin"), data);
+
+    store.upload(file, "big/big.bin", Instant.ofEpochSecond(1700000000));
+
+    RemoteObject head = store.head("big/big.bin").orElseThrow();
+    assertThat(head.etag()).contains("-3");
+    assertThat(head.metadata()).containsKey("md5chksum");
+    Path copy = dir.resolve("copy.bin");
+    RemoteObject downloaded = store.download("big/big.bin", copy);
+    assertThat(Files.readAllBytes(copy)).isEqualTo(data);
+    assertThat(downloaded.mtime()).contains(Instant.ofEpochSecond(1700000000));
+  }
+
+  @Test
+  void deleteRemovesKeysAndMissingKeysHeadEmpty(@TempDir Path dir) throws Exception {
+    S3Store store = new S3Store(client, "store-test", settings);
+    Path file = Files.writeString(dir.resolve("d.txt"), "x");
+    store.upload(file, "del/1", Instant.now());
+    store.upload(file, "del/2", Instant.now());
+    store.delete(List.of("del/1", "del/2"));
+    assertThat(store.listAll("del/")).isEmpty();
+    assertThat(store.head("del/1")).isEmpty();
+    assertThat(store.getBytes("del/1")).isEmpty();
+  }
+
+  @Test
+  void wrongSecretIsAnAuthenticationFailure() {
+    S3Settings wrong =
+        new S3Settings(
+            settings.endpoint(),
+            settings.region(),
+            true,
+            S3ProxyServer.ACCESS_KEY,
+            "wrong-secret",
+            settings.checksumMode(),
+            true,
+            S3Settings.Encryption.NONE,
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            4,
+            settings.multipartThreshold(),
+            settings.partSize(),
+            1);
+    try (S3AsyncClient c = S3Clients.create(wrong)) {
+      assertThatThrownBy(() -> new S3Store(c, "store-test", wrong).listAll(""))
+          .isInstanceOfSatisfying(
+              AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.AUTH_FAILED))
+          .hasMessageNotContaining("wrong-secret");
+    }
+  }
+
+  @Test
+  void closedPortIsUnreachable() {
+    S3Settings nowhere =
+        new S3Settings(
+            java.util.Optional.of(java.net.URI.create("http://127.0.0.1:9")),
+            "us-east-1",
+            true,
+            "a",
+            "b",
+            settings.checksumMode(),
+            true,
+            S3Settings.Encryption.NONE,
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            4,
+            settings.multipartThreshold(),
+            settings.partSize(),
+            1);
+    try (S3AsyncClient c = S3Clients.create(nowhere)) {
+      assertThatThrownBy(() -> new S3Store(c, "b", nowhere).listAll(""))
+          .isInstanceOfSatisfying(
+              AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNREACHABLE));
+    }
+  }
+}

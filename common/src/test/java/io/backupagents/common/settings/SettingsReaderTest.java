@@ -1,0 +1,150 @@
+package io.backupagents.common.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsReaderTest {
+
+  enum Demo implements SettingDefinition {
+    BACKUP_COUNT(Setting.of("BACKUP_COUNT", "24", "how many to keep")),
+    BACKUP_TYPE(Setting.of("BACKUP_TYPE", "hourly", "tier")),
+    BACKUP_PASSWORD(
+        Setting.of("BACKUP_PASSWORD", null, "password").asSecret().withAliases("PGADMINPASS")),
+    BACKUP_QUIET(Setting.of("BACKUP_QUIET", "yes", "no per-file output")),
+    BACKUP_PART(Setting.of("BACKUP_PART", "16M", "part size"));
+
+    private final Setting setting;
+
+    Demo(Setting setting) {
+      this.setting = setting;
+    }
+
+    @Override
+    public Setting setting() {
+      return setting;
+    }
+  }
+
+  enum Tier {
+    HOURLY,
+    DAILY
+  }
+
+  private static SettingsReader reader(Map<String, String> env) {
+    return new SettingsReader(env, List.of(Demo.values()), List.of("BACKUP_"));
+  }
+
+  @Test
+  void secretFromFileWinsOverPlainValueAndIsMaskedInDump(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("password");
+    Files.writeString(secret, "from-file-s3cret\n");
+    SettingsReader r =
+        reader(
+            Map.of("BACKUP_PASSWORD", "plain-s3cret", "BACKUP_PASSWORD_FILE", secret.toString()));
+
+    assertThat(r.optional(Demo.BACKUP_PASSWORD)).contains("from-file-s3cret");
+    r.finish();
+    assertThat(r.dump())
+        .contains("BACKUP_PASSWORD=****** (from BACKUP_PASSWORD_FILE)")
+        .noneMatch(line -> line.contains("s3cret"));
+  }
+
+  @Test
+  void legacyAliasSuppliesTheValueAndItsFileFormWorksToo(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("legacy");
+    Files.writeString(secret, "legacy-pw");
+    assertThat(reader(Map.of("PGADMINPASS", "x")).optional(Demo.BACKUP_PASSWORD)).contains("x");
+    assertThat(reader(Map.of("PGADMINPASS_FILE", secret.toString())).optional(Demo.BACKUP_PASSWORD))
+        .contains("legacy-pw");
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceWithVariableValueAndExpectedForm() {
+    SettingsReader r =
+        reader(
+            Map.of(
+                "BACKUP_COUNT", "abc",
+                "BACKUP_TYPE", "hour",
+                "BACKUP_QUIET", "maybe",
+                "BACKUP_CUONT", "7",
+                "BACKUP_PASSWORD_FILE", "/nonexistent/secret"));
+    r.integer(Demo.BACKUP_COUNT, 1, 10_000);
+    r.choice(Demo.BACKUP_TYPE, Tier.class);
+    r.flag(Demo.BACKUP_QUIET);
+    r.optional(Demo.BACKUP_PASSWORD);
+
+    assertThatThrownBy(r::finish)
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            """
+            invalid settings (5 problems)
+              - BACKUP_COUNT=abc: expected a whole number from 1 to 10000
+              - BACKUP_TYPE=hour: expected one of hourly, daily
+              - BACKUP_QUIET=maybe: expected yes or no
+              - BACKUP_PASSWORD_FILE=/nonexistent/secret: expected a readable file holding the secret (NoSuchFileException)
+              - unknown variable BACKUP_CUONT; did you mean BACKUP_COUNT?""");
+  }
+
+  @Test
+  void unknownVariableOutsideOwnPrefixesOrAKubernetesServiceLinkIsIgnored() {
+    SettingsReader r =
+        reader(
+            Map.of(
+                "HOME", "/root",
+                "BACKUP_SERVICE_HOST", "10.0.0.1",
+                "BACKUP_PORT_5432_TCP_ADDR", "10.0.0.1",
+                "BACKUP_ZZZZZZZZZZZZZZZZ", "1"));
+    assertThatThrownBy(r::finish)
+        .hasMessageEndingWith("- unknown variable BACKUP_ZZZZZZZZZZZZZZZZ")
+        .hasMessageStartingWith("invalid settings (1 problem)");
+  }
+
+  @Test
+  void newAndLegacyNamesWithDifferentValuesAreAConflict() {
+    SettingsReader r = reader(Map.of("BACKUP_PASSWORD", "a", "PGADMINPASS", "b"));
+    r.optional(Demo.BACKUP_PASSWORD);
+    assertThatThrownBy(r::finish)
+        .hasMessageContaining(
+            "BACKUP_PASSWORD and PGADMINPASS are both set, to different values: keep one");
+  }
+
+  @Test
+  void yamlBooleansSizesAndDefaultsAreParsed() {
+    SettingsReader r = reader(Map.of("BACKUP_QUIET", "false", "BACKUP_PART", "5MiB"));
+    assertThat(r.flag(Demo.BACKUP_QUIET)).isFalse();
+    assertThat(r.bytes(Demo.BACKUP_PART, 1, Long.MAX_VALUE)).isEqualTo(5L << 20);
+    assertThat(r.integer(Demo.BACKUP_COUNT, 1, 100)).isEqualTo(24);
+    assertThat(r.choice(Demo.BACKUP_TYPE, Tier.class)).isEqualTo(Tier.HOURLY);
+    r.finish();
+  }
+
+  @Test
+  void blankValueCountsAsUnset() {
+    SettingsReader r = reader(Map.of("BACKUP_COUNT", ""));
+    assertThat(r.isSet(Demo.BACKUP_COUNT)).isFalse();
+    assertThat(r.integer(Demo.BACKUP_COUNT, 1, 100)).isEqualTo(24);
+  }
+
+  @Test
+  void durationsAcceptUnitsAndIso() {
+    assertThat(SettingsReader.parseDuration("90s")).hasSeconds(90);
+    assertThat(SettingsReader.parseDuration("15m")).hasMinutes(15);
+    assertThat(SettingsReader.parseDuration("PT2H")).hasHours(2);
+    assertThat(SettingsReader.parseDuration("soon")).isNull();
+  }
+
+  @Test
+  void tableListsEveryVariableWithItsLegacyNamesAndMarksSecrets() {
+    String table = SettingsTable.markdown(List.of(Demo.values()));
+    assertThat(table)
+        .contains("| `BACKUP_PASSWORD` | `PGADMINPASS` |  | password (secret) |")
+        .contains("| `BACKUP_COUNT` |  | `24` | how many to keep |");
+  }
+}

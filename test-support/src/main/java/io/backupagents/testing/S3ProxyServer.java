@@ -1,0 +1,101 @@
+package io.backupagents.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+
+/**
+ * A real S3 endpoint in this JVM: S3Proxy on a free loopback port, with AWS v2/v4 signatures and
+ * unknown headers ignored (the AWS SDK sends some S3Proxy does not know). Buckets live in memory or
+ * in a temporary directory.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+
+  public static final String ACCESS_KEY = "test-access-key";
+  public static final String SECRET_KEY = "test-secret-key-0123456789";
+
+  private final S3Proxy proxy;
+  private final URI endpoint;
+  private final Path directory;
+
+  private S3ProxyServer(BlobStore store, Path directory) throws Exception {
+    int port = FreePort.pick();
+    this.endpoint = URI.create("http://127.0.0.1:" + port);
+    this.directory = directory;
+    this.proxy =
+        S3Proxy.builder()
+            .blobStore(store)
+            .endpoint(endpoint)
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .ignoreUnknownHeaders(true)
+            .build();
+    proxy.start();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!"STARTED".equals(proxy.getState())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** Buckets kept in memory. */
+  public static S3ProxyServer inMemory() {
+    try {
+      return new S3ProxyServer(new TransientNio2BlobStore(), null);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start S3Proxy: " + e, e);
+    }
+  }
+
+  /** Buckets kept under a temporary directory (for large objects). */
+  public static S3ProxyServer onDisk() {
+    try {
+      Path dir = Files.createTempDirectory("s3proxy-");
+      return new S3ProxyServer(new FilesystemNio2BlobStore(dir.toString()), dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start S3Proxy: " + e, e);
+    }
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** Environment variables that point an agent (or rclone's AWS variables) at this endpoint. */
+  public java.util.Map<String, String> agentEnvironment() {
+    return java.util.Map.of(
+        "S3_ENDPOINT",
+        endpoint.toString(),
+        "S3_PROVIDER",
+        "Other",
+        "S3_ACCESS_KEY_ID",
+        ACCESS_KEY,
+        "S3_SECRET_ACCESS_KEY",
+        SECRET_KEY,
+        "S3_REGION",
+        "us-east-1");
+  }
+
+  @Override
+  public void close() {
+    try {
+      proxy.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop S3Proxy", e);
+    } finally {
+      if (directory != null) {
+        PostgresServer.deleteTree(directory);
+      }
+    }
+  }
+}
