@@ -1,0 +1,110 @@
+package io.backupagents.sqlbackup;
+
+import io.backupagents.common.launch.Agent;
+import io.backupagents.common.launch.Job;
+import io.backupagents.common.s3.S3Setting;
+import io.backupagents.common.settings.Setting;
+import io.backupagents.common.settings.SettingDefinition;
+import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.backup.BackupSetting;
+import io.backupagents.sqlbackup.postgres.PostgresSetting;
+import io.backupagents.sqlbackup.restore.RestoreSetting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The sql-backup agent: picks the action from the first argument or {@code SQL_BACKUP_ACTION} and
+ * hands the settings to that action's configuration.
+ */
+public final class SqlBackupAgent implements Agent {
+
+  /** What a run does. */
+  public enum Action {
+    BACKUP,
+    LIST,
+    RECOVER,
+    VERIFY
+  }
+
+  /** The one setting of the agent itself. */
+  public enum AgentSetting implements SettingDefinition {
+    SQL_BACKUP_ACTION(
+        Setting.of(
+            "SQL_BACKUP_ACTION",
+            "backup",
+            "what to do when no argument is given: backup, list, recover or verify"));
+
+    private final Setting setting;
+
+    AgentSetting(Setting setting) {
+      this.setting = setting;
+    }
+
+    @Override
+    public Setting setting() {
+      return setting;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sql-backup";
+  }
+
+  @Override
+  public List<SettingDefinition> settings() {
+    List<SettingDefinition> all = new ArrayList<>();
+    all.addAll(Arrays.asList(AgentSetting.values()));
+    all.addAll(Arrays.asList(PostgresSetting.values()));
+    all.addAll(Arrays.asList(BackupSetting.values()));
+    all.addAll(Arrays.asList(RestoreSetting.values()));
+    all.addAll(Arrays.asList(S3Setting.values()));
+    return all;
+  }
+
+  @Override
+  public List<String> ownedPrefixes() {
+    return List.of(
+        "SQL_BACKUP_",
+        "BACKUP_",
+        "RECOVERY_",
+        "RESTORE_",
+        "VERIFY_",
+        "DUMP_",
+        "USE_RCLONE",
+        "RSYNC_",
+        "S3_",
+        "PG_",
+        "DATABASE_",
+        "LATEST_BACKUP_",
+        "FROM_BACKUP");
+  }
+
+  @Override
+  public Job configure(SettingsReader settings, List<String> args) {
+    Action action = action(settings, args);
+    boolean named = !args.isEmpty() && !args.get(0).startsWith("-");
+    List<String> rest = named ? args.subList(1, args.size()) : args;
+    return switch (action) {
+      case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest);
+      case LIST -> io.backupagents.sqlbackup.backup.ListAction.configure(settings, rest);
+      case RECOVER -> io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest);
+      case VERIFY -> io.backupagents.sqlbackup.restore.VerifyAction.configure(settings, rest);
+    };
+  }
+
+  static Action action(SettingsReader settings, List<String> args) {
+    if (!args.isEmpty() && !args.get(0).startsWith("-")) {
+      try {
+        return Action.valueOf(args.get(0).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        settings.problem(
+            "unknown action '" + args.get(0) + "': expected one of backup, list, recover, verify");
+        return Action.BACKUP;
+      }
+    }
+    return settings.choice(AgentSetting.SQL_BACKUP_ACTION, Action.class);
+  }
+}

@@ -1,0 +1,146 @@
+package io.backupagents.sqlbackup.postgres;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.process.ProcessFailedException;
+import io.backupagents.common.process.ProcessRunner;
+import io.backupagents.common.process.ProcessSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds PostgreSQL client tools whose major version is at least the server's (an older pg_dump
+ * refuses a newer server): PG_BIN_DIR first, then {@code /usr/lib/postgresql/<N>/bin}, then PATH.
+ * The same major is preferred, else the lowest newer one.
+ */
+public final class ClientTools {
+
+  private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
+
+  /** A directory holding client tools of one major version. */
+  public record Clients(int major, Path dir) {
+    public String tool(String name) {
+      return dir.resolve(name).toString();
+    }
+  }
+
+  private final Optional<Path> preferred;
+  private final Path installRoot;
+  private final List<Path> pathDirs;
+  private final ProcessRunner processes;
+
+  public ClientTools(
+      Optional<Path> preferred, Path installRoot, List<Path> pathDirs, ProcessRunner processes) {
+    this.preferred = preferred;
+    this.installRoot = installRoot;
+    this.pathDirs = List.copyOf(pathDirs);
+    this.processes = processes;
+  }
+
+  /** The standard search: {@code /usr/lib/postgresql} and the directories of {@code PATH}. */
+  public static ClientTools standard(Optional<Path> preferred, String path, ProcessRunner runner) {
+    List<Path> dirs =
+        path == null
+            ? List.of()
+            : Stream.of(path.split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    return new ClientTools(preferred, Path.of("/usr/lib/postgresql"), dirs, runner);
+  }
+
+  /** Clients with every tool in {@code tools} for a server of {@code serverMajor}. */
+  public Clients forServer(int serverMajor, String... tools) throws InterruptedException {
+    List<Clients> found = candidates(tools);
+    Optional<Clients> fit =
+        found.stream()
+            .filter(c -> c.major() >= serverMajor)
+            .min(
+                Comparator.comparingInt((Clients c) -> c.major() - serverMajor)
+                    .thenComparing(c -> preferred.map(p -> !p.equals(c.dir())).orElse(true)));
+    return fit.orElseThrow(
+        () ->
+            new AgentException(
+                ExitCode.NOT_FOUND,
+                "no "
+                    + String.join("/", tools)
+                    + " of PostgreSQL "
+                    + serverMajor
+                    + " or newer for the server (version "
+                    + serverMajor
+                    + "); found: "
+                    + (found.isEmpty()
+                        ? "none"
+                        : found.stream()
+                            .map(c -> c.major() + " in " + c.dir())
+                            .collect(Collectors.joining(", ")))
+                    + ". Use an image with newer clients or set PG_BIN_DIR"));
+  }
+
+  /** Every directory holding all of {@code tools}, with its major version. */
+  public List<Clients> candidates(String... tools) throws InterruptedException {
+    Set<Path> dirs = new LinkedHashSet<>();
+    preferred.ifPresent(dirs::add);
+    if (Files.isDirectory(installRoot)) {
+      try (Stream<Path> versions = Files.list(installRoot)) {
+        versions.map(v -> v.resolve("bin")).sorted().forEach(dirs::add);
+      } catch (IOException e) {
+        // An unreadable install root only means fewer candidates.
+      }
+    }
+    dirs.addAll(pathDirs);
+    List<Clients> result = new ArrayList<>();
+    Set<Path> seen = new LinkedHashSet<>();
+    for (Path dir : dirs) {
+      if (!Stream.of(tools).allMatch(t -> Files.isExecutable(dir.resolve(t)))) {
+        continue;
+      }
+      Path real = realPath(dir.resolve(tools[0]));
+      if (!seen.add(real)) {
+        continue; // /usr/bin/pg_dump is often a wrapper or link to one of the versioned dirs
+      }
+      majorOf(dir, tools[0]).ifPresent(m -> result.add(new Clients(m, dir)));
+    }
+    return result;
+  }
+
+  private Optional<Integer> majorOf(Path dir, String tool) throws InterruptedException {
+    String name = dir.getParent() == null ? "" : dir.getParent().getFileName().toString();
+    if (dir.getParent() != null
+        && dir.getParent().getParent() != null
+        && dir.getParent().getParent().equals(installRoot)
+        && name.matches("\\d+")) {
+      return Optional.of(Integer.parseInt(name));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      processes.run(
+          ProcessSpec.of(tool, List.of(dir.resolve(tool).toString(), "--version"))
+              .withTimeout(Duration.ofSeconds(20))
+              .withStdout(in -> in.transferTo(out)));
+    } catch (ProcessFailedException | IOException e) {
+      return Optional.empty();
+    }
+    Matcher m = VERSION.matcher(out.toString(StandardCharsets.UTF_8));
+    return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+  }
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.backupagents.sqlbackup.postgres;
+
+import io.backupagents.common.settings.SettingsReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Validated connection settings for the PostgreSQL server. */
+public record PostgresSettings(
+    String host,
+    int port,
+    String user,
+    Optional<String> password,
+    Optional<Path> passFile,
+    List<String> databases,
+    Optional<Path> binDir,
+    Duration connectTimeout) {
+
+  /** The legacy images' "no password" sentinel for PGADMINPASS. */
+  static final String NO_PASSWORD = "-";
+
+  public static PostgresSettings read(SettingsReader r) {
+    Optional<String> password =
+        r.optional(PostgresSetting.PGADMINPASS).filter(p -> !p.equals(NO_PASSWORD));
+    List<String> databases =
+        r.optional(PostgresSetting.DATABASE)
+            .map(
+                d ->
+                    Arrays.stream(d.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+            .orElse(List.of());
+    for (String db : databases) {
+      // Names become part of file names: keep them to what a path segment can hold safely.
+      if (!db.matches("[\\p{L}\\p{N}_$.\\-]{1,63}")) {
+        r.problem(
+            "DATABASE="
+                + db
+                + ": expected database names of letters, digits, '_', '$', '.' or '-',"
+                + " separated by commas");
+      }
+    }
+    Duration timeout = r.duration(PostgresSetting.PG_CONNECT_TIMEOUT);
+    return new PostgresSettings(
+        r.string(PostgresSetting.PGHOST),
+        r.integer(PostgresSetting.PGPORT, 1, 65535),
+        r.string(PostgresSetting.PGUSER),
+        password,
+        r.path(PostgresSetting.PGPASSFILE),
+        databases,
+        r.path(PostgresSetting.PG_BIN_DIR),
+        timeout.isZero() ? Duration.ofSeconds(30) : timeout);
+  }
+
+  /** True when the whole server is dumped with pg_dumpall. */
+  public boolean dumpAll() {
+    return databases.isEmpty();
+  }
+
+  /** Never print the password. */
+  @Override
+  public String toString() {
+    return "PostgresSettings[" + user + "@" + host + ":" + port + ", databases=" + databases + "]";
+  }
+}

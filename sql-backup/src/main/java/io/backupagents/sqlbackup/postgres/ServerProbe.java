@@ -1,0 +1,82 @@
+package io.backupagents.sqlbackup.postgres;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Asks the server, over JDBC, which version it runs; maps connection failures to exit codes. */
+public final class ServerProbe {
+
+  /** The server's version: its major (e.g. 15) and the full string (e.g. 15.20). */
+  public record ServerVersion(int major, String full) {}
+
+  private ServerProbe() {}
+
+  public static ServerVersion version(PgCredentials credentials, String database) {
+    try (Connection c = connect(credentials, database);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT current_setting('server_version_num')::int, version()")) {
+      rs.next();
+      int num = rs.getInt(1);
+      return new ServerVersion(num / 10000, (num / 10000) + "." + (num % 100));
+    } catch (SQLException e) {
+      throw classify(credentials, database, e);
+    }
+  }
+
+  /** Opens a connection, or throws an {@link AgentException} saying why it could not. */
+  public static Connection connect(PgCredentials credentials, String database) {
+    try {
+      return DriverManager.getConnection(
+          credentials.jdbcUrl(database), credentials.jdbcProperties());
+    } catch (SQLException e) {
+      throw classify(credentials, database, e);
+    }
+  }
+
+  /** Maps a JDBC failure to an exit code with a one-line cause (never the password). */
+  public static AgentException classify(
+      PgCredentials credentials, String database, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String where =
+        credentials.environment().get("PGHOST") + ":" + credentials.environment().get("PGPORT");
+    String user = credentials.environment().get("PGUSER");
+    if (state.equals("28P01") || state.equals("28000")) {
+      String hint =
+          credentials.hasPassword()
+              ? "check PGADMINPASS"
+              : "no password was given: set PGADMINPASS or PGPASSFILE";
+      return new AgentException(
+          ExitCode.AUTH_FAILED,
+          "PostgreSQL at " + where + " refused role " + user + " (" + state + "): " + hint,
+          e);
+    }
+    if (state.equals("3D000")) {
+      return new AgentException(
+          ExitCode.NOT_FOUND, "database " + database + " does not exist on " + where, e);
+    }
+    if (state.startsWith("08") || state.equals("57P03")) {
+      return new AgentException(
+          ExitCode.UNREACHABLE,
+          "PostgreSQL at " + where + " could not be reached: " + firstLine(e.getMessage()),
+          e);
+    }
+    return new AgentException(
+        ExitCode.OPERATION_FAILED,
+        "PostgreSQL at " + where + " failed (" + state + "): " + firstLine(e.getMessage()),
+        e);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,19 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Job;
+import io.backupagents.common.settings.SettingsReader;
+import java.util.List;
+
+/** Placeholder until the action is written. */
+public final class RecoverAction {
+
+  private RecoverAction() {}
+
+  public static Job configure(SettingsReader settings, List<String> args) {
+    return context -> {
+      throw new AgentException(ExitCode.UNEXPECTED, "RecoverAction is not written yet");
+    };
+  }
+}
