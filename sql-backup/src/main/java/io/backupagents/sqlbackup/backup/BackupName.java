@@ -1,0 +1,87 @@
+package io.backupagents.sqlbackup.backup;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The name of a backup file, as the legacy image wrote it: {@code backup-<UTC start
+ * time>Z-<dumpall|DATABASE><extension>}, e.g. {@code backup-2022-11-28T08:51:08Z-dumpall.sql.gz}.
+ * Names sort by time within one label.
+ */
+public record BackupName(Instant time, String label, Format format)
+    implements Comparable<BackupName> {
+
+  /** The label of a whole-server dump. */
+  public static final String DUMPALL = "dumpall";
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+  private static final Pattern NAME =
+      Pattern.compile(
+          "backup-(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})Z-(.+?)(\\.sql\\.gz|\\.dump)");
+
+  /** How the dump is stored. */
+  public enum Format {
+    /** Plain SQL, gzip-compressed: the legacy format, restored with psql. */
+    SQL_GZ(".sql.gz"),
+    /** pg_dump's custom archive, restored with pg_restore. */
+    CUSTOM(".dump");
+
+    private final String extension;
+
+    Format(String extension) {
+      this.extension = extension;
+    }
+
+    public String extension() {
+      return extension;
+    }
+  }
+
+  public BackupName {
+    time = time.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** Parses a file name; empty when it is not one of our backups. */
+  public static Optional<BackupName> parse(String fileName) {
+    Matcher m = NAME.matcher(fileName);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    try {
+      Instant time = LocalDateTime.parse(m.group(1), TIME).toInstant(ZoneOffset.UTC);
+      Format format = m.group(3).equals(".dump") ? Format.CUSTOM : Format.SQL_GZ;
+      return Optional.of(new BackupName(time, m.group(2), format));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The file name, e.g. {@code backup-2025-09-10T10:51:01Z-frag.sql.gz}. */
+  public String fileName() {
+    return "backup-"
+        + TIME.format(LocalDateTime.ofInstant(time, ZoneOffset.UTC))
+        + "Z-"
+        + label
+        + format.extension();
+  }
+
+  /** Oldest first; equal times by label. */
+  @Override
+  public int compareTo(BackupName other) {
+    int byTime = time.compareTo(other.time);
+    return byTime != 0 ? byTime : fileName().compareTo(other.fileName());
+  }
+
+  @Override
+  public String toString() {
+    return fileName();
+  }
+}
