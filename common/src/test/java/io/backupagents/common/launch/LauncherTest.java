@@ -41,7 +41,7 @@ class LauncherTest {
   }
 
   /** A tiny agent whose job succeeds or fails as DEMO_OUTCOME says. */
-  static final class DemoAgent implements Agent {
+  static class DemoAgent implements Agent {
     @Override
     public String name() {
       return "demo-agent";
@@ -172,6 +172,34 @@ class LauncherTest {
           .contains("demo_agent_last_success_timestamp_seconds")
           .containsPattern("demo_agent_last_run_exit_code\\{[^}]*\\} 6");
     }
+  }
+
+  @Test
+  void metricsAreServedWhileTheRunIsInProgress(@TempDir Path dir) throws Exception {
+    int port = io.backupagents.testing.FreePort.pick();
+    java.util.concurrent.atomic.AtomicReference<String> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Agent scraping =
+        new DemoAgent() {
+          @Override
+          public Job configure(SettingsReader settings, List<String> args) {
+            return context -> {
+              context.registry().counter("demo.items.done").increment(2);
+              var http = java.net.http.HttpClient.newHttpClient();
+              seen.set(
+                  http.send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString())
+                      .body());
+            };
+          }
+        };
+    Launcher launcher =
+        new Launcher(scraping, env(dir, "METRICS_PORT", Integer.toString(port)), CLOCK);
+    assertThat(launcher.run(List.of())).isZero();
+    assertThat(seen.get()).contains("demo_items_done_total 2.0");
   }
 
   @Test
