@@ -48,6 +48,23 @@ public final class SqlBackupAgent implements Agent {
     }
   }
 
+  private final HostEnvironment host;
+
+  /** An agent on a machine with no environment variables (defaults for PATH and HOME). */
+  public SqlBackupAgent() {
+    this(HostEnvironment.of(java.util.Map.of()));
+  }
+
+  /** An agent on {@code host}: its PATH, HOME, temporary directory and file system. */
+  public SqlBackupAgent(HostEnvironment host) {
+    this.host = host;
+  }
+
+  /** The machine this agent runs on. */
+  public HostEnvironment host() {
+    return host;
+  }
+
   @Override
   public String name() {
     return "sql-backup";
@@ -88,8 +105,8 @@ public final class SqlBackupAgent implements Agent {
     boolean named = !args.isEmpty() && !args.get(0).startsWith("-");
     List<String> rest = named ? args.subList(1, args.size()) : args;
     return switch (action) {
-      case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest);
-      case LIST -> io.backupagents.sqlbackup.backup.ListAction.configure(settings, rest);
+      case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest, host);
+      case LIST -> io.backupagents.sqlbackup.backup.ListAction.configure(settings, rest, host);
       case RECOVER -> io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest);
       case VERIFY -> io.backupagents.sqlbackup.restore.VerifyAction.configure(settings, rest);
     };

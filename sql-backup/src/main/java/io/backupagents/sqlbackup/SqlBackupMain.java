@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup;
 import io.backupagents.common.launch.Launcher;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entry point of the sql-backup image: {@code backup} (default), {@code list}, {@code recover},
@@ -13,7 +14,8 @@ public final class SqlBackupMain {
   private SqlBackupMain() {}
 
   public static void main(String[] args) {
-    System.exit(
-        new Launcher(new SqlBackupAgent(), System.getenv(), Clock.systemUTC()).run(List.of(args)));
+    Map<String, String> env = System.getenv();
+    SqlBackupAgent agent = new SqlBackupAgent(HostEnvironment.of(env));
+    System.exit(new Launcher(agent, env, Clock.systemUTC()).run(List.of(args)));
   }
 }

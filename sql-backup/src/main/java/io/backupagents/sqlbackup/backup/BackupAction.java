@@ -11,7 +11,8 @@ public final class BackupAction {
 
   private BackupAction() {}
 
-  public static Job configure(SettingsReader settings, List<String> args) {
+  public static Job configure(
+      SettingsReader settings, List<String> args, io.backupagents.sqlbackup.HostEnvironment host) {
     return context -> {
       throw new AgentException(ExitCode.UNEXPECTED, "BackupAction is not written yet");
     };

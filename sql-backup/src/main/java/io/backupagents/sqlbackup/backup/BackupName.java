@@ -21,18 +21,29 @@ public record BackupName(Instant time, String label, Format format)
   /** The label of a whole-server dump. */
   public static final String DUMPALL = "dumpall";
 
+  /**
+   * Suffix of the checksum file next to a backup ({@code <name>.sha256}, in {@code sha256sum}'s
+   * format). It does not parse as a backup, so rotation and restore never take it for one.
+   */
+  public static final String CHECKSUM_SUFFIX = ".sha256";
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
   private static final Pattern NAME =
       Pattern.compile(
-          "backup-(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})Z-(.+?)(\\.sql\\.gz|\\.dump)");
+          "backup-(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})Z-(.+?)(\\.sql\\.gz|\\.dump|\\.dir\\.tar)");
 
   /** How the dump is stored. */
   public enum Format {
     /** Plain SQL, gzip-compressed: the legacy format, restored with psql. */
     SQL_GZ(".sql.gz"),
     /** pg_dump's custom archive, restored with pg_restore. */
-    CUSTOM(".dump");
+    CUSTOM(".dump"),
+    /**
+     * pg_dump's directory format packed in an uncompressed tar (its files are compressed by
+     * pg_dump): extract, then {@code pg_restore -j N}.
+     */
+    DIRECTORY_TAR(".dir.tar");
 
     private final String extension;
 
@@ -57,7 +68,12 @@ public record BackupName(Instant time, String label, Format format)
     }
     try {
       Instant time = LocalDateTime.parse(m.group(1), TIME).toInstant(ZoneOffset.UTC);
-      Format format = m.group(3).equals(".dump") ? Format.CUSTOM : Format.SQL_GZ;
+      Format format =
+          switch (m.group(3)) {
+            case ".dump" -> Format.CUSTOM;
+            case ".dir.tar" -> Format.DIRECTORY_TAR;
+            default -> Format.SQL_GZ;
+          };
       return Optional.of(new BackupName(time, m.group(2), format));
     } catch (DateTimeParseException e) {
       return Optional.empty();
@@ -71,6 +87,11 @@ public record BackupName(Instant time, String label, Format format)
         + "Z-"
         + label
         + format.extension();
+  }
+
+  /** The name of the checksum file that goes with this backup. */
+  public String checksumFileName() {
+    return fileName() + CHECKSUM_SUFFIX;
   }
 
   /** Oldest first; equal times by label. */

@@ -11,7 +11,8 @@ public final class ListAction {
 
   private ListAction() {}
 
-  public static Job configure(SettingsReader settings, List<String> args) {
+  public static Job configure(
+      SettingsReader settings, List<String> args, io.backupagents.sqlbackup.HostEnvironment host) {
     return context -> {
       throw new AgentException(ExitCode.UNEXPECTED, "ListAction is not written yet");
     };

@@ -1,0 +1,161 @@
+package io.backupagents.sqlbackup.backup;
+
+import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.dump.DumpFormat;
+import io.backupagents.sqlbackup.dump.DumpSettings;
+import io.backupagents.sqlbackup.lock.LockSettings;
+import io.backupagents.sqlbackup.offsite.MirrorSettings;
+import io.backupagents.sqlbackup.store.BucketVolume;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Validated settings of a backup run: the tier and its retention, where backups live (a directory
+ * or, in the legacy s3fs mode, a bucket), how dumps are made, the lock, and the off-site copy.
+ *
+ * @param notes legacy variables that are accepted but have no effect, logged as warnings
+ */
+public record BackupSettings(
+    Tier tier,
+    int count,
+    Tier priorTier,
+    Path root,
+    Optional<BucketVolume> bucketVolume,
+    DumpSettings dump,
+    LockSettings lock,
+    Optional<MirrorSettings> mirror,
+    Duration preExitSleep,
+    boolean postDebug,
+    List<String> notes) {
+
+  /** Most backups a tier may keep; a typo like 24000 should not go unnoticed. */
+  static final int MAX_COUNT = 10_000;
+
+  public BackupSettings {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1");
+    }
+    notes = List.copyOf(notes);
+  }
+
+  /** Reads every backup setting, recording each problem in {@code r}. */
+  public static BackupSettings read(SettingsReader r, HostEnvironment host) {
+    Tier tier = r.choice(BackupSetting.BACKUP_TYPE, Tier.class);
+    int count = count(r);
+    Tier prior = priorTier(r, tier);
+    Path root = path(r, BackupSetting.BACKUP_ROOT_DIR, host);
+    LegacySettings.refuseRsync(r);
+    List<String> notes = new ArrayList<>();
+    if (r.isSet(BackupSetting.BACKUP_PRIOR_COUNT)) {
+      notes.add("BACKUP_PRIOR_COUNT is ignored: obsolete since the legacy image's 15.8");
+    }
+    Optional<BucketVolume> bucket = LegacySettings.bucketVolume(r, host, notes);
+    Optional<MirrorSettings> mirror = mirror(r);
+    if (bucket.isPresent() && mirror.isPresent()) {
+      r.problem(
+          "BACKUP_VOLUME_IS_S3 and the off-site copy (USE_RCLONE/BACKUP_S3_URL) are both set:"
+              + " with BACKUP_VOLUME_IS_S3 the bucket already is the store; unset one of them");
+    }
+    DumpSettings dump = dump(r);
+    LockSettings lock =
+        new LockSettings(
+            r.duration(BackupSetting.BACKUP_LOCK_WAIT),
+            positive(r.duration(BackupSetting.BACKUP_LOCK_STALE_AFTER), Duration.ofHours(12)));
+    Duration sleep =
+        Duration.ofMinutes(r.integer(BackupSetting.BACKUP_PRE_EXIT_SLEEP_M, 0, 24 * 60));
+    return new BackupSettings(
+        tier,
+        count,
+        prior,
+        root,
+        bucket,
+        dump,
+        lock,
+        mirror,
+        sleep,
+        r.isSet(BackupSetting.POST_DEBUG),
+        notes);
+  }
+
+  private static int count(SettingsReader r) {
+    Optional<String> raw = r.optional(BackupSetting.BACKUP_COUNT);
+    if (raw.isPresent() && raw.get().strip().matches("-?0+")) {
+      r.problem(
+          "BACKUP_COUNT="
+              + raw.get().strip()
+              + ": expected a whole number from 1 to "
+              + MAX_COUNT
+              + " (the legacy image's 0 deleted every backup, the new one included)");
+      return 1;
+    }
+    return r.integer(BackupSetting.BACKUP_COUNT, 1, MAX_COUNT);
+  }
+
+  private static Tier priorTier(SettingsReader r, Tier tier) {
+    Tier prior = r.choice(BackupSetting.BACKUP_PRIOR_TYPE, Tier.class);
+    if (tier != Tier.HOURLY && prior.compareTo(tier) >= 0) {
+      r.problem(
+          "BACKUP_PRIOR_TYPE="
+              + prior
+              + ": expected a lower tier than BACKUP_TYPE="
+              + tier
+              + " to promote from (hourly, daily or weekly)");
+    }
+    return prior;
+  }
+
+  private static DumpSettings dump(SettingsReader r) {
+    DumpFormat format = r.choice(BackupSetting.DUMP_FORMAT, DumpFormat.class);
+    int jobs = r.integer(BackupSetting.DUMP_JOBS, 1, 64);
+    if (jobs > 1 && format != DumpFormat.DIRECTORY) {
+      r.problem(
+          "DUMP_JOBS="
+              + jobs
+              + ": parallel dump jobs need DUMP_FORMAT=directory (pg_dump -j writes only that"
+              + " format)");
+    }
+    Duration timeout = r.duration(BackupSetting.DUMP_TIMEOUT);
+    return new DumpSettings(
+        format,
+        jobs,
+        timeout.isZero() ? Optional.empty() : Optional.of(timeout),
+        r.integer(BackupSetting.BACKUP_COMPRESSION_LEVEL, 1, 9),
+        r.integer(BackupSetting.BACKUP_COMPRESSION_THREADS, 0, 256));
+  }
+
+  private static Optional<MirrorSettings> mirror(SettingsReader r) {
+    Optional<OffsiteSettings> offsite = OffsiteSettings.read(r);
+    boolean delete = r.flag(BackupSetting.BACKUP_S3_DELETE);
+    int maxDelete = r.integer(BackupSetting.BACKUP_S3_MAX_DELETE_PERCENT, 0, 100);
+    int uploads = r.integer(BackupSetting.BACKUP_S3_UPLOADS, 1, 64);
+    return offsite.map(o -> new MirrorSettings(o.location(), o.s3(), delete, maxDelete, uploads));
+  }
+
+  static Path path(SettingsReader r, BackupSetting setting, HostEnvironment host) {
+    String value = r.string(setting);
+    try {
+      Path p = host.fileSystem().getPath(value);
+      if (!p.isAbsolute()) {
+        r.invalid(setting, "an absolute path");
+      }
+      return p;
+    } catch (InvalidPathException e) {
+      r.invalid(setting, "a file system path");
+      return host.fileSystem().getPath("/");
+    }
+  }
+
+  private static Duration positive(Duration d, Duration fallback) {
+    return d.isZero() ? fallback : d;
+  }
+
+  /** The directory of {@code t} below the root. */
+  public Path tierDirectory(Tier t) {
+    return root.resolve(t.directoryName());
+  }
+}
