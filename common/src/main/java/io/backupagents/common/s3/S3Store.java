@@ -27,6 +27,7 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -52,6 +54,8 @@ public final class S3Store {
   private static final int DELETE_BATCH = 1000;
   private static final int MAX_PARTS = 10_000;
   private static final int PARTS_IN_FLIGHT = 4;
+  // CopyObject takes sources up to 5 GiB; larger ones are copied in parts (UploadPartCopy).
+  private static final long MAX_SINGLE_COPY = 5L << 30;
 
   private final S3AsyncClient client;
   private final String bucket;
@@ -284,6 +288,106 @@ public final class S3Store {
             "delete of " + r.errors().size() + " objects in " + where(""),
             new IOException(first.key() + ": " + first.code() + " " + first.message()));
       }
+    }
+  }
+
+  /**
+   * Copies {@code sourceBucket/sourceKey} (of {@code size} bytes) to {@code key} in this bucket
+   * without moving the data through this process. With {@code metadata} null the object keeps the
+   * source's user metadata; otherwise it gets exactly {@code metadata} (so copying an object onto
+   * itself updates its metadata, as rclone does to change a modification time). Sources above 5 GiB
+   * are copied in parts and then need {@code metadata}. Returns the new object.
+   */
+  public RemoteObject copy(
+      String sourceBucket, String sourceKey, long size, String key, Map<String, String> metadata) {
+    String what = "copy of s3://" + sourceBucket + "/" + sourceKey + " to " + where(key);
+    if (size > MAX_SINGLE_COPY) {
+      if (metadata == null) {
+        throw new IllegalArgumentException("a copy in parts needs the metadata");
+      }
+      return copyParts(sourceBucket, sourceKey, size, key, metadata, what);
+    }
+    CopyObjectRequest.Builder copy =
+        CopyObjectRequest.builder()
+            .sourceBucket(sourceBucket)
+            .sourceKey(sourceKey)
+            .destinationBucket(bucket)
+            .destinationKey(key);
+    if (metadata != null) {
+      copy.metadataDirective(MetadataDirective.REPLACE).metadata(metadata);
+    }
+    settings.storageClass().ifPresent(copy::storageClass);
+    switch (settings.encryption()) {
+      case AES256 -> copy.serverSideEncryption(ServerSideEncryption.AES256);
+      case AWS_KMS -> {
+        copy.serverSideEncryption(ServerSideEncryption.AWS_KMS);
+        settings.kmsKeyId().ifPresent(copy::ssekmsKeyId);
+      }
+      case NONE -> {}
+    }
+    var result = join(what, client.copyObject(copy.build())).copyObjectResult();
+    return new RemoteObject(
+        key, size, result.eTag(), result.lastModified(), metadata == null ? Map.of() : metadata);
+  }
+
+  private RemoteObject copyParts(
+      String sourceBucket,
+      String sourceKey,
+      long size,
+      String key,
+      Map<String, String> metadata,
+      String what) {
+    CreateMultipartUploadRequest.Builder create =
+        CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
+    settings.storageClass().ifPresent(create::storageClass);
+    switch (settings.encryption()) {
+      case AES256 -> create.serverSideEncryption(ServerSideEncryption.AES256);
+      case AWS_KMS -> {
+        create.serverSideEncryption(ServerSideEncryption.AWS_KMS);
+        settings.kmsKeyId().ifPresent(create::ssekmsKeyId);
+      }
+      case NONE -> {}
+    }
+    String uploadId = join(what, client.createMultipartUpload(create.build())).uploadId();
+    long partSize = Math.max(MAX_SINGLE_COPY / 5, ceilDiv(size, MAX_PARTS - 1));
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (int i = 0; (long) i * partSize < size; i++) {
+        int partNumber = i + 1;
+        long from = (long) i * partSize;
+        long to = Math.min(size, from + partSize) - 1;
+        var r =
+            join(
+                what,
+                client.uploadPartCopy(
+                    b ->
+                        b.sourceBucket(sourceBucket)
+                            .sourceKey(sourceKey)
+                            .destinationBucket(bucket)
+                            .destinationKey(key)
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .copySourceRange("bytes=" + from + "-" + to)));
+        parts.add(
+            CompletedPart.builder().partNumber(partNumber).eTag(r.copyPartResult().eTag()).build());
+      }
+      var done =
+          join(
+              what,
+              client.completeMultipartUpload(
+                  b ->
+                      b.bucket(bucket)
+                          .key(key)
+                          .uploadId(uploadId)
+                          .multipartUpload(
+                              CompletedMultipartUpload.builder().parts(parts).build())));
+      return new RemoteObject(key, size, done.eTag(), null, metadata);
+    } catch (RuntimeException e) {
+      client
+          .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
+          .exceptionally(x -> null)
+          .join();
+      throw e;
     }
   }
 

@@ -90,6 +90,26 @@ class S3StoreTest {
   }
 
   @Test
+  void serverSideCopyKeepsOrReplacesTheMetadata(@TempDir Path dir) throws Exception {
+    S3Store store = new S3Store(client, "store-test", settings);
+    client.createBucket(b -> b.bucket("store-copy")).join();
+    S3Store other = new S3Store(client, "store-copy", settings);
+    Path file = Files.writeString(dir.resolve("c.txt"), "copy me");
+    store.upload(file, "copy/src.txt", Instant.ofEpochSecond(1600000000, 5));
+
+    RemoteObject kept = other.copy("store-test", "copy/src.txt", 7, "dst.txt", null);
+    assertThat(kept.md5Hex()).contains(store.head("copy/src.txt").orElseThrow().md5Hex().get());
+    assertThat(other.head("dst.txt").orElseThrow().mtime())
+        .contains(Instant.ofEpochSecond(1600000000, 5));
+
+    Map<String, String> touched = Map.of("mtime", "1700000000.000000001");
+    store.copy("store-test", "copy/src.txt", 7, "copy/src.txt", touched);
+    RemoteObject head = store.head("copy/src.txt").orElseThrow();
+    assertThat(head.mtime()).contains(Instant.ofEpochSecond(1700000000, 1));
+    assertThat(store.getBytes("copy/src.txt").orElseThrow()).isEqualTo("copy me".getBytes());
+  }
+
+  @Test
   void deleteRemovesKeysAndMissingKeysHeadEmpty(@TempDir Path dir) throws Exception {
     S3Store store = new S3Store(client, "store-test", settings);
     Path file = Files.writeString(dir.resolve("d.txt"), "x");
