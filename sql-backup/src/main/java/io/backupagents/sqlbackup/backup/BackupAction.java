@@ -1,20 +1,36 @@
 package io.backupagents.sqlbackup.backup;
 
-import io.backupagents.common.exit.AgentException;
-import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.dump.DumpFormat;
+import io.backupagents.sqlbackup.lock.Sleeper;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.util.List;
 
-/** Placeholder until the action is written. */
+/** The {@code backup} action: validates its settings and makes the run of one tier. */
 public final class BackupAction {
 
   private BackupAction() {}
 
+  public static Job configure(SettingsReader settings, List<String> args, HostEnvironment host) {
+    return configure(settings, args, host, Sleeper.REAL);
+  }
+
+  /** As above, with the sleeper used for lock waits and the debugging sleeps. */
   public static Job configure(
-      SettingsReader settings, List<String> args, io.backupagents.sqlbackup.HostEnvironment host) {
-    return context -> {
-      throw new AgentException(ExitCode.UNEXPECTED, "BackupAction is not written yet");
-    };
+      SettingsReader settings, List<String> args, HostEnvironment host, Sleeper sleeper) {
+    if (!args.isEmpty()) {
+      settings.problem("backup takes no arguments; got " + String.join(" ", args));
+    }
+    PostgresSettings postgres = PostgresSettings.read(settings);
+    BackupSettings backup = BackupSettings.read(settings, host);
+    if (backup.dump().format() != DumpFormat.PLAIN && postgres.dumpAll()) {
+      settings.problem(
+          "DUMP_FORMAT="
+              + backup.dump().format().name().toLowerCase(java.util.Locale.ROOT)
+              + " needs DATABASE: pg_dumpall writes plain SQL only");
+    }
+    return new BackupJob(backup, postgres, host, sleeper);
   }
 }

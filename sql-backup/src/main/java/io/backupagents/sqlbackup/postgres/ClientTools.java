@@ -53,15 +53,29 @@ public final class ClientTools {
 
   /** The standard search: {@code /usr/lib/postgresql} and the directories of {@code PATH}. */
   public static ClientTools standard(Optional<Path> preferred, String path, ProcessRunner runner) {
+    return standard(preferred, Path.of("/usr/lib/postgresql"), path, runner);
+  }
+
+  /** The standard search with versioned clients under {@code installRoot} instead. */
+  public static ClientTools standard(
+      Optional<Path> preferred, Path installRoot, String path, ProcessRunner runner) {
     List<Path> dirs =
         path == null
             ? List.of()
             : Stream.of(path.split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
-    return new ClientTools(preferred, Path.of("/usr/lib/postgresql"), dirs, runner);
+    return new ClientTools(preferred, installRoot, dirs, runner);
   }
 
   /** Clients with every tool in {@code tools} for a server of {@code serverMajor}. */
   public Clients forServer(int serverMajor, String... tools) throws InterruptedException {
+    return forServer(
+        new ServerProbe.ServerVersion(serverMajor, Integer.toString(serverMajor)), tools);
+  }
+
+  /** As {@link #forServer(int, String...)}; errors name the server's full version. */
+  public Clients forServer(ServerProbe.ServerVersion server, String... tools)
+      throws InterruptedException {
+    int serverMajor = server.major();
     List<Clients> found = candidates(tools);
     Optional<Clients> fit =
         found.stream()
@@ -78,7 +92,7 @@ public final class ClientTools {
                     + " of PostgreSQL "
                     + serverMajor
                     + " or newer for the server (version "
-                    + serverMajor
+                    + server.full()
                     + "); found: "
                     + (found.isEmpty()
                         ? "none"

@@ -1,0 +1,306 @@
+package io.backupagents.sqlbackup.dump;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.logging.Progress;
+import io.backupagents.common.logging.Units;
+import io.backupagents.common.process.ProcessFailedException;
+import io.backupagents.common.process.ProcessRunner;
+import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.compress.ParallelGzipOutputStream;
+import io.backupagents.sqlbackup.postgres.ClientTools;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one dump into a temporary file and checks it: every process exited 0, a plain dump ends with
+ * its "dump complete" trailer, an archive is readable by {@code pg_restore --list}, and the file is
+ * fsynced. Nothing is published here; on any failure the temporary file is removed.
+ */
+public final class DumpDatabaseStep {
+
+  private static final Logger log = LoggerFactory.getLogger(DumpDatabaseStep.class);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+
+  private final ProcessRunner processes;
+  private final ClientTools.Clients clients;
+  private final Map<String, String> libpqEnvironment;
+  private final Clock clock;
+
+  public DumpDatabaseStep(
+      ProcessRunner processes,
+      ClientTools.Clients clients,
+      Map<String, String> libpqEnvironment,
+      Clock clock) {
+    this.processes = processes;
+    this.clients = clients;
+    this.libpqEnvironment = Map.copyOf(libpqEnvironment);
+    this.clock = clock;
+  }
+
+  /** Dumps as {@code command} says into {@code temp} (which must not exist). */
+  public VerifiedDump run(DumpCommand command, BackupName name, Path temp)
+      throws InterruptedException {
+    String what = command.tool() + (command.database().isPresent() ? " of " + command.label() : "");
+    long start = System.nanoTime();
+    AtomicInteger warnings = new AtomicInteger();
+    try {
+      VerifiedDump dump =
+          switch (command.settings().format()) {
+            case PLAIN -> plain(command, name, temp, what, warnings);
+            case CUSTOM -> custom(command, name, temp, what, warnings);
+            case DIRECTORY -> directory(command, name, temp, what, warnings);
+          };
+      long elapsed = System.nanoTime() - start;
+      log.info(
+          "{} wrote {} ({} dumped) in {}",
+          what,
+          Units.bytes(dump.size()),
+          Units.bytes(dump.dumpBytes()),
+          Units.duration(Duration.ofNanos(elapsed)));
+      return withElapsed(dump, Duration.ofNanos(elapsed), warnings.get());
+    } catch (ProcessFailedException e) {
+      deleteQuietly(temp);
+      throw DumpErrors.classify(what, e);
+    } catch (IOException e) {
+      deleteQuietly(temp);
+      throw ioFailure(what, temp, e);
+    } catch (RuntimeException | InterruptedException e) {
+      deleteQuietly(temp);
+      throw e;
+    }
+  }
+
+  private VerifiedDump plain(
+      DumpCommand command, BackupName name, Path temp, String what, AtomicInteger warnings)
+      throws IOException, ProcessFailedException, InterruptedException {
+    DumpSettings s = command.settings();
+    try (FileChannel channel = create(temp)) {
+      HashingOutputStream hashing = new HashingOutputStream(Channels.newOutputStream(channel));
+      ParallelGzipOutputStream gz =
+          new ParallelGzipOutputStream(hashing, s.compressionLevel(), s.effectiveThreads());
+      try {
+        Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
+        processes.run(
+            spec(command, what, warnings, Path.of("-"))
+                .withStdout(in -> gz.transferFrom(new Counting(in, progress))));
+        gz.finish();
+      } finally {
+        gz.abort();
+      }
+      String tail = new String(gz.tail(256), StandardCharsets.UTF_8);
+      if (!tail.contains(command.completeTrailer())) {
+        throw new AgentException(
+            ExitCode.OPERATION_FAILED,
+            what
+                + " exited 0 but its output ends without \""
+                + command.completeTrailer()
+                + "\" after "
+                + Units.bytes(gz.inputBytes())
+                + ": the dump is incomplete and was not kept");
+      }
+      channel.force(true);
+      return new VerifiedDump(
+          name,
+          temp,
+          hashing.count(),
+          hashing.sha256Hex(),
+          gz.inputBytes(),
+          Duration.ZERO,
+          Duration.ofNanos(gz.busyNanos()),
+          0);
+    }
+  }
+
+  private VerifiedDump custom(
+      DumpCommand command, BackupName name, Path temp, String what, AtomicInteger warnings)
+      throws IOException, ProcessFailedException, InterruptedException {
+    HashingOutputStream hashing;
+    try (FileChannel channel = create(temp)) {
+      hashing = new HashingOutputStream(Channels.newOutputStream(channel));
+      Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
+      processes.run(
+          spec(command, what, warnings, Path.of("-"))
+              .withStdout(in -> new Counting(in, progress).transferTo(hashing)));
+      channel.force(true);
+    }
+    checkArchive(what, temp);
+    return new VerifiedDump(
+        name,
+        temp,
+        hashing.count(),
+        hashing.sha256Hex(),
+        hashing.count(),
+        Duration.ZERO,
+        Duration.ZERO,
+        0);
+  }
+
+  private VerifiedDump directory(
+      DumpCommand command, BackupName name, Path temp, String what, AtomicInteger warnings)
+      throws IOException, ProcessFailedException, InterruptedException {
+    Path dir = temp.resolveSibling(temp.getFileName() + ".d");
+    try {
+      processes.run(spec(command, what, warnings, dir));
+      checkArchive(what, dir);
+      long dumped;
+      try (var files = Files.list(dir)) {
+        dumped = files.mapToLong(DumpDatabaseStep::size).sum();
+      }
+      HashingOutputStream hashing;
+      try (FileChannel channel = create(temp)) {
+        hashing = new HashingOutputStream(Channels.newOutputStream(channel));
+        OutputStream buffered = new java.io.BufferedOutputStream(hashing, 1 << 20);
+        TarWriter.write(dir, name.fileName().replace(".tar", ""), buffered);
+        buffered.flush();
+        channel.force(true);
+      }
+      return new VerifiedDump(
+          name,
+          temp,
+          hashing.count(),
+          hashing.sha256Hex(),
+          dumped,
+          Duration.ZERO,
+          Duration.ZERO,
+          0);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private ProcessSpec spec(DumpCommand command, String what, AtomicInteger warnings, Path dir) {
+    ProcessSpec spec =
+        ProcessSpec.of(command.tool(), command.argv(clients, dir))
+            .withEnvironment(libpqEnvironment)
+            .withStderrLine(line -> logStderr(what, line, warnings));
+    return command.settings().timeout().map(spec::withTimeout).orElse(spec);
+  }
+
+  /** pg_dump's warnings are logged as warnings, not taken for failures; its exit status decides. */
+  private static void logStderr(String what, String line, AtomicInteger warnings) {
+    if (line.isBlank()) {
+      return;
+    }
+    if (line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:")) {
+      log.error("[{}] {}", what, line);
+    } else {
+      warnings.incrementAndGet();
+      log.warn("[{}] {}", what, line);
+    }
+  }
+
+  private void checkArchive(String what, Path archive)
+      throws InterruptedException, ProcessFailedException {
+    try {
+      processes.run(
+          ProcessSpec.of(
+                  "pg_restore --list",
+                  List.of(clients.tool("pg_restore"), "--list", archive.toString()))
+              .withTimeout(Duration.ofMinutes(10)));
+    } catch (ProcessFailedException e) {
+      throw new AgentException(
+          ExitCode.OPERATION_FAILED,
+          what + " wrote an archive pg_restore cannot read: " + e.getMessage(),
+          e);
+    } catch (IOException e) {
+      throw new AgentException(
+          ExitCode.OPERATION_FAILED, "could not check the archive of " + what + ": " + e, e);
+    }
+  }
+
+  private static AgentException ioFailure(String what, Path temp, IOException e) {
+    Path dir = temp.toAbsolutePath().getParent();
+    if (DumpErrors.isDiskFull(e, dir)) {
+      return new AgentException(
+          ExitCode.NO_SPACE,
+          what
+              + " failed: the file system of "
+              + dir
+              + " is full ("
+              + e.getMessage()
+              + "); the partial file was removed, older backups are untouched",
+          e);
+    }
+    return new AgentException(
+        ExitCode.OPERATION_FAILED, what + " failed writing " + temp + ": " + e, e);
+  }
+
+  private static FileChannel create(Path temp) throws IOException {
+    return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  private static VerifiedDump withElapsed(VerifiedDump d, Duration elapsed, int warnings) {
+    return new VerifiedDump(
+        d.name(),
+        d.file(),
+        d.size(),
+        d.sha256(),
+        d.dumpBytes(),
+        elapsed,
+        d.compressBusy(),
+        warnings);
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("could not remove the temporary file {}: {}", p, e.toString());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(DumpDatabaseStep::deleteQuietly);
+    } catch (IOException e) {
+      log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
+    }
+  }
+
+  /** Counts bytes read from the tool for progress lines. */
+  private static final class Counting extends FilterInputStream {
+    private final Progress progress;
+
+    Counting(InputStream in, Progress progress) {
+      super(in);
+      this.progress = progress;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        progress.add(n);
+      }
+      return n;
+    }
+  }
+}

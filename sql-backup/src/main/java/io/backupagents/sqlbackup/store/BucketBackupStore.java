@@ -1,0 +1,119 @@
+package io.backupagents.sqlbackup.store;
+
+import io.backupagents.common.s3.RemoteObject;
+import io.backupagents.common.s3.S3Location;
+import io.backupagents.common.s3.S3Settings;
+import io.backupagents.common.s3.S3Store;
+import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.Tier;
+import io.backupagents.sqlbackup.dump.VerifiedDump;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * The tiers as key prefixes of a bucket ({@code <prefix>/<tier>/backup-…}), the legacy s3fs layout,
+ * read and written directly. Objects carry rclone's metadata, as the mirror's do.
+ */
+public final class BucketBackupStore implements BackupStore {
+
+  private final S3Store store;
+  private final S3Location location;
+  private final BucketCopy copier;
+
+  public BucketBackupStore(S3AsyncClient client, S3Location location, S3Settings settings) {
+    this.store = new S3Store(client, location.bucket(), settings);
+    this.location = location;
+    this.copier = new BucketCopy(client, location.bucket(), settings);
+  }
+
+  public S3Store s3() {
+    return store;
+  }
+
+  public S3Location bucketLocation() {
+    return location;
+  }
+
+  @Override
+  public String describe() {
+    return location.toString();
+  }
+
+  @Override
+  public String location() {
+    return "s3";
+  }
+
+  @Override
+  public List<StoredBackup> list(Tier tier) {
+    return listObjects(tier).values().stream().map(e -> e.backup).sorted().toList();
+  }
+
+  @Override
+  public StoredBackup publish(VerifiedDump dump, Tier tier) throws IOException {
+    String key = key(tier, dump.name().fileName());
+    Instant mtime = Files.getLastModifiedTime(dump.file()).toInstant();
+    store.putBytes(
+        key(tier, dump.name().checksumFileName()),
+        ChecksumFile.content(dump.sha256(), dump.name().fileName()),
+        "text/plain");
+    // A PUT is atomic: the object appears complete or not at all, so no temporary key is needed.
+    store.upload(dump.file(), key, mtime);
+    return new StoredBackup(tier, dump.name(), dump.size(), mtime, true);
+  }
+
+  @Override
+  public StoredBackup promote(Tier from, BackupName name, Tier to) {
+    Entry source = listObjects(from).get(name);
+    if (source == null) {
+      throw new IllegalStateException(name + " is no longer in " + key(from, ""));
+    }
+    copier.copy(source.object, key(to, name.fileName()));
+    if (source.checksum.isPresent()) {
+      copier.copy(source.checksum.get(), key(to, name.checksumFileName()));
+    }
+    return new StoredBackup(
+        to, name, source.object.size(), source.backup.modified(), source.checksum.isPresent());
+  }
+
+  @Override
+  public void delete(Tier tier, BackupName name) {
+    store.delete(List.of(key(tier, name.fileName()), key(tier, name.checksumFileName())));
+  }
+
+  private String key(Tier tier, String fileName) {
+    return location.key(tier.directoryName() + "/" + fileName);
+  }
+
+  /** A backup object and its checksum object, if any. */
+  private record Entry(StoredBackup backup, RemoteObject object, Optional<RemoteObject> checksum) {}
+
+  private Map<BackupName, Entry> listObjects(Tier tier) {
+    String prefix = location.key(tier.directoryName()) + "/";
+    Map<String, RemoteObject> byName = new HashMap<>();
+    store.list(prefix, o -> byName.put(o.key().substring(prefix.length()), o));
+    Map<BackupName, Entry> result = new HashMap<>();
+    for (Map.Entry<String, RemoteObject> e : new ArrayList<>(byName.entrySet())) {
+      Optional<BackupName> name = BackupName.parse(e.getKey());
+      if (name.isEmpty()) {
+        continue;
+      }
+      RemoteObject o = e.getValue();
+      Optional<RemoteObject> sum = Optional.ofNullable(byName.get(name.get().checksumFileName()));
+      result.put(
+          name.get(),
+          new Entry(
+              new StoredBackup(tier, name.get(), o.size(), o.lastModified(), sum.isPresent()),
+              o,
+              sum));
+    }
+    return result;
+  }
+}
