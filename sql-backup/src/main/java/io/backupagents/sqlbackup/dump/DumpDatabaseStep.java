@@ -24,7 +24,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,21 +191,40 @@ public final class DumpDatabaseStep {
     ProcessSpec spec =
         ProcessSpec.of(command.tool(), command.argv(clients, dir))
             .withEnvironment(libpqEnvironment)
-            .withStderrLine(line -> logStderr(what, line, warnings));
+            .withStderrLine(stderrLogger(what, warnings));
     return command.settings().timeout().map(spec::withTimeout).orElse(spec);
   }
 
-  /** pg_dump's warnings are logged as warnings, not taken for failures; its exit status decides. */
-  private static void logStderr(String what, String line, AtomicInteger warnings) {
-    if (line.isBlank()) {
-      return;
-    }
-    if (line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:")) {
-      log.error("[{}] {}", what, line);
-    } else {
-      warnings.incrementAndGet();
-      log.warn("[{}] {}", what, line);
-    }
+  /**
+   * pg_dump's warnings are logged as warnings, not taken for failures (its exit status decides);
+   * its errors, with their detail and continuation lines, as errors.
+   */
+  private static Consumer<String> stderrLogger(String what, AtomicInteger warnings) {
+    AtomicBoolean inError = new AtomicBoolean();
+    return line -> {
+      if (line.isBlank()) {
+        return;
+      }
+      boolean follows =
+          Character.isWhitespace(line.charAt(0))
+              || line.contains(": detail:")
+              || line.contains(": hint:")
+              || line.startsWith("DETAIL:")
+              || line.startsWith("HINT:");
+      if (line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:")) {
+        inError.set(true);
+      } else if (!follows) {
+        inError.set(false);
+      }
+      if (inError.get()) {
+        log.error("[{}] {}", what, line);
+      } else {
+        if (!follows) {
+          warnings.incrementAndGet();
+        }
+        log.warn("[{}] {}", what, line);
+      }
+    };
   }
 
   private void checkArchive(String what, Path archive)

@@ -47,11 +47,35 @@ public final class DumpErrors {
     return new AgentException(ExitCode.OPERATION_FAILED, cause, e);
   }
 
-  /** The last three non-blank stderr lines, joined into one. */
+  /**
+   * The part of the stderr tail that explains the failure, on one line: from the last line with
+   * "error:" (continuation lines joined to theirs) up to two detail lines, else the last three.
+   */
   static String stderrTail(List<String> lines) {
-    List<String> kept = lines.stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    List<String> last = kept.subList(Math.max(0, kept.size() - 3), kept.size());
-    return last.isEmpty() ? "" : ": " + String.join(" | ", last);
+    List<String> logical = new java.util.ArrayList<>();
+    for (String line : lines) {
+      if (line.isBlank()) {
+        continue;
+      }
+      boolean continuation = Character.isWhitespace(line.charAt(0)) && !logical.isEmpty();
+      if (continuation) {
+        logical.set(logical.size() - 1, logical.get(logical.size() - 1) + " " + line.strip());
+      } else {
+        logical.add(line.strip());
+      }
+    }
+    int from = Math.max(0, logical.size() - 3);
+    for (int i = logical.size() - 1; i >= 0; i--) {
+      if (logical.get(i).contains("error:") || logical.get(i).contains("FATAL:")) {
+        from = i;
+        break;
+      }
+    }
+    List<String> kept = logical.subList(from, Math.min(logical.size(), from + 3));
+    String text = String.join(" | ", kept);
+    return kept.isEmpty()
+        ? ""
+        : ": " + (text.length() > 600 ? text.substring(0, 600) + "..." : text);
   }
 
   /** True when {@code e} or one of its causes says that a file system is full. */

@@ -23,14 +23,15 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 public final class BucketBackupStore implements BackupStore {
 
+  // Above this, S3Store.copy goes in parts and needs the metadata to carry over.
+  private static final long SINGLE_COPY_LIMIT = 5L << 30;
+
   private final S3Store store;
   private final S3Location location;
-  private final BucketCopy copier;
 
   public BucketBackupStore(S3AsyncClient client, S3Location location, S3Settings settings) {
     this.store = new S3Store(client, location.bucket(), settings);
     this.location = location;
-    this.copier = new BucketCopy(client, location.bucket(), settings);
   }
 
   public S3Store s3() {
@@ -75,9 +76,10 @@ public final class BucketBackupStore implements BackupStore {
     if (source == null) {
       throw new IllegalStateException(name + " is no longer in " + key(from, ""));
     }
-    copier.copy(source.object, key(to, name.fileName()));
+    // A server-side copy: the data never leaves the store; rclone's metadata goes along.
+    copy(source.object, key(to, name.fileName()));
     if (source.checksum.isPresent()) {
-      copier.copy(source.checksum.get(), key(to, name.checksumFileName()));
+      copy(source.checksum.get(), key(to, name.checksumFileName()));
     }
     return new StoredBackup(
         to, name, source.object.size(), source.backup.modified(), source.checksum.isPresent());
@@ -86,6 +88,14 @@ public final class BucketBackupStore implements BackupStore {
   @Override
   public void delete(Tier tier, BackupName name) {
     store.delete(List.of(key(tier, name.fileName()), key(tier, name.checksumFileName())));
+  }
+
+  private void copy(RemoteObject source, String key) {
+    Map<String, String> metadata =
+        source.size() > SINGLE_COPY_LIMIT
+            ? store.head(source.key()).map(RemoteObject::metadata).orElse(Map.of())
+            : null;
+    store.copy(store.bucket(), source.key(), source.size(), key, metadata);
   }
 
   private String key(Tier tier, String fileName) {

@@ -1,0 +1,60 @@
+package io.backupagents.sqlbackup.testing;
+
+import io.backupagents.common.process.ProcessRunner;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Wraps the process runner so a test can act while pg_dump is in the middle of its output. */
+public final class Interference {
+
+  private Interference() {}
+
+  /** Runs {@code action} once, after {@code afterBytes} of the named tool's output were read. */
+  public static UnaryOperator<ProcessRunner> after(String tool, long afterBytes, Runnable action) {
+    return real ->
+        spec -> {
+          if (!spec.name().equals(tool) || spec.stdout() == null) {
+            return real.run(spec);
+          }
+          return real.run(
+              spec.withStdout(in -> spec.stdout().read(new Trigger(in, afterBytes, action))));
+        };
+  }
+
+  /** The live child processes of this JVM running {@code tool}. */
+  public static List<ProcessHandle> running(String tool) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(p -> p.info().command().orElse("").endsWith("/" + tool))
+        .toList();
+  }
+
+  private static final class Trigger extends FilterInputStream {
+    private final long afterBytes;
+    private final Runnable action;
+    private long read;
+    private boolean fired;
+
+    Trigger(InputStream in, long afterBytes, Runnable action) {
+      super(in);
+      this.afterBytes = afterBytes;
+      this.action = action;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        read += n;
+        if (!fired && read >= afterBytes) {
+          fired = true;
+          action.run();
+        }
+      }
+      return n;
+    }
+  }
+}
