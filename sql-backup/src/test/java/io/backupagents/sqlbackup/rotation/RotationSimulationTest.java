@@ -93,8 +93,7 @@ class RotationSimulationTest {
             "2025-02-09T00:51:00Z");
     // The monthly runs (Jan 8, Feb 8) promoted the oldest weekly backup of the time: the first
     // weekly run (Sunday Jan 5) had promoted Jan 1, the second (Jan 12) Jan 5.
-    assertThat(times(Tier.MONTHLY))
-        .containsExactly("2025-01-01T00:51:00Z", "2025-01-05T00:51:00Z");
+    assertThat(times(Tier.MONTHLY)).containsExactly("2025-01-01T00:51:00Z", "2025-01-05T00:51:00Z");
     assertThat(notes).hasContent("keep me");
   }
 
