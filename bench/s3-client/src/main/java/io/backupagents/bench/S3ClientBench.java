@@ -79,41 +79,60 @@ public final class S3ClientBench {
     StringBuilder table = new StringBuilder();
     table.append("| client | 1 GiB file (median s) | 400 x 256 KiB, 32 at once (median s) |\n");
     table.append("|---|---|---|\n");
-    for (String variant :
+    List<String> variants =
         List.of(
             System.getProperty(
-                    "variants",
-                    "netty-own-multipart,netty-own-client-plain-put,netty-sdk-multipart,crt")
-                .split(","))) {
-      double[] bigTimes = new double[runs];
-      double[] smallTimes = new double[runs];
-      try (S3AsyncClient client = client(variant, settings)) {
-        String bucket = "bench-" + variant;
-        client.createBucket(b -> b.bucket(bucket)).exceptionally(e -> null).join();
-        for (int r = 0; r < runs; r++) {
-          bigTimes[r] = time(() -> upload(variant, client, settings, bucket, List.of(big), 1));
-          smallTimes[r] = time(() -> upload(variant, client, settings, bucket, small, 32));
+                    "variants", "netty-own-multipart,netty-default-client,netty-sdk-multipart,crt")
+                .split(","));
+    java.util.Map<String, double[]> bigTimes = new java.util.LinkedHashMap<>();
+    java.util.Map<String, double[]> smallTimes = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> failures = new java.util.HashMap<>();
+    // Round-robin with an untimed warm-up round (run 0), so JIT warm-up and the machine's
+    // noise spread evenly over the clients instead of penalising whichever goes first.
+    for (int r = 0; r <= runs; r++) {
+      for (String variant : variants) {
+        if (failures.containsKey(variant)) {
+          continue;
+        }
+        try (S3AsyncClient client = client(variant, settings)) {
+          String bucket = "bench-" + variant;
+          client.createBucket(b -> b.bucket(bucket)).exceptionally(e -> null).join();
+          double bigSeconds =
+              Boolean.getBoolean("smallOnly")
+                  ? 0
+                  : time(() -> upload(variant, client, settings, bucket, List.of(big), 1));
+          double smallSeconds = time(() -> upload(variant, client, settings, bucket, small, 32));
           System.err.printf(
               Locale.ROOT,
               "%s run %d: big %.2fs small %.2fs%n",
               variant,
-              r + 1,
-              bigTimes[r],
-              smallTimes[r]);
+              r,
+              bigSeconds,
+              smallSeconds);
+          if (r > 0) {
+            bigTimes.computeIfAbsent(variant, v -> new double[runs])[r - 1] = bigSeconds;
+            smallTimes.computeIfAbsent(variant, v -> new double[runs])[r - 1] = smallSeconds;
+          }
+        } catch (RuntimeException e) {
+          Throwable root = e;
+          while (root.getCause() != null) {
+            root = root.getCause();
+          }
+          failures.put(variant, root.getMessage());
         }
+      }
+    }
+    for (String variant : variants) {
+      if (failures.containsKey(variant)) {
+        table.append("| " + variant + " | failed: " + failures.get(variant) + " | |\n");
+      } else {
         table.append(
             String.format(
                 Locale.ROOT,
                 "| %s | %.2f | %.2f |%n",
                 variant,
-                median(bigTimes),
-                median(smallTimes)));
-      } catch (RuntimeException e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-          root = root.getCause();
-        }
-        table.append("| " + variant + " | failed: " + root.getMessage() + " | |\n");
+                median(bigTimes.get(variant)),
+                median(smallTimes.get(variant))));
       }
     }
     System.out.print(table);
@@ -125,6 +144,14 @@ public final class S3ClientBench {
             AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey()));
     return switch (variant) {
       case "netty-own-multipart", "netty-own-client-plain-put" -> S3Clients.create(s);
+      case "netty-default-client" ->
+          S3AsyncClient.builder()
+              .endpointOverride(s.endpoint().orElseThrow())
+              .region(Region.US_EAST_1)
+              .credentialsProvider(credentials)
+              .forcePathStyle(true)
+              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+              .build();
       case "netty-sdk-multipart" ->
           S3AsyncClient.builder()
               .endpointOverride(s.endpoint().orElseThrow())
