@@ -53,7 +53,7 @@ public final class S3Store {
 
   private static final int DELETE_BATCH = 1000;
   private static final int MAX_PARTS = 10_000;
-  private static final int PARTS_IN_FLIGHT = 4;
+  private static final int MAX_PARTS_IN_FLIGHT = 16;
   // CopyObject takes sources up to 5 GiB; larger ones are copied in parts (UploadPartCopy).
   private static final long MAX_SINGLE_COPY = 5L << 30;
 
@@ -173,7 +173,9 @@ public final class S3Store {
             .uploadId();
     try {
       List<CompletableFuture<CompletedPart>> futures = new ArrayList<>();
-      Semaphore inFlight = new Semaphore(PARTS_IN_FLIGHT);
+      // Parts of one file go up in parallel, within a share of the connection pool.
+      Semaphore inFlight =
+          new Semaphore(Math.max(2, Math.min(MAX_PARTS_IN_FLIGHT, settings.maxConnections() / 4)));
       for (int i = 0; i < digests.parts().size(); i++) {
         int partNumber = i + 1;
         long offset = i * partSize;
