@@ -1,19 +1,26 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.common.exit.AgentException;
-import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.util.List;
 
-/** Placeholder until the action is written. */
+/**
+ * The {@code recover} action: restores a backup (the newest by default) into the server or, with
+ * {@code DATABASE}, into one database; with {@code FROM_BACKUP=NONE} or {@code --list} it only
+ * lists what is available.
+ */
 public final class RecoverAction {
 
   private RecoverAction() {}
 
-  public static Job configure(SettingsReader settings, List<String> args) {
-    return context -> {
-      throw new AgentException(ExitCode.UNEXPECTED, "RecoverAction is not written yet");
-    };
+  /** Reads and validates the recover settings and arguments; problems go to {@code settings}. */
+  public static Job configure(SettingsReader settings, List<String> args, HostEnvironment host) {
+    RestoreArguments arguments = RestoreArguments.parse(args, settings, "recover");
+    PostgresSettings postgres = PostgresSettings.read(settings);
+    RestoreSettings restore = RestoreSettings.read(settings, postgres, host, arguments, true);
+    // The listing is the action's output, so it goes to standard output rather than the log.
+    return new RecoverJob(restore, postgres, host, System.out);
   }
 }

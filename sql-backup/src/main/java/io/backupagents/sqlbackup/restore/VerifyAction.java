@@ -1,19 +1,27 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.common.exit.AgentException;
-import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.util.List;
 
-/** Placeholder until the action is written. */
+/**
+ * The {@code verify} action: proves the newest backup (or the one {@code --from} names) restores,
+ * in a scratch database, and compares it with its source.
+ */
 public final class VerifyAction {
 
   private VerifyAction() {}
 
-  public static Job configure(SettingsReader settings, List<String> args) {
-    return context -> {
-      throw new AgentException(ExitCode.UNEXPECTED, "VerifyAction is not written yet");
-    };
+  /** Reads and validates the verify settings and arguments; problems go to {@code settings}. */
+  public static Job configure(SettingsReader settings, List<String> args, HostEnvironment host) {
+    RestoreArguments arguments = RestoreArguments.parse(args, settings, "verify");
+    PostgresSettings postgres = PostgresSettings.read(settings);
+    RestoreSettings restore = RestoreSettings.read(settings, postgres, host, arguments, false);
+    VerifySettings verify = VerifySettings.read(settings, postgres);
+    Verification verification =
+        new Verification(verify, postgres, host, restore.timeout(), restore.jobs());
+    return new VerifyJob(restore, verification, host, System.out);
   }
 }

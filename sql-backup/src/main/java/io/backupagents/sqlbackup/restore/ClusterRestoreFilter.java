@@ -1,0 +1,120 @@
+package io.backupagents.sqlbackup.restore;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes a {@code pg_dumpall --clean --if-exists} file restore into a fresh server without a single
+ * SQL error, by changing exactly the statements that cannot succeed there:
+ *
+ * <ul>
+ *   <li>{@code DROP ROLE}, {@code CREATE ROLE} and {@code ALTER ROLE ... WITH} of the role the
+ *       restore connects as and of the server's bootstrap superuser are left out: the first cannot
+ *       be dropped while connected and both exist already. They keep their attributes and their
+ *       password on the target (so psql's later {@code \connect}s still log in).
+ *   <li>{@code DROP DATABASE} of the database psql is connected to (it cannot drop the database it
+ *       is in) is preceded by a {@code \connect} to another maintenance database. The restore
+ *       starts in {@code postgres}, which the dump only drops after leaving it, so this is a safety
+ *       net for servers without one.
+ *   <li>With {@code RESTORE_FORCE}, {@code DROP DATABASE} gets {@code WITH (FORCE)}, which
+ *       disconnects sessions that would make it fail (PostgreSQL 13 and later).
+ * </ul>
+ *
+ * Role statements are only looked at in the dump's global part, before the first {@code \connect};
+ * nothing else changes.
+ */
+final class ClusterRestoreFilter extends SqlStreamFilter {
+
+  private static final Pattern ROLE_STATEMENT =
+      Pattern.compile(
+          "(?:DROP ROLE (?:IF EXISTS )?|CREATE ROLE |ALTER ROLE )("
+              + Identifiers.PATTERN
+              + ")(?<with> WITH .*)?;\\s*");
+  private static final Pattern DROP_DATABASE =
+      Pattern.compile(
+          "DROP DATABASE (?<ifExists>IF EXISTS )?(?<name>"
+              + Identifiers.PATTERN
+              + ")(?<force> WITH \\(FORCE\\))?;\\s*");
+
+  private final Set<String> keptRoles;
+  private final boolean force;
+  private String currentDatabase;
+  private boolean globals = true;
+  private Optional<String> restrictKey = Optional.empty();
+  private int roleStatementsLeftOut;
+
+  /**
+   * @param keptRoles roles whose DROP/CREATE/ALTER ROLE ... WITH statements are left out
+   * @param initialDatabase the database psql starts in
+   * @param force whether DROP DATABASE disconnects other sessions
+   */
+  ClusterRestoreFilter(Set<String> keptRoles, String initialDatabase, boolean force) {
+    this.keptRoles = Set.copyOf(keptRoles);
+    this.currentDatabase = initialDatabase;
+    this.force = force;
+  }
+
+  /** How many role statements were left out. */
+  int roleStatementsLeftOut() {
+    return roleStatementsLeftOut;
+  }
+
+  @Override
+  protected Action onMetaCommand(String line) {
+    if (line.startsWith("\\restrict ")) {
+      restrictKey = Optional.of(line.substring("\\restrict ".length()).strip());
+    } else if (line.startsWith("\\unrestrict")) {
+      restrictKey = Optional.empty();
+    } else if (line.startsWith("\\connect ") || line.startsWith("\\c ")) {
+      globals = false;
+      Identifiers.connectTarget(line).ifPresent(db -> currentDatabase = db);
+    }
+    return Action.PASS;
+  }
+
+  @Override
+  protected Action onStatement(String line) {
+    if (globals) {
+      Matcher role = ROLE_STATEMENT.matcher(line);
+      if (role.matches()
+          && keptRoles.contains(Identifiers.unquote(role.group(1)))
+          && (!line.startsWith("ALTER") || role.group("with") != null)) {
+        roleStatementsLeftOut++;
+        return Action.SKIP;
+      }
+    }
+    Matcher drop = DROP_DATABASE.matcher(line);
+    if (!drop.matches()) {
+      return Action.PASS;
+    }
+    String name = Identifiers.unquote(drop.group("name"));
+    StringBuilder replacement = new StringBuilder();
+    if (name.equals(currentDatabase)) {
+      String elsewhere = name.equals("postgres") ? "template1" : "postgres";
+      replacement.append(reconnect(elsewhere));
+      currentDatabase = elsewhere;
+    }
+    if (force && drop.group("force") == null) {
+      replacement
+          .append("DROP DATABASE ")
+          .append(drop.group("ifExists") == null ? "" : "IF EXISTS ")
+          .append(drop.group("name"))
+          .append(" WITH (FORCE);\n");
+    } else {
+      replacement.append(line).append('\n');
+    }
+    return replacement.toString().equals(line + "\n")
+        ? Action.PASS
+        : Action.replace(replacement.toString());
+  }
+
+  /** A \connect that also works in psql's restricted mode: lifted for that line, then restored. */
+  private String reconnect(String database) {
+    String connect = "\\connect " + database + "\n";
+    return restrictKey
+        .map(key -> "\\unrestrict " + key + "\n" + connect + "\\restrict " + key + "\n")
+        .orElse(connect);
+  }
+}

@@ -1,0 +1,163 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Job;
+import io.backupagents.common.launch.RunContext;
+import io.backupagents.common.logging.Units;
+import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recover action: find the backups, pick the one asked for, make sure the target may be
+ * written, prove the backup sound, restore it, and check the result.
+ */
+final class RecoverJob implements Job {
+
+  private static final Logger log = LoggerFactory.getLogger(RecoverJob.class);
+
+  private final RestoreSettings settings;
+  private final PostgresSettings postgres;
+  private final HostEnvironment host;
+  private final PrintStream out;
+
+  RecoverJob(
+      RestoreSettings settings, PostgresSettings postgres, HostEnvironment host, PrintStream out) {
+    this.settings = settings;
+    this.postgres = postgres;
+    this.host = host;
+    this.out = out;
+  }
+
+  @Override
+  public Map<String, String> metricsGroupingKey() {
+    return Map.of("action", "recover");
+  }
+
+  @Override
+  public void run(RunContext context) throws Exception {
+    try (BackupSources sources = new BackupSources(settings.roots(), settings.s3())) {
+      List<FoundBackup> found = sources.find();
+      Instant now = context.clock().instant();
+      if (settings.from().mode() == FromBackup.Mode.NONE) {
+        BackupListing.lines(found, now, sources.describe()).forEach(out::println);
+        return;
+      }
+      FoundBackup chosen =
+          BackupSelection.select(
+              found,
+              settings.from(),
+              settings.database(),
+              now,
+              settings.maxAge(),
+              sources.describe());
+      log.info(
+          "restoring {} ({}, {} old, in {})",
+          chosen,
+          Units.bytes(chosen.size()),
+          BackupListing.age(Duration.between(chosen.name().time(), now)),
+          chosen.copies().stream().map(BackupCopy::where).toList());
+      RestoreMetrics metrics = new RestoreMetrics(context.registry(), RestoreMetrics.Kind.RESTORE);
+      ExitCode outcome = ExitCode.UNEXPECTED;
+      try {
+        restore(chosen, sources, context, metrics);
+        outcome = ExitCode.SUCCESS;
+      } catch (AgentException e) {
+        outcome = e.exitCode();
+        throw e;
+      } finally {
+        metrics.outcome(outcome, Duration.between(now, context.clock().instant()));
+      }
+    }
+  }
+
+  private void restore(
+      FoundBackup chosen, BackupSources sources, RunContext context, RestoreMetrics metrics)
+      throws IOException, InterruptedException {
+    try (PgCredentials credentials = PgCredentials.create(postgres, host.tempDir(), host.home());
+        BackupFetcher fetcher =
+            new BackupFetcher(
+                BackupFetcher.workDirectory(
+                    settings.downloadDir(), settings.recoveryRoot(), host.tempDir()),
+                sources,
+                context.clock())) {
+      TargetServer target = TargetServer.open(credentials);
+      log.info(
+          "target: PostgreSQL {} at {}{}",
+          target.version().full(),
+          target.where(),
+          settings.database().map(db -> ", database " + db).orElse(" (the whole server)"));
+      ClientTools.Clients clients =
+          RestoreTools.forServer(
+              host,
+              postgres,
+              context.processes(),
+              target.version().major(),
+              chosen.name().format());
+      boolean create = TargetGuard.check(target, settings);
+      BackupIntegrity.Checked checked =
+          BackupIntegrity.prepare(
+              chosen, fetcher, context.processes(), clients, context.clock(), metrics);
+      requireKind(checked);
+      if (create) {
+        log.info("creating database {} (RESTORE_CREATE_DATABASE=yes)", settings.database().get());
+        target.create(settings.database().get(), null);
+      }
+      RestoreRun.Result result =
+          new RestoreRun(settings, context, clients, credentials, metrics).restore(checked, target);
+      afterwards(target, result, metrics);
+    }
+  }
+
+  /** The content decides: a dumpall needs the whole server, a pg_dump a database. */
+  private void requireKind(BackupIntegrity.Checked checked) {
+    if (checked.cluster() && settings.database().isPresent()) {
+      throw new AgentException(
+          ExitCode.BAD_SETTINGS,
+          checked.name()
+              + " is a pg_dumpall of a whole server, but DATABASE="
+              + settings.database().get()
+              + " asks for one database: unset DATABASE");
+    }
+    if (!checked.cluster() && settings.database().isEmpty()) {
+      throw new AgentException(
+          ExitCode.BAD_SETTINGS,
+          checked.name() + " holds one database: set DATABASE to the database to restore it into");
+    }
+  }
+
+  private void afterwards(TargetServer target, RestoreRun.Result result, RestoreMetrics metrics) {
+    int databases = target.databaseCount();
+    metrics.databases(databases);
+    if (settings.expectedDatabases().isPresent()
+        && databases != settings.expectedDatabases().getAsInt()) {
+      throw new AgentException(
+          ExitCode.VERIFY_FAILED,
+          "after the restore the server has "
+              + databases
+              + " databases, but DATABASE_EXPECTED_COUNT="
+              + settings.expectedDatabases().getAsInt());
+    }
+    if (result.sqlErrors() > 0) {
+      log.warn(
+          "restore finished with {} SQL errors, gone past as DO_NOT_STOP_ON_ERROR asks",
+          result.sqlErrors());
+    }
+    log.info(
+        "restored {} into {} in {}; the server now has {} databases",
+        result.backup(),
+        settings.database().map(db -> "database " + db).orElse("the server"),
+        Units.duration(result.took()),
+        databases);
+  }
+}

@@ -1,0 +1,44 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.settings.SettingsReader;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The command-line arguments after the action, for ad-hoc use: {@code --from <backup>} (or {@code
+ * --from=<backup>}), {@code --list} (the same as {@code --from NONE}) and, for recover, {@code
+ * --force}. They win over the settings.
+ */
+record RestoreArguments(Optional<String> from, boolean list, boolean force) {
+
+  static final RestoreArguments NONE = new RestoreArguments(Optional.empty(), false, false);
+
+  /** Parses {@code args}, recording anything unknown as a settings problem. */
+  static RestoreArguments parse(List<String> args, SettingsReader r, String action) {
+    Optional<String> from = Optional.empty();
+    boolean list = false;
+    boolean force = false;
+    boolean recover = action.equals("recover");
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--from") && i + 1 < args.size()) {
+        from = Optional.of(args.get(++i));
+      } else if (arg.startsWith("--from=") && arg.length() > "--from=".length()) {
+        from = Optional.of(arg.substring("--from=".length()));
+      } else if (arg.equals("--list") && recover) {
+        list = true;
+      } else if (arg.equals("--force") && recover) {
+        force = true;
+      } else {
+        r.problem(
+            "unknown argument '"
+                + arg
+                + "' for "
+                + action
+                + ": expected --from <LATEST|NONE|part of a backup name>"
+                + (recover ? ", --list or --force" : ""));
+      }
+    }
+    return new RestoreArguments(from, list, force);
+  }
+}

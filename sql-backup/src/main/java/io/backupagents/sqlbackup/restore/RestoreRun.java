@@ -1,0 +1,124 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.launch.RunContext;
+import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a backup that passed its check: a dumpall into the server through psql (with the
+ * statements that cannot work on a fresh server adjusted by {@link ClusterRestoreFilter}), a
+ * single-database dump into its database through psql in one transaction, an archive through
+ * pg_restore with parallel jobs.
+ */
+final class RestoreRun {
+
+  private static final Logger log = LoggerFactory.getLogger(RestoreRun.class);
+
+  /** How the restore went: SQL errors gone past (DO_NOT_STOP_ON_ERROR) and its duration. */
+  record Result(BackupName backup, int sqlErrors, Duration took) {}
+
+  private final RestoreSettings settings;
+  private final RunContext context;
+  private final ClientTools.Clients clients;
+  private final PgCredentials credentials;
+  private final RestoreMetrics metrics;
+
+  RestoreRun(
+      RestoreSettings settings,
+      RunContext context,
+      ClientTools.Clients clients,
+      PgCredentials credentials,
+      RestoreMetrics metrics) {
+    this.settings = settings;
+    this.context = context;
+    this.clients = clients;
+    this.credentials = credentials;
+    this.metrics = metrics;
+  }
+
+  Result restore(BackupIntegrity.Checked checked, TargetServer target)
+      throws IOException, InterruptedException {
+    Instant start = context.clock().instant();
+    String what = "restore of " + checked.name();
+    PsqlRun.Options options =
+        new PsqlRun.Options(
+            what,
+            settings.stopOnError(),
+            settings.stopOnError() && !checked.cluster(),
+            settings.timeout());
+    int errors;
+    if (checked.archive().isPresent()) {
+      log.info("restoring with pg_restore, {} jobs", settings.jobs());
+      errors =
+          PgRestoreRun.run(
+              context.processes(),
+              clients,
+              credentials,
+              settings.database().orElseThrow(),
+              checked.archive().get(),
+              settings.jobs(),
+              options,
+              List.of(),
+              context.clock());
+    } else {
+      errors = plain(checked, target, options);
+    }
+    Duration took = Duration.between(start, context.clock().instant());
+    metrics.phase("restore", took);
+    metrics.sqlErrors(errors);
+    return new Result(checked.name(), errors, took);
+  }
+
+  private int plain(BackupIntegrity.Checked checked, TargetServer target, PsqlRun.Options options)
+      throws IOException, InterruptedException {
+    ClusterRestoreFilter filter = null;
+    String database;
+    if (checked.cluster()) {
+      Set<String> kept =
+          new TreeSet<>(
+              List.of(credentials.environment().get("PGUSER"), target.bootstrapSuperuser()));
+      boolean force = settings.force() && target.version().major() >= 13;
+      filter = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force);
+      database = target.maintenanceDatabase();
+      log.info(
+          "restoring the dumpall through psql, starting in {}; roles {} keep their attributes"
+              + " and passwords",
+          database,
+          kept);
+    } else {
+      database = settings.database().orElseThrow();
+      log.info(
+          "restoring into {} through psql{}",
+          database,
+          options.singleTransaction() ? ", in one transaction" : "");
+    }
+    long size = Files.size(checked.fetched().file());
+    int errors;
+    try (RestoreProgress progress = RestoreProgress.start("restore", size, context.clock())) {
+      errors =
+          PsqlRun.run(
+              context.processes(),
+              clients,
+              credentials,
+              database,
+              options,
+              SqlFeed.of(checked.fetched().file(), progress, filter));
+    }
+    if (filter != null && filter.roleStatementsLeftOut() > 0) {
+      log.info(
+          "left out {} statements about the roles the restore runs as",
+          filter.roleStatementsLeftOut());
+    }
+    return errors;
+  }
+}

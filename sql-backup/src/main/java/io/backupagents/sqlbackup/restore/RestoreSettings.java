@@ -1,0 +1,151 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.backup.BackupSetting;
+import io.backupagents.sqlbackup.backup.OffsiteSettings;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Validated settings of a restore: which backup, where to look for it, what the target gets, and
+ * how strict the restore is.
+ *
+ * @param database the database a single-database backup is restored into; empty: a dumpall is
+ *     restored into the server
+ * @param recoveryRoot RECOVERY_ROOT_DIR, the default work directory for downloads
+ * @param roots local directories searched one tier level down, in order of preference
+ * @param s3 the S3 location searched too, if any
+ */
+public record RestoreSettings(
+    FromBackup from,
+    Optional<Duration> maxAge,
+    OptionalInt expectedDatabases,
+    boolean stopOnError,
+    Optional<String> database,
+    Path recoveryRoot,
+    List<Path> roots,
+    Optional<OffsiteSettings> s3,
+    Optional<Path> downloadDir,
+    boolean createDatabase,
+    boolean force,
+    int jobs,
+    Optional<Duration> timeout) {
+
+  /** Where backups are looked for. */
+  enum Source {
+    ALL,
+    LOCAL,
+    S3
+  }
+
+  public RestoreSettings {
+    roots = List.copyOf(roots);
+  }
+
+  /**
+   * Reads every restore setting, recording each problem in {@code r}. For verify ({@code
+   * intoTarget} false) DATABASE names no target, so it is not checked.
+   */
+  static RestoreSettings read(
+      SettingsReader r,
+      PostgresSettings postgres,
+      HostEnvironment host,
+      RestoreArguments args,
+      boolean intoTarget) {
+    FromBackup from =
+        args.list()
+            ? FromBackup.NONE
+            : FromBackup.parse(args.from().orElse(r.string(RestoreSetting.FROM_BACKUP)));
+    int hours = r.integer(RestoreSetting.LATEST_BACKUP_MAXIMUM_AGE_H, 0, 1_000_000);
+    OptionalInt expected =
+        r.isSet(RestoreSetting.DATABASE_EXPECTED_COUNT)
+            ? OptionalInt.of(r.integer(RestoreSetting.DATABASE_EXPECTED_COUNT, 1, 1_000_000))
+            : OptionalInt.empty();
+    Source source = r.choice(RestoreSetting.RESTORE_SOURCE, Source.class);
+    Path recoveryRoot =
+        absolutePath(r, RestoreSetting.RECOVERY_ROOT_DIR, host)
+            .orElse(host.fileSystem().getPath("/recovery"));
+    List<Path> roots = new ArrayList<>();
+    if (source != Source.S3) {
+      roots.add(recoveryRoot);
+      absolutePath(r, BackupSetting.BACKUP_ROOT_DIR, host)
+          .filter(p -> !roots.contains(p))
+          .ifPresent(roots::add);
+    }
+    Optional<OffsiteSettings> s3 =
+        source == Source.LOCAL ? Optional.empty() : OffsiteSettings.read(r);
+    if (source == Source.S3 && s3.isEmpty() && !r.isSet(BackupSetting.USE_RCLONE)) {
+      r.problem(
+          "RESTORE_SOURCE=s3 needs the S3 location: set BACKUP_S3_URL (or USE_RCLONE and"
+              + " USE_RCLONE_BUCKET_AND_PATH)");
+    }
+    Duration timeout = r.duration(RestoreSetting.RESTORE_TIMEOUT);
+    return new RestoreSettings(
+        from,
+        hours == 0 ? Optional.empty() : Optional.of(Duration.ofHours(hours)),
+        expected,
+        stopOnError(r),
+        intoTarget ? targetDatabase(r, postgres) : Optional.empty(),
+        recoveryRoot,
+        roots,
+        s3,
+        absolutePath(r, RestoreSetting.RESTORE_DOWNLOAD_DIR, host),
+        r.flag(RestoreSetting.RESTORE_CREATE_DATABASE),
+        args.force() || r.flag(RestoreSetting.RESTORE_FORCE),
+        r.integer(RestoreSetting.RESTORE_JOBS, 1, 64),
+        timeout.isZero() ? Optional.empty() : Optional.of(timeout));
+  }
+
+  /** True when a whole-server dump (pg_dumpall) is wanted rather than one database. */
+  public boolean wantsCluster() {
+    return database.isEmpty();
+  }
+
+  /** The legacy switch: set means "keep going", except for the obvious negative values. */
+  private static boolean stopOnError(SettingsReader r) {
+    Optional<String> raw = r.optional(RestoreSetting.DO_NOT_STOP_ON_ERROR);
+    return raw.isEmpty()
+        || List.of("no", "n", "false", "0", "off")
+            .contains(raw.get().strip().toLowerCase(Locale.ROOT));
+  }
+
+  private static Optional<String> targetDatabase(SettingsReader r, PostgresSettings postgres) {
+    List<String> databases = postgres.databases();
+    if (databases.size() > 1) {
+      r.problem(
+          "DATABASE="
+              + String.join(",", databases)
+              + ": a restore goes into one database; name only the one to restore into");
+    }
+    return databases.stream().findFirst();
+  }
+
+  static Optional<Path> absolutePath(
+      SettingsReader r,
+      io.backupagents.common.settings.SettingDefinition setting,
+      HostEnvironment host) {
+    Optional<String> value = Optional.ofNullable(r.string(setting));
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Path p = host.fileSystem().getPath(value.get());
+      if (!p.isAbsolute()) {
+        r.invalid(setting, "an absolute path");
+        return Optional.empty();
+      }
+      return Optional.of(p.normalize());
+    } catch (InvalidPathException e) {
+      r.invalid(setting, "a file system path");
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.backupagents.sqlbackup.restore;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one database of a dump into a restore that stays inside a scratch database: {@code
+ * \connect} lines and statements about databases themselves (DROP/CREATE/ALTER DATABASE, their
+ * comments and grants, template flags) are left out, and so are ownership and privilege statements
+ * and subscriptions, so that the restore needs no role and touches nothing outside the scratch
+ * database. What remains (schemas, tables, data, indexes, functions, large objects) is what
+ * verification proves restorable.
+ *
+ * <p>In a pg_dumpall file it stops before the next database's header, {@code -- Database "x" dump},
+ * or the cluster trailer.
+ */
+final class ScratchFilter extends SqlStreamFilter {
+
+  private static final Pattern DATABASE_HEADER = Pattern.compile("-- Database \"(.*)\" dump");
+  private static final List<Pattern> LEFT_OUT =
+      List.of(
+          Pattern.compile("(CREATE|DROP|ALTER) DATABASE .*"),
+          Pattern.compile("COMMENT ON DATABASE .*"),
+          Pattern.compile("SECURITY LABEL .* ON DATABASE .*"),
+          Pattern.compile("(GRANT|REVOKE) .* ON DATABASE .*"),
+          Pattern.compile("UPDATE pg_catalog\\.pg_database .*"),
+          Pattern.compile("ALTER .* OWNER TO .*"),
+          Pattern.compile("(GRANT|REVOKE) .*"),
+          Pattern.compile("ALTER DEFAULT PRIVILEGES .*"),
+          Pattern.compile("(SET|RESET) SESSION AUTHORIZATION.*"),
+          Pattern.compile("SET ROLE .*"),
+          Pattern.compile("(CREATE|ALTER|COMMENT ON|SECURITY LABEL .* ON) SUBSCRIPTION .*"));
+
+  private final boolean cluster;
+  private Optional<String> nextDatabase = Optional.empty();
+  private boolean clusterEnd;
+
+  /** {@code cluster}: the input is a pg_dumpall file, read one database at a time. */
+  ScratchFilter(boolean cluster) {
+    this.cluster = cluster;
+  }
+
+  /** The database whose header the filter stopped at, if it stopped at one. */
+  Optional<String> nextDatabase() {
+    return nextDatabase;
+  }
+
+  /** True when the filter stopped at the cluster trailer: no database follows. */
+  boolean atClusterEnd() {
+    return clusterEnd;
+  }
+
+  @Override
+  protected Action onComment(String line) {
+    if (!cluster) {
+      return Action.PASS;
+    }
+    Matcher header = DATABASE_HEADER.matcher(line.strip());
+    if (header.matches()) {
+      nextDatabase = Optional.of(header.group(1));
+      return Action.STOP;
+    }
+    if (line.strip().equals(DumpKind.CLUSTER.trailer())) {
+      clusterEnd = true;
+      return Action.STOP;
+    }
+    return Action.PASS;
+  }
+
+  @Override
+  protected Action onMetaCommand(String line) {
+    return line.startsWith("\\connect") || line.startsWith("\\c ") ? Action.SKIP : Action.PASS;
+  }
+
+  /**
+   * A {@code \connect} would leave the scratch database for a real one, so such a line is dropped
+   * wherever it is. pg_dump never writes one inside a statement, and COPY data cannot hold one (it
+   * doubles backslashes).
+   */
+  @Override
+  protected boolean neverPasses(SqlLineReader lines) {
+    byte[] b = lines.buffer();
+    int s = lines.start();
+    return lines.length() >= 3
+        && b[s] == '\\'
+        && b[s + 1] == 'c'
+        && (b[s + 2] == ' ' || b[s + 2] == '\n' || b[s + 2] == 'o');
+  }
+
+  @Override
+  protected Action onStatement(String line) {
+    for (Pattern p : LEFT_OUT) {
+      if (p.matcher(line).matches()) {
+        return Action.SKIP;
+      }
+    }
+    return Action.PASS;
+  }
+}

@@ -1,0 +1,120 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.process.ProcessSpec;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The SQL of a plain backup, decompressed on the fly into psql's standard input: nothing is
+ * unpacked to disk. If reading the backup fails half-way, psql is made to give up instead of
+ * committing what it got (closing its input would look like a normal end of the script).
+ */
+final class SqlFeed {
+
+  private static final int BUFFER = 1 << 16;
+
+  /** Ends a COPY in progress (a no-op otherwise), then closes psql's own session. */
+  private static final byte[] ABORT =
+      "\n\\.\nSELECT pg_catalog.pg_terminate_backend(pg_catalog.pg_backend_pid());\n"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  /** Writes SQL to psql. */
+  @FunctionalInterface
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private SqlFeed() {}
+
+  /** The decompressed content of a gzip backup, counting compressed bytes read as progress. */
+  static InputStream open(Path file, RestoreProgress progress) throws IOException {
+    InputStream raw = new CountingInputStream(Files.newInputStream(file), progress::add);
+    try {
+      return new GZIPInputStream(raw, BUFFER);
+    } catch (IOException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /** The whole backup, through {@code filter} when there is one. */
+  static ProcessSpec.StdinWriter of(Path file, RestoreProgress progress, SqlStreamFilter filter) {
+    return guarded(
+        out -> {
+          try (InputStream sql = open(file, progress)) {
+            if (filter == null) {
+              sql.transferTo(out);
+            } else {
+              filter.copy(new SqlLineReader(sql), out);
+            }
+          }
+        });
+  }
+
+  /** Buffers what {@code body} writes and makes psql give up when the body fails reading. */
+  static ProcessSpec.StdinWriter guarded(Body body) {
+    return stdin -> {
+      WatchedOutput psql = new WatchedOutput(stdin);
+      BufferedOutputStream buffered = new BufferedOutputStream(psql, BUFFER);
+      try {
+        body.writeTo(buffered);
+        buffered.flush();
+      } catch (IOException e) {
+        if (!psql.failed) {
+          abort(stdin);
+        }
+        throw e;
+      }
+    };
+  }
+
+  private static void abort(OutputStream stdin) {
+    try {
+      stdin.write(ABORT);
+      stdin.flush();
+    } catch (IOException e) {
+      // psql is gone already: its exit status tells the story.
+    }
+  }
+
+  /** Remembers whether writing to psql failed (psql exited), as opposed to reading the backup. */
+  private static final class WatchedOutput extends FilterOutputStream {
+    private boolean failed;
+
+    WatchedOutput(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        failed = true;
+        throw e;
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        failed = true;
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.backupagents.sqlbackup.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Splits a dump into lines without ever holding more than a bounded buffer: a line longer than
+ * {@link #HEAD_LIMIT} (a COPY row with a large value) is seen by its head only and its rest is
+ * streamed on. The statements a filter acts on are all short.
+ */
+final class SqlLineReader {
+
+  /** The longest line seen whole; longer ones are streamed. */
+  static final int HEAD_LIMIT = 1 << 17;
+
+  private final InputStream in;
+  private final byte[] buffer = new byte[HEAD_LIMIT * 2];
+  private int pos;
+  private int limit;
+  private boolean eof;
+  private int lineStart;
+  private int lineEnd;
+  private boolean complete;
+
+  SqlLineReader(InputStream in) {
+    this.in = in;
+  }
+
+  /**
+   * Moves to the next line (the rest of an incomplete line must have been copied or skipped).
+   * Returns false at the end of the input.
+   */
+  boolean next() throws IOException {
+    int newline = indexOfNewline(pos, limit);
+    while (newline < 0 && !eof && limit - pos < HEAD_LIMIT) {
+      fill();
+      newline = indexOfNewline(pos, limit);
+    }
+    if (pos == limit) {
+      return false;
+    }
+    lineStart = pos;
+    if (newline >= 0 && newline - pos < HEAD_LIMIT) {
+      lineEnd = newline + 1;
+      complete = true;
+    } else if (limit - pos < HEAD_LIMIT) {
+      lineEnd = limit; // the last line, without a newline
+      complete = true;
+    } else {
+      lineEnd = pos + HEAD_LIMIT;
+      complete = false;
+    }
+    pos = lineEnd;
+    return true;
+  }
+
+  /** Makes the current complete line the next one again. */
+  void unread() {
+    pos = lineStart;
+  }
+
+  /** Whether the whole line (with its newline, if any) is in view. */
+  boolean complete() {
+    return complete;
+  }
+
+  byte[] buffer() {
+    return buffer;
+  }
+
+  int start() {
+    return lineStart;
+  }
+
+  /** The length of the line in view, newline included. */
+  int length() {
+    return lineEnd - lineStart;
+  }
+
+  /** The first byte of the line in view, or -1 for an empty line. */
+  int firstByte() {
+    return lineEnd > lineStart && buffer[lineStart] != '\n' ? buffer[lineStart] : -1;
+  }
+
+  /** The line in view as text, without its line break. */
+  String text() {
+    int end = lineEnd;
+    if (end > lineStart && buffer[end - 1] == '\n') {
+      end--;
+    }
+    if (end > lineStart && buffer[end - 1] == '\r') {
+      end--;
+    }
+    return new String(buffer, lineStart, end - lineStart, StandardCharsets.UTF_8);
+  }
+
+  /** True when the line in view is {@code \.}, the end of COPY data. */
+  boolean isCopyEnd() {
+    int n = length();
+    return complete
+        && n >= 2
+        && buffer[lineStart] == '\\'
+        && buffer[lineStart + 1] == '.'
+        && (n == 2
+            || (n == 3 && buffer[lineStart + 2] == '\n')
+            || (n == 4 && buffer[lineStart + 2] == '\r' && buffer[lineStart + 3] == '\n'));
+  }
+
+  /** Writes the line in view. */
+  void write(OutputStream out) throws IOException {
+    out.write(buffer, lineStart, length());
+  }
+
+  /**
+   * Streams the rest of an incomplete line, up to and including its newline, to {@code out} (null
+   * to drop it), showing each piece to {@code scanner} (null for none).
+   */
+  void copyRest(OutputStream out, SqlScanner scanner) throws IOException {
+    while (true) {
+      if (pos == limit) {
+        if (eof) {
+          return;
+        }
+        pos = 0;
+        limit = 0;
+        fill();
+        continue;
+      }
+      int newline = indexOfNewline(pos, limit);
+      int end = newline < 0 ? limit : newline + 1;
+      if (scanner != null) {
+        scanner.scan(buffer, pos, end - pos);
+      }
+      if (out != null) {
+        out.write(buffer, pos, end - pos);
+      }
+      pos = end;
+      if (newline >= 0) {
+        return;
+      }
+    }
+  }
+
+  private void fill() throws IOException {
+    if (pos > 0) {
+      System.arraycopy(buffer, pos, buffer, 0, limit - pos);
+      limit -= pos;
+      lineStart = Math.max(0, lineStart - pos);
+      lineEnd = Math.max(0, lineEnd - pos);
+      pos = 0;
+    }
+    int n = in.read(buffer, limit, buffer.length - limit);
+    if (n < 0) {
+      eof = true;
+    } else {
+      limit += n;
+    }
+  }
+
+  private int indexOfNewline(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

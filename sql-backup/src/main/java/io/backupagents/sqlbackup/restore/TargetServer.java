@@ -1,0 +1,171 @@
+package io.backupagents.sqlbackup.restore;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.postgres.ServerProbe;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server a restore writes to, as JDBC sees it: its version, what it already holds, and the few
+ * changes made outside psql (creating and dropping a database). Every call opens and closes its own
+ * connection, so none is left open while psql drops databases.
+ */
+final class TargetServer {
+
+  /** User tables: not the catalogs', not TOAST or temporary ones, not an extension's. */
+  static final String USER_TABLES =
+      "SELECT format('%I.%I', n.nspname, c.relname), pg_total_relation_size(c.oid)"
+          + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p')"
+          + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+          + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+          + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+          + " AND d.objid = c.oid AND d.deptype = 'e')"
+          + " ORDER BY 2 DESC, 1";
+
+  private final PgCredentials credentials;
+  private final String maintenanceDatabase;
+  private final String where;
+  private final ServerProbe.ServerVersion version;
+
+  private TargetServer(PgCredentials credentials, String maintenanceDatabase) {
+    this.credentials = credentials;
+    this.maintenanceDatabase = maintenanceDatabase;
+    this.where =
+        credentials.environment().get("PGHOST") + ":" + credentials.environment().get("PGPORT");
+    this.version = ServerProbe.version(credentials, maintenanceDatabase);
+  }
+
+  /**
+   * Connects to {@code postgres}, or {@code template1} on a server without it, and reads the
+   * server's version; UNREACHABLE, AUTH_FAILED and the like when it cannot.
+   */
+  static TargetServer open(PgCredentials credentials) {
+    try {
+      return new TargetServer(credentials, "postgres");
+    } catch (AgentException e) {
+      if (e.exitCode() != ExitCode.NOT_FOUND) {
+        throw e;
+      }
+      return new TargetServer(credentials, "template1");
+    }
+  }
+
+  /** The database psql starts in and administrative statements run in. */
+  String maintenanceDatabase() {
+    return maintenanceDatabase;
+  }
+
+  /** host:port, for messages. */
+  String where() {
+    return where;
+  }
+
+  ServerProbe.ServerVersion version() {
+    return version;
+  }
+
+  /** The role that owns the system catalogs (the one initdb made), e.g. {@code postgres}. */
+  String bootstrapSuperuser() {
+    return query(maintenanceDatabase, "SELECT rolname FROM pg_roles WHERE oid = 10").get(0);
+  }
+
+  /** Databases that accept connections, template0 excepted. */
+  List<String> databases() {
+    return query(
+        maintenanceDatabase,
+        "SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'template0'"
+            + " ORDER BY datname");
+  }
+
+  int databaseCount() {
+    return Integer.parseInt(query(maintenanceDatabase, "SELECT count(*) FROM pg_database").get(0));
+  }
+
+  boolean exists(String database) {
+    return !query(maintenanceDatabase, "SELECT 1 FROM pg_database WHERE datname = ?", database)
+        .isEmpty();
+  }
+
+  /** The number of user tables in each database that has any. */
+  Map<String, Integer> userTablesByDatabase(List<String> databases) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String db : databases) {
+      int n = query(db, USER_TABLES).size();
+      if (n > 0) {
+        counts.put(db, n);
+      }
+    }
+    return counts;
+  }
+
+  /** The comment on a database, or null. */
+  String comment(String database) {
+    List<String> rows =
+        query(
+            maintenanceDatabase,
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
+            database);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  /** Creates a database from template0 (a clean copy), with an optional comment. */
+  void create(String database, String comment) {
+    String name = Identifiers.quote(database);
+    if (comment == null) {
+      execute("CREATE DATABASE " + name + " TEMPLATE template0");
+    } else {
+      execute(
+          "CREATE DATABASE " + name + " TEMPLATE template0",
+          "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment));
+    }
+  }
+
+  /** Drops a database, disconnecting its sessions (PostgreSQL 13 and later) first. */
+  void drop(String database) {
+    execute(
+        "DROP DATABASE IF EXISTS "
+            + Identifiers.quote(database)
+            + (version.major() >= 13 ? " WITH (FORCE)" : ""));
+  }
+
+  /** Runs statements one by one: CREATE/DROP DATABASE cannot run in a transaction block. */
+  private void execute(String... statements) {
+    try (Connection c = ServerProbe.connect(credentials, maintenanceDatabase);
+        Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw ServerProbe.classify(credentials, maintenanceDatabase, e);
+    }
+  }
+
+  /** The first column of every row, as text. */
+  List<String> query(String database, String sql, String... parameters) {
+    try (Connection c = ServerProbe.connect(credentials, database);
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setString(i + 1, parameters[i]);
+      }
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw ServerProbe.classify(credentials, database, e);
+    }
+  }
+}
