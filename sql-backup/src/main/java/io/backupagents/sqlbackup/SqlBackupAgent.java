@@ -107,7 +107,8 @@ public final class SqlBackupAgent implements Agent {
     return switch (action) {
       case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest, host);
       case LIST -> io.backupagents.sqlbackup.backup.ListAction.configure(settings, rest, host);
-      case RECOVER -> io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest, host);
+      case RECOVER ->
+          io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest, host);
       case VERIFY -> io.backupagents.sqlbackup.restore.VerifyAction.configure(settings, rest, host);
     };
   }
