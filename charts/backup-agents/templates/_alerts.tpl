@@ -53,6 +53,7 @@ runbook_url: {{ printf "%s#%s" . (lower $.alert) }}
       for: {{ index $h $tier }}h
       labels:
         {{- include "backup-agents.alertLabels" (dict "root" $root "alert" "SqlBackupNeverReported") | nindent 8 }}
+        backup_type: {{ $tier }}
       annotations:
         summary: {{ printf "No %s backup run has reported metrics" $tier | quote }}
         description: {{ printf "No %s run of sql-backup has pushed metrics for %dh: the CronJob does not run, or its pods cannot reach the Pushgateway." $tier (int (index $h $tier)) | quote }}
@@ -92,15 +93,15 @@ runbook_url: {{ printf "%s#%s" . (lower $.alert) }}
         description: {{`"The verify runs fail or stopped: a backup nobody has restored is only a hope."`}}
         {{- with include "backup-agents.runbook" (dict "root" $root "alert" "SqlBackupVerificationStale") }}{{ . | nindent 8 }}{{ end }}
     {{- if and $root.Values.sqlBackup.enabled $root.Values.sqlBackup.verify.enabled }}
-    - alert: SqlBackupVerificationStale
+    - alert: SqlBackupNeverVerified
       expr: absent(sql_backup_last_verified_timestamp_seconds{{ $all }})
       for: {{ $h.verify }}h
       labels:
-        {{- include "backup-agents.alertLabels" (dict "root" $root "alert" "SqlBackupVerificationStale") | nindent 8 }}
+        {{- include "backup-agents.alertLabels" (dict "root" $root "alert" "SqlBackupNeverVerified") | nindent 8 }}
       annotations:
         summary: "No backup was ever proven to restore"
         description: {{ printf "Verification is configured, but no successful verify has reported within %dh." (int $h.verify) | quote }}
-        {{- with include "backup-agents.runbook" (dict "root" $root "alert" "SqlBackupVerificationStale") }}{{ . | nindent 8 }}{{ end }}
+        {{- with include "backup-agents.runbook" (dict "root" $root "alert" "SqlBackupNeverVerified") }}{{ . | nindent 8 }}{{ end }}
     {{- end }}
 - name: backup-agents.volume-replicator
   rules:
@@ -133,6 +134,7 @@ runbook_url: {{ printf "%s#%s" . (lower $.alert) }}
       for: {{ $t.hours }}h
       labels:
         {{- include "backup-agents.alertLabels" (dict "root" $root "alert" "VolumeReplicationNeverReported") | nindent 8 }}
+        target: {{ $t.name }}
       annotations:
         summary: {{ printf "No replication to %s has reported metrics" $t.name | quote }}
         description: {{ printf "No run of the %s target has pushed metrics for %dh: the CronJob does not run, or its pods cannot reach the Pushgateway." $t.name (int $t.hours) | quote }}
