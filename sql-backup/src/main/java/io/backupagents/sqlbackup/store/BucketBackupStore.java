@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 public final class BucketBackupStore implements BackupStore {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(BucketBackupStore.class);
+
   // Above this, S3Store.copy goes in parts and needs the metadata to carry over.
   private static final long SINGLE_COPY_LIMIT = 5L << 30;
 
@@ -81,6 +84,7 @@ public final class BucketBackupStore implements BackupStore {
     if (source.checksum.isPresent()) {
       copy(source.checksum.get(), key(to, name.checksumFileName()));
     }
+    log.info("promoted {} from {} to {} (server-side copy)", name, from, to);
     return new StoredBackup(
         to, name, source.object.size(), source.backup.modified(), source.checksum.isPresent());
   }
