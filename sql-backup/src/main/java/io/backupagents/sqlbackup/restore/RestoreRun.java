@@ -81,14 +81,16 @@ final class RestoreRun {
 
   private int plain(BackupIntegrity.Checked checked, TargetServer target, PsqlRun.Options options)
       throws IOException, InterruptedException {
-    ClusterRestoreFilter filter = null;
+    SqlStreamFilter filter;
+    ClusterRestoreFilter cluster = null;
     String database;
     if (checked.cluster()) {
       Set<String> kept =
           new TreeSet<>(
               List.of(credentials.environment().get("PGUSER"), target.bootstrapSuperuser()));
       boolean force = settings.force() && target.version().major() >= 13;
-      filter = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force);
+      cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force);
+      filter = cluster;
       database = target.maintenanceDatabase();
       log.info(
           "restoring the dumpall through psql, starting in {}; roles {} keep their attributes"
@@ -97,6 +99,7 @@ final class RestoreRun {
           kept);
     } else {
       database = settings.database().orElseThrow();
+      filter = options.singleTransaction() ? new OneTransactionFilter() : null;
       log.info(
           "restoring into {} through psql{}",
           database,
@@ -114,10 +117,10 @@ final class RestoreRun {
               options,
               SqlFeed.of(checked.fetched().file(), progress, filter));
     }
-    if (filter != null && filter.roleStatementsLeftOut() > 0) {
+    if (cluster != null && cluster.roleStatementsLeftOut() > 0) {
       log.info(
           "left out {} statements about the roles the restore runs as",
-          filter.roleStatementsLeftOut());
+          cluster.roleStatementsLeftOut());
     }
     return errors;
   }

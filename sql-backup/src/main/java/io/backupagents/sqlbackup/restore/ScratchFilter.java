@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * comments and grants, template flags) are left out, and so are ownership and privilege statements
  * and subscriptions, so that the restore needs no role and touches nothing outside the scratch
  * database. What remains (schemas, tables, data, indexes, functions, large objects) is what
- * verification proves restorable.
+ * verification proves restorable, in one transaction (see {@link OneTransactionFilter}).
  *
  * <p>In a pg_dumpall file it stops before the next database's header, {@code -- Database "x" dump},
  * or the cluster trailer.
@@ -91,6 +91,9 @@ final class ScratchFilter extends SqlStreamFilter {
 
   @Override
   protected Action onStatement(String line) {
+    if (OneTransactionFilter.isTransactionControl(line)) {
+      return Action.SKIP; // the section is restored in one transaction
+    }
     for (Pattern p : LEFT_OUT) {
       if (p.matcher(line).matches()) {
         return Action.SKIP;
