@@ -26,6 +26,7 @@ public final class AgentRun {
   private Clock clock = Clock.systemUTC();
   private FileSystem fileSystem;
   private UnaryOperator<ProcessRunner> processes = UnaryOperator.identity();
+  private UnaryOperator<HostEnvironment> hostChanges = UnaryOperator.identity();
 
   /** What a run ended with. */
   public record Result(int exitCode, String termination, String metrics) {}
@@ -72,6 +73,12 @@ public final class AgentRun {
     return this;
   }
 
+  /** Changes the host the agent sees, e.g. where versioned client tools are installed. */
+  public AgentRun host(UnaryOperator<HostEnvironment> change) {
+    this.hostChanges = change;
+    return this;
+  }
+
   /** Wraps the real process runner, e.g. to interfere with pg_dump. */
   public AgentRun processes(UnaryOperator<ProcessRunner> wrapper) {
     this.processes = wrapper;
@@ -83,7 +90,7 @@ public final class AgentRun {
     if (fileSystem != null) {
       host = host.withFileSystem(fileSystem);
     }
-    Launcher launcher = new Launcher(new SqlBackupAgent(host), env, clock);
+    Launcher launcher = new Launcher(new SqlBackupAgent(hostChanges.apply(host)), env, clock);
     launcher.processRunner(processes.apply(new LocalProcessRunner(env)));
     int code = launcher.run(List.of(args));
     return new Result(code, termination(), launcher.registry().scrape());
