@@ -74,7 +74,7 @@ public final class BackupVerifier {
         BackupName.parse(backup.getFileName().toString())
             .orElseThrow(
                 () -> new IllegalArgumentException(backup + " is not named like a backup"));
-    RestoreMetrics metrics = new RestoreMetrics(context.registry(), RestoreMetrics.Kind.VERIFY);
+    RestoreMetrics metrics = RestoreMetrics.in(context.registry(), RestoreMetrics.Kind.VERIFY);
     Instant start = context.clock().instant();
     ExitCode outcome = ExitCode.UNEXPECTED;
     List<Path> workDirs = new ArrayList<>();

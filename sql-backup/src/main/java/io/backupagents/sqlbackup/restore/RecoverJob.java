@@ -67,7 +67,7 @@ final class RecoverJob implements Job {
           Units.bytes(chosen.size()),
           BackupListing.age(Duration.between(chosen.name().time(), now)),
           chosen.copies().stream().map(BackupCopy::where).toList());
-      RestoreMetrics metrics = new RestoreMetrics(context.registry(), RestoreMetrics.Kind.RESTORE);
+      RestoreMetrics metrics = RestoreMetrics.in(context.registry(), RestoreMetrics.Kind.RESTORE);
       ExitCode outcome = ExitCode.UNEXPECTED;
       try {
         restore(chosen, sources, context, metrics);

@@ -27,10 +27,11 @@ final class SqlScanner {
   private final StringBuilder tag = new StringBuilder();
   private int tagMatched;
   private int blockDepth;
+  private int parenDepth;
 
   /** True between statements: no statement text is waiting for its semicolon. */
   boolean atStatementStart() {
-    return state == State.NORMAL && !pending;
+    return state == State.NORMAL && !pending && parenDepth == 0;
   }
 
   void scan(byte[] bytes, int offset, int length) {
@@ -104,7 +105,13 @@ final class SqlScanner {
           pending = true;
         }
       }
-      case ';' -> pending = false;
+      // As in psql, a semicolon inside parentheses (a rule's actions) does not end the statement.
+      case '(' -> {
+        parenDepth++;
+        pending = true;
+      }
+      case ')' -> parenDepth = Math.max(0, parenDepth - 1);
+      case ';' -> pending = parenDepth > 0;
       case ' ', '\t', '\r', '\n', '/' -> {}
       default -> pending = true;
     }

@@ -54,7 +54,7 @@ final class VerifyJob implements Job {
       List<FoundBackup> run =
           BackupSelection.selectRun(
               found, settings.from(), now, settings.maxAge(), sources.describe());
-      RestoreMetrics metrics = new RestoreMetrics(context.registry(), RestoreMetrics.Kind.VERIFY);
+      RestoreMetrics metrics = RestoreMetrics.in(context.registry(), RestoreMetrics.Kind.VERIFY);
       ExitCode outcome = ExitCode.UNEXPECTED;
       try {
         int tables = verifyAll(run, sources, context, metrics);

@@ -194,6 +194,10 @@ class SqlFiltersTest {
     assertThat(startsAfter("/* a /* nested */ comment; */ \n")).isTrue();
     assertThat(startsAfter("SELECT 1 /* ; */\n")).isFalse();
     assertThat(startsAfter("SELECT 1 - 2;\n")).isTrue();
+    assertThat(startsAfter("CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO a;\n"))
+        .isFalse();
+    assertThat(startsAfter("CREATE RULE r AS ON INSERT TO t DO (INSERT INTO a; NOTIFY b);\n"))
+        .isTrue();
   }
 
   private static boolean startsAfter(String sql) {
