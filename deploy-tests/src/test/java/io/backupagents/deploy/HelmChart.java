@@ -59,6 +59,9 @@ final class HelmChart {
 
   static List<JsonNode> parse(String yaml) {
     List<JsonNode> objects = new ArrayList<>();
+    if (yaml == null) {
+      return objects; // nothing rendered
+    }
     try (var parser = new YAMLFactory().createParser(yaml)) {
       Iterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class);
       while (docs.hasNext()) {
@@ -99,17 +102,14 @@ final class HelmChart {
   }
 
   static void merge(ObjectNode target, JsonNode overrides) {
-    overrides
-        .fields()
-        .forEachRemaining(
-            e -> {
-              JsonNode existing = target.get(e.getKey());
-              if (existing instanceof ObjectNode map && e.getValue().isObject()) {
-                merge(map, e.getValue());
-              } else {
-                target.set(e.getKey(), e.getValue());
-              }
-            });
+    for (Map.Entry<String, JsonNode> e : overrides.properties()) {
+      JsonNode existing = target.get(e.getKey());
+      if (existing instanceof ObjectNode map && e.getValue().isObject()) {
+        merge(map, e.getValue());
+      } else {
+        target.set(e.getKey(), e.getValue());
+      }
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
@@ -144,7 +144,9 @@ final class HelmChart {
                         + name
                         + " among "
                         + objects.stream()
-                            .map(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
+                            .map(
+                                o ->
+                                    o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
                             .toList()));
   }
 

@@ -15,7 +15,8 @@ final class Repo {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("no charts/backup-agents above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "no charts/backup-agents above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }

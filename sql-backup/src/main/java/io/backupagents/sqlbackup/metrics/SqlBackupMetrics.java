@@ -63,6 +63,21 @@ public final class SqlBackupMetrics {
               "",
               "1 when the deletion guard refused the last run's deletions, else 0"));
 
+  /** The README's table of these meters. */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| metric | labels | meaning |\n|---|---|---|\n");
+    for (Meter m : METERS) {
+      sb.append("| `")
+          .append(m.name())
+          .append("` | ")
+          .append(m.labels())
+          .append(" | ")
+          .append(m.meaning())
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
   private final MeterRegistry registry;
   private final Map<String, double[]> values = new ConcurrentHashMap<>();
 

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Benchmark: sql-backup's hourly backup against the pipelines users would otherwise run,
+#   pg_dumpall --clean --if-exists | gzip -L > f   (the legacy image)
+#   pg_dumpall --clean --if-exists | pigz -L > f
+# at the same gzip level, on a throw-away PostgreSQL with a pgbench database of >= 1 GB plus a
+# table of realistic text. Measures wall time, CPU (user+sys of the command and its children),
+# peak RSS of the largest process, and output size; RUNS runs each, interleaved; medians.
+# Writes bench/results/sql-backup.md.
+#
+# Usage: bench/sql-backup/run.sh     (env: RUNS=3 LEVEL=6 SCALE=70 TEXT_ROWS=4000000
+#                                           SQL_BACKUP_JAR=... JAVA=... JAVA_OPTS=...)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+
+RUNS=${RUNS:-3}
+LEVEL=${LEVEL:-6}
+SCALE=${SCALE:-70}
+TEXT_ROWS=${TEXT_ROWS:-4000000}
+WORK=${WORK:-$repo/bench/work/sql-backup}
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | while read -r j; do
+  v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
+  [ "${v%%.*}" -ge 21 ] 2>/dev/null && echo "$j"; done | sort -V | tail -1)}
+JAR=${SQL_BACKUP_JAR:-$repo/sql-backup/target/sql-backup.jar}
+RESULTS=$repo/bench/results/sql-backup.md
+
+for tool in gzip pigz python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
+done
+[ -x "$JAVA" ] || { echo "no JDK >= 21 found under /usr/lib/jvm; set JAVA" >&2; exit 2; }
+if [ ! -f "$JAR" ]; then
+  ./mvnw -B -q -DskipTests -pl sql-backup -am package
+fi
+
+mkdir -p "$WORK"
+data=$WORK/data
+port=${PGPORT_BENCH:-55432}
+password=bench-$(date +%s)
+as_pg=()
+if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$WORK"; fi
+
+if [ ! -f "$data/PG_VERSION" ]; then
+  echo "creating the server in $data"
+  pwfile=$(mktemp); echo "$password" > "$pwfile"; chmod 644 "$pwfile"
+  "${as_pg[@]}" "$PGBIN/initdb" -D "$data" -U postgres --pwfile="$pwfile" --auth-host=scram-sha-256 \
+    --auth-local=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  rm -f "$pwfile"
+  cat >> "$data/postgresql.auto.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$WORK'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+fi
+"${as_pg[@]}" "$PGBIN/pg_ctl" -D "$data" -l "$WORK/server.log" -w start >/dev/null
+trap '"${as_pg[@]}" "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null' EXIT
+# The password is set afresh each run; the data stays between runs of the script.
+"$PGBIN/psql" -X -q -h "$WORK" -p "$port" -U postgres -d postgres \
+  -c "ALTER ROLE postgres PASSWORD '$password'"
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGPASSWORD=$password
+
+if [ "$("$PGBIN/psql" -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'bench'")" = 0 ]; then
+  echo "loading pgbench scale $SCALE and $TEXT_ROWS rows of text (once; kept in $data)"
+  "$PGBIN/psql" -X -q -d postgres -c "CREATE DATABASE bench"
+  "$PGBIN/pgbench" -i -s "$SCALE" -q bench
+  "$PGBIN/psql" -X -q -d bench <<SQL
+CREATE TABLE notes (id bigint PRIMARY KEY, author text, created timestamptz, title text, body text);
+INSERT INTO notes
+SELECT g,
+       (ARRAY['Ana Souza','Jürgen Müller','Li Wei','Olga Petrova','Kwame Mensah','Aiko Tanaka'])[1 + g % 6],
+       timestamptz '2020-01-01' + g * interval '37 seconds',
+       'Order ' || g || ': ' || (ARRAY['delivery delayed','invoice corrected','address changed',
+         'refund requested','item damaged','customer called back'])[1 + (g * 7) % 6],
+       'Customer ' || (g * 31 % 100000) || ' wrote on ' || to_char(timestamptz '2020-01-01' + g * interval '37 seconds', 'YYYY-MM-DD')
+         || ': the parcel ' || md5(g::text) || ' was '
+         || (ARRAY['left at the door','returned to the depot','delivered to a neighbour','lost in transit'])[1 + (g * 13) % 4]
+         || '. Reference ' || substr(md5((g * 17)::text), 1, 12) || ', amount ' || (g % 997) || '.' || (g % 89)
+         || ' EUR. ' || repeat('Notes: ', g % 3) || (ARRAY['Zürich','São Paulo','Kraków','東京','Reykjavík'])[1 + g % 5]
+FROM generate_series(1, $TEXT_ROWS) g;
+SQL
+  "$PGBIN/psql" -X -q -d bench -c "VACUUM ANALYZE"
+fi
+db_size=$("$PGBIN/psql" -X -At -d postgres -c "SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database")
+db_bytes=$("$PGBIN/psql" -X -At -d postgres -c "SELECT sum(pg_database_size(datname)) FROM pg_database")
+
+root=$WORK/root
+timings=$WORK/timings.tsv
+: > "$timings"
+
+measure() { # name, output file, command...
+  local name=$1 out=$2; shift 2
+  rm -rf "$root" "$WORK/out.gz"; mkdir -p "$root"
+  /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$WORK/stdout.txt" 2>&1 || {
+    echo "$name failed:"; cat "$WORK/stdout.txt"; exit 1; }
+  local file; file=$(ls $out 2>/dev/null | head -1)
+  python3 - "$name" "$WORK/time.txt" "$file" >> "$timings" <<'PY'
+import os, re, sys
+name, timefile, out = sys.argv[1:4]
+t = open(timefile).read()
+def field(label):
+    return re.search(re.escape(label) + r": (.*)", t).group(1).strip()
+wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
+seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+rss_kib = int(field("Maximum resident set size (kbytes)"))
+print(f"{name}\t{seconds:.2f}\t{cpu:.2f}\t{rss_kib}\t{os.path.getsize(out)}")
+PY
+  tail -1 "$timings"
+}
+
+# As the image runs it (Dockerfiles/sql-backup/sql-backup), with only the variables a CronJob sets.
+read -r -a java_opts <<< "${JAVA_OPTS:-}"
+ours=(env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres
+  PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root" BACKUP_COMPRESSION_LEVEL="$LEVEL"
+  TERMINATION_LOG_PATH="$WORK/termination-log" LOG_LEVEL=warn
+  "$JAVA" -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" -jar "$JAR" backup)
+
+for run in $(seq 1 "$RUNS"); do
+  echo "run $run of $RUNS"
+  measure "sql-backup" "$root/hourly/backup-*.sql.gz" "${ours[@]}"
+  measure "pg_dumpall | gzip -$LEVEL" "$WORK/out.gz" \
+    bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists | gzip -$LEVEL > '$WORK/out.gz'"
+  measure "pg_dumpall | pigz -$LEVEL" "$WORK/out.gz" \
+    bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists | pigz -$LEVEL > '$WORK/out.gz'"
+done
+measure "pg_dumpall > file (no compression)" "$WORK/out.gz" \
+  bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists > '$WORK/out.gz'"
+dump_bytes=$(tail -1 "$timings" | cut -f5)
+
+export RUNS LEVEL SCALE TEXT_ROWS db_size dump_bytes
+export machine="$(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, loopback"
+export pg_version=$("$PGBIN/postgres" --version | awk '{print $3}')
+export java_version=$("$JAVA" -version 2>&1 | head -1)
+export java_opts_text="${JAVA_OPTS:-}"
+python3 - "$timings" "$RESULTS" <<'PY'
+import collections, os, statistics, sys
+e = os.environ
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    name, wall, cpu, rss, size = line.rstrip("\n").split("\t")
+    rows.setdefault(name, []).append((float(wall), float(cpu), int(rss), int(size)))
+med = {n: tuple(statistics.median(r[i] for r in v) for i in range(4)) for n, v in rows.items()}
+level = e["LEVEL"]
+gz, pz, us = f"pg_dumpall | gzip -{level}", f"pg_dumpall | pigz -{level}", "sql-backup"
+dump = int(e["dump_bytes"])
+out = [
+    "# sql-backup: hourly backup vs pg_dumpall | gzip / pigz",
+    "",
+    f"Written by `bench/sql-backup/run.sh`; medians of {e['RUNS']} interleaved runs.",
+    "",
+    f"- machine: {e['machine']}",
+    f"- PostgreSQL {e['pg_version']}, databases {e['db_size']} on disk (pgbench scale {e['SCALE']}"
+    f" + {int(e['TEXT_ROWS']):,} rows of text), plain dump {dump / 2**20:,.0f} MiB",
+    f"- gzip level {level} for all; sql-backup runs as the image runs it: `java"
+    f" -XX:+ExitOnOutOfMemoryError {e['java_opts_text']} -jar sql-backup.jar backup`, {e['java_version']}",
+    "",
+    "| command | wall | CPU (user+sys) | peak RSS (largest process) | output | wall vs gzip | wall vs pigz |",
+    "|---|---|---|---|---|---|---|",
+]
+for n, (w, c, r, s) in med.items():
+    vs_g = f"{w / med[gz][0]:.2f}x" if gz in med else ""
+    vs_p = f"{w / med[pz][0]:.2f}x" if pz in med else ""
+    cell = n.replace("|", "\\|")  # a pipe inside a table cell must be escaped
+    out.append(f"| `{cell}` | {w:.1f} s | {c:.1f} s | {r / 1024:,.0f} MiB | {s:,} B | {vs_g} | {vs_p} |")
+w, c, r, s = med[us]
+checks = [
+    ("wall <= 0.6x the gzip pipeline", w <= 0.6 * med[gz][0], f"{w / med[gz][0]:.2f}x"),
+    ("wall <= 1.1x the pigz pipeline", w <= 1.1 * med[pz][0], f"{w / med[pz][0]:.2f}x"),
+    ("output no larger than gzip's + 2%", s <= 1.02 * med[gz][3], f"{(s / med[gz][3] - 1) * 100:+.2f}%"),
+    ("JVM peak RSS <= 256 MiB", r <= 256 * 1024, f"{r / 1024:,.0f} MiB"),
+]
+out += ["", "| target | met? | measured |", "|---|---|---|"]
+for label, ok, value in checks:
+    out.append(f"| {label} | {'yes' if ok else '**no**'} | {value} |")
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+print("\n".join(out))
+PY
