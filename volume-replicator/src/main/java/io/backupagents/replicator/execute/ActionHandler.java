@@ -1,0 +1,304 @@
+package io.backupagents.replicator.execute;
+
+import io.backupagents.common.logging.Units;
+import io.backupagents.replicator.manifest.ManifestWriter;
+import io.backupagents.replicator.plan.Action;
+import io.backupagents.replicator.report.RunStats;
+import io.backupagents.replicator.scan.Entry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the plan as it streams from the planner: directories at once (their contents follow
+ * right behind), data and metadata work on the capped workers, deletions and directory attributes
+ * kept for the end of the run. In dry-run mode it prints what it would do instead.
+ */
+public final class ActionHandler implements Consumer<Action> {
+
+  private static final Logger log = LoggerFactory.getLogger("volume-replicator");
+
+  private final Workers workers;
+  private final Transfer transfer;
+  private final DirectoryTarget directoryTarget;
+  private final ManifestWriter manifest;
+  private final DeletionList deletions;
+  private final Failures failures;
+  private final RunStats stats;
+  private final boolean quiet;
+  private final boolean dryRun;
+  private final Queue<Action> blocked = new ConcurrentLinkedQueue<>();
+  private final Queue<Action.FinishDirectory> finishing = new ConcurrentLinkedQueue<>();
+
+  public ActionHandler(
+      Workers workers,
+      Transfer transfer,
+      DirectoryTarget directoryTarget,
+      ManifestWriter manifest,
+      DeletionList deletions,
+      Failures failures,
+      RunStats stats,
+      boolean quiet,
+      boolean dryRun) {
+    this.workers = workers;
+    this.transfer = transfer;
+    this.directoryTarget = directoryTarget;
+    this.manifest = manifest;
+    this.deletions = deletions;
+    this.failures = failures;
+    this.stats = stats;
+    this.quiet = quiet;
+    this.dryRun = dryRun;
+  }
+
+  @Override
+  public void accept(Action action) {
+    failures.throwIfFatal();
+    stats.handled.increment();
+    try {
+      switch (action) {
+        case Action.MakeDirectory m -> makeDirectory(m.source(), m.target());
+        case Action.Copy c -> copy(c, reserve(c.source()));
+        case Action.Check c -> check(c, reserve(c.source()));
+        case Action.Link l -> onCheckers(l, () -> link(l));
+        case Action.FixAttributes f -> fixAttributes(f);
+        case Action.Unchanged u -> unchanged(u.target());
+        case Action.Delete d -> delete(d.target());
+        case Action.RemoveTemp r -> removeTemp(r.target());
+        case Action.Skip s -> skip(s);
+        case Action.FinishDirectory f -> finishing.add(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies that a non-empty directory blocked; they can run once deletions removed it. */
+  public List<Action> blocked() {
+    List<Action> all = List.copyOf(blocked);
+    blocked.clear();
+    return all;
+  }
+
+  /** Directories whose attributes are set at the end, deepest first. */
+  public List<Action.FinishDirectory> directoriesToFinish() {
+    return List.copyOf(finishing).reversed();
+  }
+
+  /** Runs a blocked action again (after the deletions). */
+  public void retry(Action action) {
+    switch (action) {
+      case Action.Copy c -> copy(c, null);
+      case Action.Link l -> onCheckers(l, () -> link(l));
+      default -> throw new IllegalArgumentException("not retried: " + action);
+    }
+  }
+
+  private ManifestWriter.Slot reserve(Entry s) throws IOException {
+    return manifest == null || dryRun ? null : manifest.reserve(s.key());
+  }
+
+  private void makeDirectory(Entry s, Entry t) {
+    if (dryRun) {
+      if (t == null && !s.key().isEmpty()) {
+        log.info("would create directory {}", s.path());
+      }
+      return;
+    }
+    try {
+      if (directoryTarget.makeDirectory(s, t)) {
+        stats.createdDirectories.increment();
+        perFile("created directory {}", s.path());
+      }
+    } catch (IOException e) {
+      failures.failed(s, "cannot create the directory", e);
+    }
+  }
+
+  private void copy(Action.Copy c, ManifestWriter.Slot slot) {
+    Entry s = c.source();
+    stats.plannedCopies.increment();
+    stats.plannedBytes.add(s.size());
+    if (dryRun) {
+      log.info("would copy {} ({})", s.path(), Units.bytes(s.size()));
+      return;
+    }
+    workers.transfer(() -> runCopy(c, s, c.target() == null, slot));
+  }
+
+  private void runCopy(Action action, Entry s, boolean created, ManifestWriter.Slot slot) {
+    try {
+      Entry done = transfer.copy(s);
+      stats.copiedFiles.increment();
+      stats.copiedBytes.add(s.size());
+      if (created) {
+        stats.createdFiles.increment();
+      }
+      if (slot != null) {
+        slot.complete(done.size(), done.etag(), done.mtimeNanos());
+      }
+      perFile("copied {}", s.path());
+    } catch (BlockedByDirectoryException e) {
+      blocked.add(action);
+      drop(slot);
+    } catch (Exception e) {
+      drop(slot);
+      failures.failed(s, "copy failed", e);
+    }
+  }
+
+  private void check(Action.Check c, ManifestWriter.Slot slot) {
+    workers.check(
+        () -> {
+          try {
+            Transfer.Done d = transfer.check(c.source(), c.target(), c.kind());
+            settle(c, d, slot);
+          } catch (Exception e) {
+            drop(slot);
+            failures.failed(c.source(), "check failed", e);
+          }
+        });
+  }
+
+  private void settle(Action.Check c, Transfer.Done d, ManifestWriter.Slot slot) throws Exception {
+    Entry s = d.source();
+    switch (d.result()) {
+      case COPY -> {
+        stats.plannedCopies.increment();
+        stats.plannedBytes.add(s.size());
+        if (dryRun) {
+          log.info("would copy {} ({})", s.path(), Units.bytes(s.size()));
+        } else {
+          workers.asTransfer(() -> runCopy(c, s, false, slot));
+        }
+      }
+      case TIME -> {
+        if (dryRun) {
+          log.info("would set the modification time of {}", s.path());
+          return;
+        }
+        Entry t = transfer.setTime(s, d.target());
+        stats.timeUpdates.increment();
+        complete(slot, t);
+        perFile("set the time of {} (same data)", s.path());
+      }
+      case ATTRIBUTES -> {
+        if (dryRun) {
+          log.info("would set the mode or owner of {}", s.path());
+          return;
+        }
+        complete(slot, transfer.fixAttributes(s, d.target()));
+        stats.attributeUpdates.increment();
+      }
+      case UNCHANGED -> {
+        stats.unchanged.increment();
+        complete(slot, d.target());
+      }
+    }
+  }
+
+  private void link(Action.Link l) throws IOException {
+    if (dryRun) {
+      log.info("would link {} -> {}", l.source().path(), l.source().linkTarget());
+      return;
+    }
+    try {
+      directoryTarget.link(l.source());
+      stats.links.increment();
+      perFile("linked {} -> {}", l.source().path(), l.source().linkTarget());
+    } catch (BlockedByDirectoryException e) {
+      blocked.add(l);
+    }
+  }
+
+  private void fixAttributes(Action.FixAttributes f) {
+    if (dryRun) {
+      log.info("would set the mode, owner or time of {}", f.source().path());
+      return;
+    }
+    onCheckers(
+        f,
+        () -> {
+          directoryTarget.fixAttributes(f.source(), f.target());
+          stats.attributeUpdates.increment();
+        });
+  }
+
+  private void unchanged(Entry t) throws IOException {
+    stats.unchanged.increment();
+    if (manifest != null && !dryRun && t.etag() != null) {
+      manifest.add(t.key(), t.size(), t.etag(), t.mtimeNanos());
+    }
+  }
+
+  private void delete(Entry t) throws IOException {
+    if (!t.isDirectory()) {
+      stats.plannedDeletions.increment();
+    }
+    deletions.add(t.key());
+    if (dryRun) {
+      log.info("would delete {}{}", t.path(), t.isDirectory() ? "/" : "");
+    }
+  }
+
+  private void removeTemp(Entry t) {
+    if (dryRun) {
+      log.info("would remove the stale temporary file {}", t.path());
+      return;
+    }
+    onCheckers(
+        new Action.RemoveTemp(t),
+        () -> {
+          if (directoryTarget.removeTemp(t)) {
+            stats.tempsRemoved.increment();
+            perFile("removed the stale temporary file {}", t.path());
+          }
+        });
+  }
+
+  private void skip(Action.Skip s) {
+    stats.skipped.increment();
+    if (s.source().kind() == Entry.Kind.SPECIAL) {
+      stats.warnings.increment();
+      log.warn("skipped {}: {}", s.source().path(), s.reason());
+    } else {
+      perFile("skipped {}: {}", s.source().path(), s.reason());
+    }
+  }
+
+  private void onCheckers(Action action, Workers.Task task) {
+    workers.check(
+        () -> {
+          try {
+            task.run();
+          } catch (Exception e) {
+            failures.failed(action.subject(), "failed", e);
+          }
+        });
+  }
+
+  private static void complete(ManifestWriter.Slot slot, Entry t) {
+    if (slot != null && t != null && t.etag() != null && t.hasMtime()) {
+      slot.complete(t.size(), t.etag(), t.mtimeNanos());
+    } else {
+      drop(slot);
+    }
+  }
+
+  private static void drop(ManifestWriter.Slot slot) {
+    if (slot != null) {
+      slot.drop();
+    }
+  }
+
+  private void perFile(String format, Object... args) {
+    if (!quiet) {
+      log.info(format, args);
+    }
+  }
+}

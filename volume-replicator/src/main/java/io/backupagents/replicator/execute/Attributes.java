@@ -1,0 +1,115 @@
+package io.backupagents.replicator.execute;
+
+import io.backupagents.replicator.report.RunStats;
+import io.backupagents.replicator.scan.Entry;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets owner, group, mode and modification time on a target entry, in that order: {@code chown}
+ * clears setuid and setgid bits, so the mode comes after it, and the time comes last because
+ * changing the others does not touch it. Symlinks get owner and time only (Linux has no {@code
+ * lchmod}). Ownership is set only when running as root, by numeric id; a refused {@code chown}
+ * (root-squashed NFS) is a counted warning, not a failure.
+ */
+public final class Attributes {
+
+  private static final Logger log = LoggerFactory.getLogger(Attributes.class);
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+  private final boolean owners;
+  private final RunStats stats;
+  private final Clock clock;
+  private final AtomicBoolean ownerWarned = new AtomicBoolean();
+
+  public Attributes(boolean owners, RunStats stats, Clock clock) {
+    this.owners = owners;
+    this.stats = stats;
+    this.clock = clock;
+  }
+
+  /** True when this process runs as root (owner of /proc/self), so it can set owners. */
+  public static boolean runningAsRoot() {
+    try {
+      return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | RuntimeException e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
+  }
+
+  public boolean owners() {
+    return owners;
+  }
+
+  /**
+   * Applies {@code source}'s attributes to {@code path}; {@code current} holds what the path has
+   * now (null: a file this run just created), so unchanged attributes cost no system call.
+   */
+  public void apply(Path path, Entry source, Entry current) throws IOException {
+    boolean link = source.kind() == Entry.Kind.SYMLINK;
+    // Our own new files can be changed by path; existing entries never through a symlink.
+    boolean noFollow = link || current != null;
+    boolean chowned = false;
+    if (owners
+        && source.uid() != Entry.UNKNOWN
+        && (current == null || current.uid() != source.uid() || current.gid() != source.gid())) {
+      chowned = chown(path, source, noFollow);
+    }
+    if (!link
+        && source.mode() != Entry.UNKNOWN
+        && (current == null || current.mode() != source.mode() || chowned)) {
+      if (noFollow) {
+        Files.setAttribute(path, "unix:mode", source.mode(), NOFOLLOW);
+      } else {
+        Files.setAttribute(path, "unix:mode", source.mode());
+      }
+    }
+    if (source.hasMtime() && (current == null || current.mtimeNanos() != source.mtimeNanos())) {
+      setTime(path, source.mtimeNanos(), noFollow);
+    }
+  }
+
+  /**
+   * Sets the modification time (nanoseconds where the file system keeps them) and the access time
+   * to now; giving both saves the JDK a {@code stat} for the one left out.
+   */
+  public void setTime(Path path, long mtimeNanos, boolean noFollow) throws IOException {
+    BasicFileAttributeView view =
+        noFollow
+            ? Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
+            : Files.getFileAttributeView(path, BasicFileAttributeView.class);
+    view.setTimes(
+        FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.from(clock.instant()), null);
+  }
+
+  private boolean chown(Path path, Entry source, boolean noFollow) throws IOException {
+    try {
+      PosixCalls.chown(path, source.uid(), source.gid(), noFollow);
+      return true;
+    } catch (FileSystemException e) {
+      if (!String.valueOf(e.getReason()).contains("not permitted")) {
+        throw e;
+      }
+      stats.ownerRefusals.increment();
+      stats.warnings.increment();
+      if (ownerWarned.compareAndSet(false, true)) {
+        log.warn(
+            "the target refused to change the owner of {} ({}): the volume is probably"
+                + " root-squashed NFS; owners are not kept (counted, not a failure)",
+            source.key(),
+            e.getReason());
+      }
+      return false;
+    }
+  }
+}

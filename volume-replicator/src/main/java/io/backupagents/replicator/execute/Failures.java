@@ -1,0 +1,107 @@
+package io.backupagents.replicator.execute;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.replicator.report.RunStats;
+import io.backupagents.replicator.scan.Entry;
+import io.backupagents.replicator.scan.ScanEvents;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sorts what went wrong in a run: files that vanished or changed meanwhile (counted, not errors),
+ * errors of single entries (counted; they cancel the run's deletions), and failures that make going
+ * on pointless (target full, store unreachable, credentials refused), which stop the run.
+ */
+public final class Failures implements ScanEvents {
+
+  private static final Logger log = LoggerFactory.getLogger("volume-replicator");
+
+  private final RunStats stats;
+  private volatile AgentException fatal;
+
+  public Failures(RunStats stats) {
+    this.stats = stats;
+  }
+
+  /** Records that work on {@code e} failed with {@code failure}. */
+  public void failed(Entry e, String what, Throwable failure) {
+    String key = e.path().isEmpty() ? "/" : e.path();
+    if (failure instanceof SourceChangedException) {
+      stats.vanished.increment();
+      log.warn("{} {} (counted as vanished; the next run copies it)", key, failure.getMessage());
+      return;
+    }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      stop(new AgentException(ExitCode.OPERATION_FAILED, "interrupted while copying " + key));
+      return;
+    }
+    if (failure instanceof AgentException a && isFatal(a.exitCode())) {
+      stop(a);
+      return;
+    }
+    if (isDiskFull(failure)) {
+      stop(
+          new AgentException(
+              ExitCode.NO_SPACE, "the target is full (while writing " + key + ")", failure));
+      return;
+    }
+    stats.errors.increment();
+    log.error("{}: {}: {}", key, what, describe(failure));
+  }
+
+  @Override
+  public void error(String key, String cause) {
+    stats.readErrors.increment();
+    log.error("{}: {}", key.isEmpty() ? "/" : key, cause);
+  }
+
+  @Override
+  public void warning(String key, String message) {
+    stats.warnings.increment();
+    log.warn("{}: {}", key.isEmpty() ? "/" : key, message);
+  }
+
+  /** Stops the run with {@code failure} (the first one wins). */
+  public void stop(AgentException failure) {
+    if (fatal == null) {
+      fatal = failure;
+    }
+  }
+
+  /** Throws the failure that stopped the run, if any. */
+  public void throwIfFatal() {
+    AgentException f = fatal;
+    if (f != null) {
+      throw f;
+    }
+  }
+
+  public long errors() {
+    return stats.errors.sum() + stats.readErrors.sum();
+  }
+
+  private static boolean isFatal(ExitCode code) {
+    return code == ExitCode.UNREACHABLE
+        || code == ExitCode.AUTH_FAILED
+        || code == ExitCode.NOT_FOUND;
+  }
+
+  static boolean isDiskFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IOException && String.valueOf(c.getMessage()).contains("No space left")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof AgentException || t.getMessage() == null) {
+      return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

@@ -1,0 +1,182 @@
+package io.backupagents.replicator.execute;
+
+import io.backupagents.common.s3.S3Store;
+import io.backupagents.replicator.config.Location;
+import io.backupagents.replicator.config.ReplicatorSettings;
+import io.backupagents.replicator.config.Shard;
+import io.backupagents.replicator.manifest.ManifestReader;
+import io.backupagents.replicator.manifest.ManifestStore;
+import io.backupagents.replicator.manifest.ManifestWriter;
+import io.backupagents.replicator.report.RunStats;
+import io.backupagents.replicator.scan.DirectoryScanner;
+import io.backupagents.replicator.scan.Listing;
+import io.backupagents.replicator.scan.S3Scanner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two ends of a run, built from the locations: how each is listed, read or written, and the S3
+ * manifests that go with them.
+ */
+final class Sides {
+
+  private static final Logger log = LoggerFactory.getLogger("volume-replicator");
+
+  private final ReplicatorSettings settings;
+  private final RunStats stats;
+  private final Path workDir;
+  private Object source;
+  private Object target;
+  private DirectoryScanner sourceDirectories;
+  private DirectoryScanner targetDirectories;
+  private S3Scanner sourceObjects;
+  private S3Scanner targetObjects;
+  private ManifestStore targetManifest;
+  private ManifestReader sourceManifestReader = ManifestReader.none();
+  private ManifestReader targetManifestReader = ManifestReader.none();
+  private Path manifestFile;
+
+  private Sides(ReplicatorSettings settings, RunStats stats, Path workDir) {
+    this.settings = settings;
+    this.stats = stats;
+    this.workDir = workDir;
+  }
+
+  static Sides open(
+      ReplicatorSettings settings,
+      Location source,
+      Location target,
+      Function<String, S3Store> stores,
+      BandwidthLimit limit,
+      RunStats stats,
+      Attributes attributes,
+      Failures failures,
+      Path workDir) {
+    Sides s = new Sides(settings, stats, workDir);
+    boolean directoryTarget = target instanceof Location.Directory;
+    switch (target) {
+      case Location.Directory d -> {
+        s.target = new DirectoryTarget(d.root(), attributes, settings.fsync());
+        s.targetDirectories =
+            new DirectoryScanner(d.root(), settings.filter(), settings.checkers(), failures);
+      }
+      case Location.Bucket b -> {
+        S3Store store = stores.apply(b.location().bucket());
+        s.target = new S3Target(store, b.location(), stats);
+        s.targetManifest =
+            new ManifestStore(store, b.location(), settings.manifestPrefix(), settings.shard());
+        if (settings.manifest()) {
+          stats.s3Gets.increment();
+          s.targetManifestReader = s.targetManifest.load(workDir);
+        }
+        s.targetObjects =
+            new S3Scanner(
+                store,
+                b.location(),
+                settings.filter(),
+                s.targetManifestReader,
+                new S3Scanner.Options(false, s.targetManifest.relativeManifestPrefix()),
+                failures);
+      }
+    }
+    switch (source) {
+      case Location.Directory d -> {
+        s.source = new DirectorySource(d.root(), limit);
+        s.sourceDirectories =
+            new DirectoryScanner(d.root(), settings.filter(), settings.checkers(), failures);
+      }
+      case Location.Bucket b -> {
+        S3Store store = stores.apply(b.location().bucket());
+        s.source = new S3Source(store, b.location(), stats);
+        ManifestStore manifests =
+            new ManifestStore(store, b.location(), settings.manifestPrefix(), Shard.WHOLE);
+        if (settings.manifest()) {
+          stats.s3Gets.increment();
+          s.sourceManifestReader = manifests.load(workDir);
+        }
+        s.sourceObjects =
+            new S3Scanner(
+                store,
+                b.location(),
+                settings.filter(),
+                s.sourceManifestReader,
+                new S3Scanner.Options(directoryTarget, manifests.relativeManifestPrefix()),
+                failures);
+      }
+    }
+    return s;
+  }
+
+  Object source() {
+    return source;
+  }
+
+  Object target() {
+    return target;
+  }
+
+  DirectoryTarget directoryTarget() {
+    return target instanceof DirectoryTarget d ? d : null;
+  }
+
+  S3Target s3Target() {
+    return target instanceof S3Target t ? t : null;
+  }
+
+  Listing openSource() {
+    return sourceDirectories != null
+        ? sourceDirectories.open("source")
+        : sourceObjects.open("source");
+  }
+
+  Listing openTarget() {
+    return targetDirectories != null
+        ? targetDirectories.open("target")
+        : targetObjects.open("target");
+  }
+
+  /** A writer for the target's next manifest, or null when there is none to keep. */
+  ManifestWriter newManifest(boolean dryRun) throws IOException {
+    if (targetManifest == null || !settings.manifest() || dryRun) {
+      return null;
+    }
+    manifestFile = Files.createTempFile(workDir, "manifest-out-", ".gz");
+    return new ManifestWriter(manifestFile);
+  }
+
+  /** Finishes the manifest and stores it when the run deserves it ({@code ok}). */
+  void saveManifest(ManifestWriter writer, boolean ok, Instant now) throws IOException {
+    sourceManifestReader.close();
+    targetManifestReader.close();
+    if (writer == null) {
+      return;
+    }
+    long entries = writer.finish();
+    if (!ok) {
+      log.info("the manifest is not updated because the run was not clean");
+      return;
+    }
+    targetManifest.save(manifestFile, now);
+    stats.s3Puts.increment();
+    log.info(
+        "manifest of {} entries stored at s3://{}/{}",
+        entries,
+        s3Target().store().bucket(),
+        targetManifest.key());
+  }
+
+  /** Adds the list requests and manifest hits of the scans to the statistics. */
+  void recordListRequests() {
+    for (S3Scanner scanner : new S3Scanner[] {sourceObjects, targetObjects}) {
+      if (scanner != null) {
+        stats.s3Lists.add(scanner.listRequests());
+      }
+    }
+    stats.manifestHits.add(sourceManifestReader.hits() + targetManifestReader.hits());
+  }
+}
