@@ -8,34 +8,90 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every meter of the recover and verify actions (and of the optional verify after a backup). The
+ * Every meter of the recover and verify actions (and of the optional verify after a backup): the
  * recover meters are named {@code sql_backup_restore_*}, the verify ones {@code
- * sql_backup_verify_*}; a successful verify also sets {@code
+ * sql_backup_verify_*}. A successful verify also sets {@code
  * sql_backup_last_verified_timestamp_seconds}, which only successes register, so a failed verify
  * never hides how old the last proof is. A meter is registered when its value is first known and
- * updated afterwards (a backup run may verify several backups).
+ * updated afterwards (a backup run may verify several backups). The README's table comes from
+ * {@link #markdownTable()}.
  */
 public final class RestoreMetrics {
 
   /** Which action the meters describe. */
   public enum Kind {
-    RESTORE("restore"),
-    VERIFY("verify");
+    RESTORE("restore", "recover"),
+    VERIFY("verify", "verify");
 
     private final String name;
+    private final String action;
 
-    Kind(String name) {
+    Kind(String name, String action) {
       this.name = name;
+      this.action = action;
     }
   }
 
+  /** The meters, each with its name after the kind's prefix, unit, label and meaning. */
+  private enum Meter {
+    DURATION("duration", "seconds", null, "how long the last %s took", Kind.values()),
+    PHASE_DURATION(
+        "phase.duration",
+        "seconds",
+        "phase",
+        "how long each phase of the last %s took: fetch (download from S3), check, restore",
+        Kind.values()),
+    BACKUP_SIZE(
+        "backup.size", "bytes", null, "size of the backup file the last %s read", Kind.values()),
+    BACKUP_TIMESTAMP(
+        "backup.timestamp",
+        "seconds",
+        null,
+        "the time in the name of the backup the last %s read (how old its data is)",
+        Kind.values()),
+    SQL_SIZE(
+        "sql.size", "bytes", null, "uncompressed size of the SQL the last %s read", Kind.values()),
+    SQL_ERRORS(
+        "sql.errors",
+        null,
+        null,
+        "SQL errors the last %s went past (DO_NOT_STOP_ON_ERROR)",
+        Kind.RESTORE),
+    DATABASES("databases", null, null, "databases on the server after the last %s", Kind.RESTORE),
+    TABLES("tables", null, null, "tables the last %s restored and checked", Kind.VERIFY),
+    SUCCESS("success", null, null, "1 when the last %s succeeded, else 0", Kind.values()),
+    EXIT_CODE("exit.code", null, null, "exit code of the last %s (0 = success)", Kind.values());
+
+    private final String name;
+    private final String unit;
+    private final String label;
+    private final String meaning;
+    private final Set<Kind> kinds;
+
+    Meter(String name, String unit, String label, String meaning, Kind... kinds) {
+      this.name = name;
+      this.unit = unit;
+      this.label = label;
+      this.meaning = meaning;
+      this.kinds = EnumSet.of(kinds[0], kinds);
+    }
+
+    String prometheusName(Kind kind) {
+      return ("sql_backup_" + kind.name + "_" + name + (unit == null ? "" : "." + unit))
+          .replace('.', '_');
+    }
+  }
+
+  private static final String LAST_VERIFIED = "sql.backup.last.verified.timestamp";
   private static final Map<MeterRegistry, Map<Kind, RestoreMetrics>> BY_REGISTRY =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -57,91 +113,85 @@ public final class RestoreMetrics {
     }
   }
 
+  /** The README table of these meters. */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| metric | labels | meaning |\n|---|---|---|\n");
+    for (Kind kind : Kind.values()) {
+      for (Meter m : Meter.values()) {
+        if (m.kinds.contains(kind)) {
+          sb.append("| `")
+              .append(m.prometheusName(kind))
+              .append("` | ")
+              .append(m.label == null ? "" : m.label)
+              .append(" | ")
+              .append(String.format(m.meaning, kind.action))
+              .append(" |\n");
+        }
+      }
+    }
+    sb.append("| `sql_backup_last_verified_timestamp_seconds` |  | when a backup was last proven")
+        .append(" to restore (verify, or the verify after a backup); only successes set it |\n");
+    return sb.toString();
+  }
+
   /** How long a phase took: {@code fetch} (download), {@code check} or {@code restore}. */
   void phase(String phase, Duration took) {
-    set(
-        "phase.duration",
-        phase,
-        "how long each phase of the last " + kind.name + " took",
-        "seconds",
-        took.toMillis() / 1000.0);
+    set(Meter.PHASE_DURATION, phase, seconds(took));
   }
 
   /** The backup the run read: its size and the time in its name. */
   void backup(BackupName name, long bytes) {
-    set("backup.size", null, "size of the backup file the last run read", "bytes", bytes);
-    set(
-        "backup.timestamp",
-        null,
-        "the time in the name of the backup the last run read",
-        "seconds",
-        name.time().getEpochSecond());
+    set(Meter.BACKUP_SIZE, null, bytes);
+    set(Meter.BACKUP_TIMESTAMP, null, name.time().getEpochSecond());
   }
 
   /** The uncompressed size of a plain SQL backup. */
   void sqlBytes(long bytes) {
-    set("sql.size", null, "uncompressed size of the SQL the last run read", "bytes", bytes);
+    set(Meter.SQL_SIZE, null, bytes);
   }
 
   /** SQL errors the restore went past (only with DO_NOT_STOP_ON_ERROR). */
   void sqlErrors(int errors) {
-    set(
-        "sql.errors",
-        null,
-        "SQL errors the last run went past (DO_NOT_STOP_ON_ERROR)",
-        null,
-        errors);
+    set(Meter.SQL_ERRORS, null, errors);
   }
 
   /** The number of databases on the server after a restore. */
   void databases(int count) {
-    set("databases", null, "databases on the target server after the last restore", null, count);
+    set(Meter.DATABASES, null, count);
   }
 
   /** Tables a verify restored, over all databases of the backup. */
   void tables(int count) {
-    set("tables", null, "tables the last verify restored", null, count);
+    set(Meter.TABLES, null, count);
   }
 
   /** The outcome and total duration of the run; called at its end. */
   void outcome(ExitCode code, Duration took) {
-    set(
-        "duration",
-        null,
-        "how long the last " + kind.name + " took",
-        "seconds",
-        took.toMillis() / 1000.0);
-    set(
-        "success",
-        null,
-        "1 when the last " + kind.name + " succeeded, else 0",
-        null,
-        code == ExitCode.SUCCESS ? 1 : 0);
-    set(
-        "exit.code",
-        null,
-        "exit code of the last " + kind.name + " (0 = success)",
-        null,
-        code.status());
+    set(Meter.DURATION, null, seconds(took));
+    set(Meter.SUCCESS, null, code == ExitCode.SUCCESS ? 1 : 0);
+    set(Meter.EXIT_CODE, null, code.status());
   }
 
   /** A backup was proven to restore at {@code now}. */
   void verified(Instant now) {
-    gauge(
-            "sql.backup.last.verified.timestamp",
-            null,
-            "when a backup was last proven to restore",
-            "seconds")
+    holder(LAST_VERIFIED, null, "when a backup was last proven to restore", "seconds")
         .set(Double.doubleToLongBits(now.toEpochMilli() / 1000.0));
   }
 
-  private void set(String name, String phase, String description, String unit, double value) {
-    gauge("sql.backup." + kind.name + "." + name, phase, description, unit)
+  private void set(Meter meter, String phase, double value) {
+    if (!meter.kinds.contains(kind)) {
+      throw new IllegalStateException(meter + " is not a " + kind + " meter");
+    }
+    holder(
+            "sql.backup." + kind.name + "." + meter.name,
+            phase,
+            String.format(meter.meaning, kind.action),
+            meter.unit)
         .set(Double.doubleToLongBits(value));
   }
 
   /** The holder behind a gauge, registering the gauge on first use. */
-  private AtomicLong gauge(String name, String phase, String description, String unit) {
+  private AtomicLong holder(String name, String phase, String description, String unit) {
     return values.computeIfAbsent(
         name + "/" + Objects.toString(phase, ""),
         key -> {
@@ -158,5 +208,9 @@ public final class RestoreMetrics {
           builder.register(registry);
           return bits;
         });
+  }
+
+  private static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
   }
 }

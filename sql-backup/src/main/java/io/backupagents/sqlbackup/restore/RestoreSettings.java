@@ -82,7 +82,9 @@ public record RestoreSettings(
     }
     Optional<OffsiteSettings> s3 =
         source == Source.LOCAL ? Optional.empty() : OffsiteSettings.read(r);
-    if (source == Source.S3 && s3.isEmpty() && !r.isSet(BackupSetting.USE_RCLONE)) {
+    if (source == Source.S3
+        && !r.isSet(BackupSetting.BACKUP_S3_URL)
+        && !r.isSet(BackupSetting.USE_RCLONE)) {
       r.problem(
           "RESTORE_SOURCE=s3 needs the S3 location: set BACKUP_S3_URL (or USE_RCLONE and"
               + " USE_RCLONE_BUCKET_AND_PATH)");
