@@ -1,0 +1,298 @@
+package io.backupagents.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupagents.testing.Commands;
+import io.backupagents.testing.PostgresServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds both images from the local Debian base with podman (Dockerfiles/build-images.sh) and runs
+ * them as a cluster would: uid 10001, read-only root file system, no capabilities. The sql-backup
+ * container backs up a real PostgreSQL on loopback and restores it; the volume-replicator container
+ * mirrors a directory; jib builds the same agents offline on the images' base.
+ */
+class ImageSmokeTest {
+
+  static final String SQL_BACKUP = "localhost/backup-agents/sql-backup:latest";
+  static final String REPLICATOR = "localhost/backup-agents/volume-replicator:latest";
+  static final String AGENT_UID = "10001";
+
+  @BeforeAll
+  static void buildImages() {
+    Podman.requireUsable();
+    long start = System.nanoTime();
+    Podman.Result build =
+        Podman.run(List.of("Dockerfiles/build-images.sh", "--jib-bases"), Duration.ofMinutes(20));
+    assertThat(build.exitCode())
+        .as("Dockerfiles/build-images.sh:\n%s", Podman.tail(build.output()))
+        .isZero();
+    System.out.printf(
+        "images built in %ds:%n%s%n", (System.nanoTime() - start) / 1_000_000_000L, build.output());
+  }
+
+  /** A container as the chart runs it: non-root, read-only root, no capabilities, host network. */
+  private static List<String> hardenedRun(String image, List<String> options, List<String> args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--rm",
+                "--network",
+                "host",
+                "--read-only",
+                "--tmpfs",
+                "/tmp:rw,size=512m",
+                "--cap-drop",
+                "ALL",
+                "--security-opt",
+                "no-new-privileges"));
+    command.addAll(options);
+    command.add(image);
+    command.addAll(args);
+    return command;
+  }
+
+  private static Path agentDirectory(Path parent, String name) throws IOException {
+    Path dir = Files.createDirectories(parent.resolve(name));
+    Commands.run(List.of("chown", AGENT_UID + ":" + AGENT_UID, dir.toString()));
+    return dir;
+  }
+
+  @Test
+  void sqlBackupContainerBacksUpAndRestoresARealServer(@TempDir Path dir) throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path backups = agentDirectory(dir, "backup");
+    Path termination = agentDirectory(dir, "termination");
+    Path password = dir.resolve("pgpass");
+    try (PostgresServer pg = PostgresServer.start()) {
+      Files.writeString(password, pg.password() + "\n");
+      Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
+      pg.createDatabase("frag");
+      pg.execute(
+          "frag",
+          "CREATE TABLE target (id int PRIMARY KEY, name text, smiles text);"
+              + " INSERT INTO target SELECT g, 'Mpro-' || g || ' Größe ✓', repeat('C', g % 50)"
+              + " FROM generate_series(1, 5000) g;"
+              + " CREATE SCHEMA viewer; CREATE TABLE viewer.session (id bigserial, data jsonb);"
+              + " INSERT INTO viewer.session (data) SELECT jsonb_build_object('n', g)"
+              + " FROM generate_series(1, 300) g;");
+      Map<String, String> before = pg.fingerprint("frag");
+      List<String> connection =
+          List.of(
+              "-e",
+              "PGHOST=127.0.0.1",
+              "-e",
+              "PGPORT=" + pg.port(),
+              "-e",
+              "PGUSER=postgres",
+              "-e",
+              "PGADMINPASS_FILE=/run/secrets/pgpass",
+              "-v",
+              password + ":/run/secrets/pgpass:ro",
+              "-v",
+              termination + ":/termination",
+              "-e",
+              "TERMINATION_LOG_PATH=/termination/message",
+              "-e",
+              "DATABASE=frag");
+
+      List<String> backup = new ArrayList<>(connection);
+      backup.addAll(
+          List.of("-v", backups + ":/backup", "-e", "BACKUP_TYPE=hourly", "-e", "BACKUP_COUNT=24"));
+      Podman.Result run =
+          Podman.podman(hardenedRun(SQL_BACKUP, backup, List.of("backup")), Duration.ofMinutes(5));
+      assertThat(run.exitCode()).as("backup run:\n%s", Podman.tail(run.output())).isZero();
+      assertThat(run.output()).doesNotContain(pg.password());
+      assertThat(Files.readString(termination.resolve("message"))).startsWith("SUCCESS");
+
+      Path file = onlyBackup(backups.resolve("hourly"));
+      assertThat(file.getFileName().toString())
+          .matches("backup-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ-frag\\.sql\\.gz");
+      Commands.run(List.of("gzip", "-t", file.toString()));
+      Commands.run(
+          List.of(
+              "bash",
+              "-c",
+              "cd '" + file.getParent() + "' && sha256sum -c '" + file.getFileName() + ".sha256'"));
+      String tail = Commands.run(List.of("bash", "-c", "zcat '" + file + "' | tail -c 300"));
+      assertThat(tail).contains("PostgreSQL database dump complete");
+
+      pg.execute("postgres", "DROP DATABASE frag");
+      List<String> recover = new ArrayList<>(connection);
+      recover.addAll(
+          List.of(
+              "-v",
+              backups + ":/recovery:ro",
+              "-e",
+              "FROM_BACKUP=LATEST",
+              "-e",
+              "RESTORE_CREATE_DATABASE=yes"));
+      run =
+          Podman.podman(
+              hardenedRun(SQL_BACKUP, recover, List.of("recover")), Duration.ofMinutes(5));
+      assertThat(run.exitCode()).as("recover run:\n%s", Podman.tail(run.output())).isZero();
+      assertThat(Files.readString(termination.resolve("message"))).startsWith("SUCCESS");
+      assertThat(pg.fingerprint("frag")).isEqualTo(before);
+    }
+  }
+
+  private static Path onlyBackup(Path tier) throws IOException {
+    try (Stream<Path> files = Files.list(tier)) {
+      List<Path> backups =
+          files.filter(p -> p.getFileName().toString().endsWith(".sql.gz")).toList();
+      assertThat(backups).as("backups in %s", tier).hasSize(1);
+      assertThat(
+              tier.resolveSibling(tier.getFileName())
+                  .resolve(backups.get(0).getFileName() + ".sha256"))
+          .exists();
+      return backups.get(0);
+    }
+  }
+
+  @Test
+  void volumeReplicatorContainerMirrorsADirectory(@TempDir Path dir) throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path source = Files.createDirectories(dir.resolve("media"));
+    Path target = agentDirectory(dir, "copy");
+    Trees.makeMediaLikeTree(source);
+    List<String> volumes =
+        List.of(
+            "-v",
+            source + ":/volume-a:ro",
+            "-v",
+            target + ":/volume-b",
+            "-e",
+            "REPLICATE_DIRECTION=AtoB",
+            "-e",
+            "TERMINATION_LOG_PATH=/tmp/termination");
+    Podman.Result run =
+        Podman.podman(hardenedRun(REPLICATOR, volumes, List.of()), Duration.ofMinutes(5));
+    assertThat(run.exitCode()).as("replication:\n%s", Podman.tail(run.output())).isZero();
+    assertThat(Trees.describe(target)).isEqualTo(Trees.describe(source));
+
+    // The legacy default REPLICATE_DELETE=yes: a file gone from the source goes from the copy.
+    Files.delete(source.resolve("media/compound-sets/set-2/ligand_0003.sdf"));
+    Files.writeString(source.resolve("media/readme.txt"), "changed\n");
+    run = Podman.podman(hardenedRun(REPLICATOR, volumes, List.of()), Duration.ofMinutes(5));
+    assertThat(run.exitCode()).as("second replication:\n%s", Podman.tail(run.output())).isZero();
+    assertThat(Trees.describe(target)).isEqualTo(Trees.describe(source));
+  }
+
+  @Test
+  void imagesRunAsTheirOwnUserUnderTiniInUtc() {
+    for (String image : List.of(SQL_BACKUP, REPLICATOR)) {
+      Podman.Result run =
+          Podman.podman(
+              List.of(
+                  "run",
+                  "--rm",
+                  "--entrypoint",
+                  "sh",
+                  image,
+                  "-c",
+                  "id -u; id -g; echo TZ=$TZ; readlink -f /proc/1/exe; test ! -e ~/.pgpass && echo no-pgpass;"
+                      + " java -Xshare:on -version 2>&1 | head -1"),
+              Duration.ofMinutes(1));
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output()).contains("10001\n10001\nTZ=UTC\n").contains("no-pgpass");
+      Podman.Result config =
+          Podman.podman(
+              List.of(
+                  "image",
+                  "inspect",
+                  "--format",
+                  "{{.Config.User}} {{json .Config.Entrypoint}}",
+                  image),
+              Duration.ofMinutes(1));
+      assertThat(config.output()).startsWith("10001:10001 [\"/usr/bin/tini\",\"--\"");
+    }
+    Podman.Result clients =
+        Podman.podman(
+            List.of(
+                "run", "--rm", "--entrypoint", "sh", SQL_BACKUP, "-c", "ls /usr/lib/postgresql"),
+            Duration.ofMinutes(1));
+    assertThat(clients.output().strip().split("\\s+"))
+        .as("PostgreSQL client majors")
+        .contains("15");
+  }
+
+  @Test
+  void badSettingsEndWithExitCodeTwoAndTheirCause() {
+    Podman.Result run =
+        Podman.podman(
+            hardenedRun(
+                SQL_BACKUP,
+                List.of("-e", "BACKUP_CUONT=3", "-e", "TERMINATION_LOG_PATH=/tmp/t"),
+                List.of()),
+            Duration.ofMinutes(2));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("unknown variable BACKUP_CUONT; did you mean BACKUP_COUNT?");
+    run =
+        Podman.podman(
+            hardenedRun(
+                REPLICATOR,
+                List.of("-e", "REPLICATE_DIRECTON=AtoB", "-e", "TERMINATION_LOG_PATH=/tmp/t"),
+                List.of()),
+            Duration.ofMinutes(2));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("REPLICATE_DIRECTON");
+  }
+
+  @Test
+  void jibBuildsBothAgentsOfflineOnTheImagesBase() throws IOException {
+    // jib resolves the agents' runtime class path from the local repository, so common (and the
+    // parent POM) must be installed there; no container registry is contacted.
+    Podman.Result install =
+        Podman.run(
+            List.of(
+                "./mvnw",
+                "-B",
+                "-q",
+                "install",
+                "-pl",
+                "common",
+                "-am",
+                "-Dmaven.test.skip=true",
+                "-Dspotless.check.skip=true"),
+            Duration.ofMinutes(5));
+    assertThat(install.exitCode()).as(Podman.tail(install.output())).isZero();
+    Podman.Result jib =
+        Podman.run(
+            List.of("./mvnw", "-B", "-q", "-pl", "sql-backup,volume-replicator", "jib:buildTar"),
+            Duration.ofMinutes(5));
+    assertThat(jib.exitCode()).as(Podman.tail(jib.output())).isZero();
+    for (String agent : List.of("sql-backup", "volume-replicator")) {
+      Path tar = Repo.root().resolve(agent + "/target/jib-image.tar");
+      assertThat(tar).exists();
+      Podman.Result load =
+          Podman.podman(List.of("load", "-q", "-i", tar.toString()), Duration.ofMinutes(2));
+      assertThat(load.exitCode()).as(load.output()).isZero();
+      String image = "localhost/backup-agents/" + agent + ":1.0.0-SNAPSHOT";
+      Podman.Result run =
+          Podman.podman(
+              hardenedRun(
+                  image,
+                  List.of("-e", "S3_MAX_ATTEMPS=3", "-e", "TERMINATION_LOG_PATH=/tmp/t"),
+                  List.of()),
+              Duration.ofMinutes(2));
+      assertThat(run.exitCode()).as("%s from jib:%n%s", agent, run.output()).isEqualTo(2);
+      assertThat(run.output()).contains("did you mean S3_MAX_ATTEMPTS?");
+      Podman.podman(List.of("image", "rm", image), Duration.ofMinutes(1));
+    }
+    assertThat(Files.readString(Repo.root().resolve("sql-backup/pom.xml"), StandardCharsets.UTF_8))
+        .contains("tar://${project.basedir}/../Dockerfiles/.cache/sql-backup-base.tar");
+  }
+}
