@@ -8,9 +8,6 @@ import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +25,6 @@ import org.slf4j.LoggerFactory;
  * source, fails with VERIFY_FAILED.
  */
 final class Verification {
-
-  /** Marks the scratch database, so a leftover from a killed run is recognised and replaced. */
-  static final String SCRATCH_COMMENT = "sql-backup verify: scratch database, dropped after use";
 
   private static final Logger log = LoggerFactory.getLogger(Verification.class);
 
@@ -83,7 +76,12 @@ final class Verification {
               fetched, workDir, context.processes(), clients, context.clock(), metrics);
       Instant start = context.clock().instant();
       ScratchRestore restore =
-          new ScratchRestore(target, scratch, reachable(sourceCredentials), clients, context);
+          new ScratchRestore(
+              settings,
+              new ScratchRestore.Target(target, scratch, reachable(sourceCredentials), clients),
+              timeout,
+              jobs,
+              context);
       List<SanityCheck.Report> reports = restore.all(checked);
       metrics.phase("restore", Duration.between(start, context.clock().instant()));
       return reports;
@@ -121,164 +119,5 @@ final class Verification {
           ExitCode.VERIFY_FAILED,
           backup + " restores, but not as expected: " + String.join("; ", problems));
     }
-  }
-
-  /** Restores the databases of one checked backup into the scratch database, one at a time. */
-  private final class ScratchRestore {
-    private final TargetServer target;
-    private final PgCredentials scratch;
-    private final Optional<PgCredentials> sourceCredentials;
-    private final ClientTools.Clients clients;
-    private final RunContext context;
-
-    ScratchRestore(
-        TargetServer target,
-        PgCredentials scratch,
-        Optional<PgCredentials> sourceCredentials,
-        ClientTools.Clients clients,
-        RunContext context) {
-      this.target = target;
-      this.scratch = scratch;
-      this.sourceCredentials = sourceCredentials;
-      this.clients = clients;
-      this.context = context;
-    }
-
-    List<SanityCheck.Report> all(BackupIntegrity.Checked checked)
-        throws IOException, InterruptedException {
-      String label = checked.name().label();
-      if (checked.archive().isPresent()) {
-        return List.of(one(label, () -> archive(checked)));
-      }
-      List<SanityCheck.Report> reports = new ArrayList<>();
-      Path file = checked.fetched().file();
-      try (RestoreProgress progress =
-              RestoreProgress.start("verify", Files.size(file), context.clock());
-          InputStream sql = SqlFeed.open(file, progress)) {
-        SqlLineReader lines = new SqlLineReader(sql);
-        if (!checked.cluster()) {
-          reports.add(one(label, () -> section(checked, lines, new ScratchFilter(false))));
-          return reports;
-        }
-        ScratchFilter globals = new ScratchFilter(true);
-        globals.copy(lines, OutputStream.nullOutputStream()); // roles are not restored
-        Optional<String> next = globals.nextDatabase();
-        while (next.isPresent()) {
-          lines.next(); // the header line itself
-          ScratchFilter filter = new ScratchFilter(true);
-          reports.add(one(next.get(), () -> section(checked, lines, filter)));
-          next = filter.nextDatabase();
-        }
-      }
-      return reports;
-    }
-
-    /** Restores into a fresh scratch database, checks it, and drops it whatever happens. */
-    private SanityCheck.Report one(String sourceDatabase, Restore restore)
-        throws IOException, InterruptedException {
-      prepareScratch();
-      try {
-        restore.run();
-        SanityCheck.Report report =
-            SanityCheck.run(
-                scratch, settings.scratchDatabase(), sourceCredentials, sourceDatabase, settings);
-        log.info("{}", describe(report));
-        return report;
-      } finally {
-        target.drop(settings.scratchDatabase());
-      }
-    }
-
-    private void section(BackupIntegrity.Checked checked, SqlLineReader lines, ScratchFilter f)
-        throws InterruptedException {
-      restoreFailure(
-          checked,
-          () ->
-              PsqlRun.run(
-                  context.processes(),
-                  clients,
-                  scratch,
-                  settings.scratchDatabase(),
-                  new PsqlRun.Options("restore of " + checked.name(), true, true, timeout),
-                  SqlFeed.guarded(out -> f.copy(lines, out))));
-    }
-
-    private void archive(BackupIntegrity.Checked checked) throws InterruptedException {
-      restoreFailure(
-          checked,
-          () ->
-              PgRestoreRun.run(
-                  context.processes(),
-                  clients,
-                  scratch,
-                  settings.scratchDatabase(),
-                  checked.archive().orElseThrow(),
-                  jobs,
-                  new PsqlRun.Options("restore of " + checked.name(), true, false, timeout),
-                  List.of("--no-owner", "--no-acl"),
-                  context.clock()));
-    }
-
-    /** A restore that fails on the backup's content means the backup does not restore. */
-    private void restoreFailure(BackupIntegrity.Checked checked, Step step)
-        throws InterruptedException {
-      try {
-        step.run();
-      } catch (AgentException e) {
-        if (e.exitCode() != ExitCode.OPERATION_FAILED) {
-          throw e;
-        }
-        throw new AgentException(
-            ExitCode.VERIFY_FAILED, checked.name() + " does not restore: " + e.getMessage(), e);
-      }
-    }
-
-    private void prepareScratch() {
-      String name = settings.scratchDatabase();
-      if (target.exists(name)) {
-        if (!SCRATCH_COMMENT.equals(target.comment(name))) {
-          throw new AgentException(
-              ExitCode.GUARD_REFUSED,
-              "database "
-                  + name
-                  + " exists on "
-                  + target.where()
-                  + " and verify did not make it: set VERIFY_DATABASE to a name not in use");
-        }
-        log.info("replacing scratch database {} left by an earlier run", name);
-        target.drop(name);
-      }
-      target.create(name, SCRATCH_COMMENT);
-    }
-  }
-
-  private static String describe(SanityCheck.Report r) {
-    String largest =
-        r.largest().stream()
-            .map(
-                t ->
-                    t.table()
-                        + " "
-                        + t.rows()
-                        + (t.sourceRows().isPresent()
-                            ? " (source " + t.sourceRows().getAsLong() + ")"
-                            : ""))
-            .collect(Collectors.joining(", "));
-    return r.database()
-        + ": "
-        + r.tables()
-        + " tables"
-        + (r.sourceTables().isPresent() ? " (source " + r.sourceTables().getAsInt() + ")" : "")
-        + (largest.isEmpty() ? "" : "; rows: " + largest);
-  }
-
-  @FunctionalInterface
-  private interface Restore {
-    void run() throws IOException, InterruptedException;
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    Object run() throws InterruptedException;
   }
 }

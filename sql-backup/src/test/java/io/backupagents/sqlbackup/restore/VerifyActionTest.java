@@ -13,6 +13,7 @@ import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -156,6 +157,24 @@ class VerifyActionTest {
       assertThat(source.queryColumn("postgres", "SELECT datname FROM pg_database"))
           .doesNotContain("scratch");
     }
+  }
+
+  @Test
+  void aCustomArchiveIsVerifiedThroughPgRestore() throws Exception {
+    Path tier = Files.createDirectories(base.resolve("backup/hourly"));
+    Commands.run(
+        List.of(
+            source.binDir().resolve("pg_dump").toString(),
+            "-Fc",
+            "-f",
+            tier.resolve("backup-2025-09-10T11:51:08Z-shop.dump").toString(),
+            "shop"),
+        source.libpqEnvironment());
+
+    RestoreFixture.Run run = RestoreFixture.run(RestoreFixture.env(source, base), base, "verify");
+
+    assertThat(run.status()).as(run.termination()).isZero();
+    assertThat(run.metrics()).contains(VERIFIED, "sql_backup_verify_tables 1.0");
   }
 
   @Test
