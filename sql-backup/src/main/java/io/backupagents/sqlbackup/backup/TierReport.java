@@ -43,12 +43,13 @@ record TierReport(Instant now, List<Location> locations) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "%s %s (%s/%s): %d backups, %s%n",
+                "%s %s (%s/%s): %d %s, %s%n",
                 l.kind(),
                 t.getKey(),
                 l.where(),
                 t.getKey(),
                 entries.size(),
+                entries.size() == 1 ? "backup" : "backups",
                 Units.bytes(total)));
         for (Entry e : entries) {
           sb.append(

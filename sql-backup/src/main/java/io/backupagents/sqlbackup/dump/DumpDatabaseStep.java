@@ -10,9 +10,7 @@ import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.compress.ParallelGzipOutputStream;
 import io.backupagents.sqlbackup.postgres.ClientTools;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -24,9 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +56,13 @@ public final class DumpDatabaseStep {
       throws InterruptedException {
     String what = command.tool() + (command.database().isPresent() ? " of " + command.label() : "");
     long start = System.nanoTime();
-    AtomicInteger warnings = new AtomicInteger();
+    StderrLog stderr = new StderrLog(what);
     try {
       VerifiedDump dump =
           switch (command.settings().format()) {
-            case PLAIN -> plain(command, name, temp, what, warnings);
-            case CUSTOM -> custom(command, name, temp, what, warnings);
-            case DIRECTORY -> directory(command, name, temp, what, warnings);
+            case PLAIN -> plain(command, name, temp, what, stderr);
+            case CUSTOM -> custom(command, name, temp, what, stderr);
+            case DIRECTORY -> directory(command, name, temp, what, stderr);
           };
       long elapsed = System.nanoTime() - start;
       log.info(
@@ -76,7 +71,7 @@ public final class DumpDatabaseStep {
           Units.bytes(dump.size()),
           Units.bytes(dump.dumpBytes()),
           Units.duration(Duration.ofNanos(elapsed)));
-      return withElapsed(dump, Duration.ofNanos(elapsed), warnings.get());
+      return withElapsed(dump, Duration.ofNanos(elapsed), stderr.warnings());
     } catch (ProcessFailedException e) {
       deleteQuietly(temp);
       throw DumpErrors.classify(what, e);
@@ -90,7 +85,7 @@ public final class DumpDatabaseStep {
   }
 
   private VerifiedDump plain(
-      DumpCommand command, BackupName name, Path temp, String what, AtomicInteger warnings)
+      DumpCommand command, BackupName name, Path temp, String what, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {
     DumpSettings s = command.settings();
     try (FileChannel channel = create(temp)) {
@@ -100,8 +95,8 @@ public final class DumpDatabaseStep {
       try {
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         processes.run(
-            spec(command, what, warnings, Path.of("-"))
-                .withStdout(in -> gz.transferFrom(new Counting(in, progress))));
+            spec(command, stderr, Path.of("-"))
+                .withStdout(in -> gz.transferFrom(new ProgressInputStream(in, progress))));
         gz.finish();
       } finally {
         gz.abort();
@@ -131,15 +126,15 @@ public final class DumpDatabaseStep {
   }
 
   private VerifiedDump custom(
-      DumpCommand command, BackupName name, Path temp, String what, AtomicInteger warnings)
+      DumpCommand command, BackupName name, Path temp, String what, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {
     HashingOutputStream hashing;
     try (FileChannel channel = create(temp)) {
       hashing = new HashingOutputStream(Channels.newOutputStream(channel));
       Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
       processes.run(
-          spec(command, what, warnings, Path.of("-"))
-              .withStdout(in -> new Counting(in, progress).transferTo(hashing)));
+          spec(command, stderr, Path.of("-"))
+              .withStdout(in -> new ProgressInputStream(in, progress).transferTo(hashing)));
       channel.force(true);
     }
     checkArchive(what, temp);
@@ -155,11 +150,11 @@ public final class DumpDatabaseStep {
   }
 
   private VerifiedDump directory(
-      DumpCommand command, BackupName name, Path temp, String what, AtomicInteger warnings)
+      DumpCommand command, BackupName name, Path temp, String what, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {
     Path dir = temp.resolveSibling(temp.getFileName() + ".d");
     try {
-      processes.run(spec(command, what, warnings, dir));
+      processes.run(spec(command, stderr, dir));
       checkArchive(what, dir);
       long dumped;
       try (var files = Files.list(dir)) {
@@ -187,44 +182,12 @@ public final class DumpDatabaseStep {
     }
   }
 
-  private ProcessSpec spec(DumpCommand command, String what, AtomicInteger warnings, Path dir) {
+  private ProcessSpec spec(DumpCommand command, StderrLog stderr, Path dir) {
     ProcessSpec spec =
         ProcessSpec.of(command.tool(), command.argv(clients, dir))
             .withEnvironment(libpqEnvironment)
-            .withStderrLine(stderrLogger(what, warnings));
+            .withStderrLine(stderr);
     return command.settings().timeout().map(spec::withTimeout).orElse(spec);
-  }
-
-  /**
-   * pg_dump's warnings are logged as warnings, not taken for failures (its exit status decides);
-   * its errors, with their detail and continuation lines, as errors.
-   */
-  private static Consumer<String> stderrLogger(String what, AtomicInteger warnings) {
-    AtomicBoolean inError = new AtomicBoolean();
-    return line -> {
-      if (line.isBlank()) {
-        return;
-      }
-      boolean follows =
-          Character.isWhitespace(line.charAt(0))
-              || line.contains(": detail:")
-              || line.contains(": hint:")
-              || line.startsWith("DETAIL:")
-              || line.startsWith("HINT:");
-      if (line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:")) {
-        inError.set(true);
-      } else if (!follows) {
-        inError.set(false);
-      }
-      if (inError.get()) {
-        log.error("[{}] {}", what, line);
-      } else {
-        if (!follows) {
-          warnings.incrementAndGet();
-        }
-        log.warn("[{}] {}", what, line);
-      }
-    };
   }
 
   private void checkArchive(String what, Path archive)
@@ -303,25 +266,6 @@ public final class DumpDatabaseStep {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(DumpDatabaseStep::deleteQuietly);
     } catch (IOException e) {
       log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
-    }
-  }
-
-  /** Counts bytes read from the tool for progress lines. */
-  private static final class Counting extends FilterInputStream {
-    private final Progress progress;
-
-    Counting(InputStream in, Progress progress) {
-      super(in);
-      this.progress = progress;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        progress.add(n);
-      }
-      return n;
     }
   }
 }

@@ -9,7 +9,6 @@ import io.backupagents.common.s3.S3Errors;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -153,10 +152,5 @@ public final class S3Mirror {
     store.delete(deletions.stream().map(RemoteObject::key).toList());
     deletions.forEach(o -> log.info("deleted {} from {}", o.key(), store.bucket()));
     metrics.deleted("s3", deletions.size());
-  }
-
-  /** Whether {@code root} exists as a directory (the mirror needs one). */
-  static boolean usable(Path root) {
-    return Files.isDirectory(root);
   }
 }

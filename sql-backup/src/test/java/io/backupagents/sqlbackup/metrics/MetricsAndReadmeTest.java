@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.settings.SettingsTable;
 import io.backupagents.sqlbackup.backup.BackupSetting;
+import io.backupagents.sqlbackup.postgres.PostgresSetting;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;
@@ -30,6 +31,12 @@ class MetricsAndReadmeTest {
   void readmeBackupSettingsTableMatchesTheDefinitions() {
     Readme.assertGeneratedBlock(
         "sql-backup-backup-settings", SettingsTable.markdown(List.of(BackupSetting.values())));
+  }
+
+  @Test
+  void readmePostgresSettingsTableMatchesTheDefinitions() {
+    Readme.assertGeneratedBlock(
+        "sql-backup-postgres-settings", SettingsTable.markdown(List.of(PostgresSetting.values())));
   }
 
   @Test
