@@ -77,7 +77,9 @@ class ImageSmokeTest {
     Path backups = agentDirectory(dir, "backup");
     Path termination = agentDirectory(dir, "termination");
     Path password = dir.resolve("pgpass");
-    try (PostgresServer pg = PostgresServer.start()) {
+    try (PostgresServer pg = PostgresServer.start();
+        S3Endpoint s3 = new S3Endpoint()) {
+      s3.createBucket("offsite");
       Files.writeString(password, pg.password() + "\n");
       Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
       pg.createDatabase("frag");
@@ -111,7 +113,17 @@ class ImageSmokeTest {
 
       List<String> backup = new ArrayList<>(connection);
       backup.addAll(
-          List.of("-v", backups + ":/backup", "-e", "BACKUP_TYPE=hourly", "-e", "BACKUP_COUNT=24"));
+          List.of(
+              "-v",
+              backups + ":/backup",
+              "-e",
+              "BACKUP_TYPE=hourly",
+              "-e",
+              "BACKUP_COUNT=24",
+              "-e",
+              "BACKUP_S3_URL=s3://offsite/production"));
+      // The off-site copy runs the S3 client (TLS and HTTP stack included) in the linked runtime.
+      backup.addAll(s3.containerEnvironment());
       Podman.Result run =
           Podman.podman(hardenedRun(SQL_BACKUP, backup, List.of("backup")), Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("backup run:\n%s", Podman.tail(run.output())).isZero();
@@ -129,6 +141,10 @@ class ImageSmokeTest {
               "cd '" + file.getParent() + "' && sha256sum -c '" + file.getFileName() + ".sha256'"));
       String tail = Commands.run(List.of("bash", "-c", "zcat '" + file + "' | tail -c 300"));
       assertThat(tail).contains("PostgreSQL database dump complete");
+      assertThat(s3.keys("offsite", "production/"))
+          .contains(
+              "production/hourly/" + file.getFileName(),
+              "production/hourly/" + file.getFileName() + ".sha256");
 
       pg.execute("postgres", "DROP DATABASE frag");
       List<String> recover = new ArrayList<>(connection);
@@ -189,6 +205,29 @@ class ImageSmokeTest {
     run = Podman.podman(hardenedRun(REPLICATOR, volumes, List.of()), Duration.ofMinutes(5));
     assertThat(run.exitCode()).as("second replication:\n%s", Podman.tail(run.output())).isZero();
     assertThat(Trees.describe(target)).isEqualTo(Trees.describe(source));
+
+    try (S3Endpoint s3 = new S3Endpoint()) {
+      s3.createBucket("media");
+      List<String> toS3 =
+          new ArrayList<>(
+              List.of(
+                  "-v",
+                  source + ":/source:ro",
+                  "-e",
+                  "REPLICATE_SOURCE=/source",
+                  "-e",
+                  "REPLICATE_TARGET=s3://media/production",
+                  "-e",
+                  "TERMINATION_LOG_PATH=/tmp/termination"));
+      toS3.addAll(s3.containerEnvironment());
+      run = Podman.podman(hardenedRun(REPLICATOR, toS3, List.of()), Duration.ofMinutes(5));
+      assertThat(run.exitCode()).as("replication to S3:\n%s", Podman.tail(run.output())).isZero();
+      assertThat(s3.keys("media", "production/"))
+          .contains(
+              "production/media/readme.txt",
+              "production/media/compound-sets/set-3/ligand_0005.sdf",
+              "production/media/targets/Mpro/Größe ✓ notes.txt");
+    }
   }
 
   @Test

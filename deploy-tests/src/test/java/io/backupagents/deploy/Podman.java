@@ -67,6 +67,8 @@ final class Podman {
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
       Files.delete(log);
+      // Kept in the test's report (target/surefire-reports/*-output.txt) for diagnosis.
+      System.out.printf("$ %s%n%s%n", String.join(" ", command), tail(output));
       return new Result(p.exitValue(), output);
     } catch (IOException e) {
       throw new AssertionError("could not run " + command + ": " + e, e);
