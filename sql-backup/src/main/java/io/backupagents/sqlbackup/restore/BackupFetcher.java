@@ -94,8 +94,8 @@ final class BackupFetcher implements AutoCloseable {
       removeStale();
       boolean unpacked = backup.name().format() == BackupName.Format.DIRECTORY_TAR;
       requireSpace(remote.size() * (unpacked ? 2 : 1));
-      Path file = Files.createTempFile(workDir, TEMP_PREFIX, "-" + name);
-      temporary.add(file);
+      // The file keeps its name (for messages and tools) inside a private directory.
+      Path file = temporaryDirectory().resolve(name);
       Optional<String> sha256 =
           remote
               .checksumKey()
