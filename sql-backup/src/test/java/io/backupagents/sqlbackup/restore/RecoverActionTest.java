@@ -259,6 +259,31 @@ class RecoverActionTest {
   }
 
   @Test
+  void aCorruptLocalCopyIsPassedOverForTheSameBackupInS3() throws Exception {
+    Path local = copy(APP, base.resolve("backup/hourly"));
+    byte[] bytes = Files.readAllBytes(local);
+    Files.write(local, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
+      try (S3AsyncClient client = S3Clients.create(s3Settings(s3))) {
+        client.createBucket(b -> b.bucket("offsite")).join();
+        new S3Store(client, "offsite", s3Settings(s3))
+            .upload(backups.resolve(APP), "hourly/" + APP, Instant.now());
+      }
+      Map<String, String> env = RestoreFixture.env(target, base);
+      env.putAll(s3.agentEnvironment());
+      env.put("BACKUP_S3_URL", "s3://offsite");
+      env.put("DATABASE", "app_second_copy");
+      env.put("RESTORE_CREATE_DATABASE", "yes");
+
+      RestoreFixture.Run run = RestoreFixture.run(env, base, "recover");
+
+      assertThat(run.status()).as(run.termination()).isZero();
+      assertThat(RestoreFixture.fingerprint(target, "app_second_copy"))
+          .isEqualTo(expected.get("app"));
+    }
+  }
+
+  @Test
   void aDatabaseWithUserTablesIsOnlyRestoredIntoWhenForced() throws Exception {
     copy(APP, base.resolve("backup/hourly"));
     target.createDatabase("occupied");
