@@ -96,16 +96,77 @@ final class SqlLineReader {
     return new String(buffer, lineStart, end - lineStart, StandardCharsets.UTF_8);
   }
 
-  /** True when the line in view is {@code \.}, the end of COPY data. */
-  boolean isCopyEnd() {
-    int n = length();
-    return complete
-        && n >= 2
-        && buffer[lineStart] == '\\'
-        && buffer[lineStart + 1] == '.'
-        && (n == 2
-            || (n == 3 && buffer[lineStart + 2] == '\n')
-            || (n == 4 && buffer[lineStart + 2] == '\r' && buffer[lineStart + 3] == '\n'));
+  /**
+   * Streams COPY data from the next line on, up to and including its end line {@code \\.}, in large
+   * pieces rather than line by line: data is most of a dump. Returns false when the input ends
+   * first.
+   */
+  boolean copyData(OutputStream out) throws IOException {
+    boolean lineStart = true;
+    while (true) {
+      if (pos == limit) {
+        if (eof) {
+          return false;
+        }
+        pos = 0;
+        limit = 0;
+        fill();
+        continue;
+      }
+      int i = pos;
+      while (i < limit) {
+        if (lineStart) {
+          int end = copyEnd(i);
+          if (end == -2) {
+            break; // too few bytes in view to tell: read more first
+          }
+          if (end >= 0) {
+            out.write(buffer, pos, end - pos);
+            pos = end;
+            return true;
+          }
+        }
+        int newline = indexOfNewline(i, limit);
+        if (newline < 0) {
+          i = limit;
+          lineStart = false;
+        } else {
+          i = newline + 1;
+          lineStart = true;
+        }
+      }
+      out.write(buffer, pos, i - pos);
+      pos = i;
+      if (pos < limit || !eof) {
+        fill();
+      }
+    }
+  }
+
+  /**
+   * At a line start {@code i}: the end of a {@code \.} line there, -1 when the line is something
+   * else, -2 when more input is needed to tell.
+   */
+  private int copyEnd(int i) {
+    if (buffer[i] != '\\') {
+      return -1;
+    }
+    if (limit - i < 4 && !eof) {
+      return -2;
+    }
+    if (i + 1 >= limit || buffer[i + 1] != '.') {
+      return -1;
+    }
+    if (i + 2 == limit) {
+      return limit; // the last line, without a newline
+    }
+    if (buffer[i + 2] == '\n') {
+      return i + 3;
+    }
+    if (buffer[i + 2] == '\r' && i + 3 < limit && buffer[i + 3] == '\n') {
+      return i + 4;
+    }
+    return -1;
   }
 
   /** Writes the line in view. */

@@ -68,14 +68,15 @@ abstract class SqlStreamFilter {
    * (true; that line is read again next).
    */
   final boolean copy(SqlLineReader lines, OutputStream out) throws IOException {
-    while (lines.next()) {
+    while (true) {
       if (inCopy) {
-        inCopy = !lines.isCopyEnd();
-        lines.write(out);
-        if (!lines.complete()) {
-          lines.copyRest(out, null);
+        inCopy = false;
+        if (!lines.copyData(out)) {
+          return false;
         }
-        continue;
+      }
+      if (!lines.next()) {
+        return false;
       }
       if (scanner.atStatementStart() && lines.complete() && !skipping) {
         if (startOfStatement(lines, out)) {
@@ -90,7 +91,6 @@ abstract class SqlStreamFilter {
         inCopy = true; // pg_dump's COPY ... FROM stdin; its data lines follow up to "\."
       }
     }
-    return false;
   }
 
   /** Handles a line that starts a statement; true when the subclass stops before it. */

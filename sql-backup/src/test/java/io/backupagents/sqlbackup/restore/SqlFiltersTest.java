@@ -159,6 +159,38 @@ class SqlFiltersTest {
   }
 
   @Test
+  void theEndOfCopyDataIsFoundWhateverSizeTheReadsHave() throws IOException {
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      data.append(i).append("\tDROP DATABASE app;\\.\\n\n");
+    }
+    String sql =
+        "COPY t (a, b) FROM stdin;\n" + data + "\\.\nDROP DATABASE app;\nCOPY u FROM stdin;\n\\.";
+    for (int chunk : new int[] {1, 3, 7, 4096, 1 << 20}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new ClusterRestoreFilter(Set.of(), "app", false)
+          .copy(new SqlLineReader(trickle(sql, chunk)), out);
+
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .as("reads of %d bytes", chunk)
+          .isEqualTo(
+              "COPY t (a, b) FROM stdin;\n"
+                  + data
+                  + "\\.\n\\connect postgres\n"
+                  + "DROP DATABASE app;\nCOPY u FROM stdin;\n\\.");
+    }
+  }
+
+  private static InputStream trickle(String text, int chunk) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        return super.read(b, off, Math.min(len, chunk));
+      }
+    };
+  }
+
+  @Test
   void aCopyStatementTooLongToSeeWholeStillStartsCopyData() throws IOException {
     String columns = String.join(", ", java.util.Collections.nCopies(30_000, "c"));
     String sql = "COPY t (" + columns + ") FROM stdin;\nDROP DATABASE app;\n\\.\n";
