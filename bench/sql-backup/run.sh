@@ -118,6 +118,7 @@ ours=(env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PG
   TERMINATION_LOG_PATH="$WORK/termination-log" LOG_LEVEL=warn
   "$JAVA" -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" -jar "$JAR" backup)
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
   echo "run $run of $RUNS"
   measure "sql-backup" "$root/hourly/backup-*.sql.gz" "${ours[@]}"
@@ -130,7 +131,8 @@ measure "pg_dumpall > file (no compression)" "$WORK/out.gz" \
   bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists > '$WORK/out.gz'"
 dump_bytes=$(tail -1 "$timings" | cut -f5)
 
-export RUNS LEVEL SCALE TEXT_ROWS db_size dump_bytes
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+export RUNS LEVEL SCALE TEXT_ROWS db_size dump_bytes load_before load_after
 export machine="$(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, loopback"
 export pg_version=$("$PGBIN/postgres" --version | awk '{print $3}')
 export java_version=$("$JAVA" -version 2>&1 | head -1)
@@ -151,7 +153,8 @@ out = [
     "",
     f"Written by `bench/sql-backup/run.sh`; medians of {e['RUNS']} interleaved runs.",
     "",
-    f"- machine: {e['machine']}",
+    f"- machine: {e['machine']}; load average (1/5/15 min) {e['load_before']} before the runs,"
+    f" {e['load_after']} after (other work shares the machine: compare ratios, not seconds)",
     f"- PostgreSQL {e['pg_version']}, databases {e['db_size']} on disk (pgbench scale {e['SCALE']}"
     f" + {int(e['TEXT_ROWS']):,} rows of text), plain dump {dump / 2**20:,.0f} MiB",
     f"- gzip level {level} for all; sql-backup runs as the image runs it: `java"

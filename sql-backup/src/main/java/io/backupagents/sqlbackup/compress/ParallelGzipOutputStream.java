@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -23,8 +25,10 @@ import java.util.zip.Deflater;
  * input. The output is a single standard gzip member: {@code gzip -t}, {@code zcat} and {@code
  * gunzip -c | psql} read it.
  *
- * <p>Memory is bounded: at most {@code 2 * threads + 2} blocks exist at once, recycled through a
- * pool; a writer that gets ahead of the workers waits for the oldest block.
+ * <p>Three kinds of threads keep a pipe from the dump tool flowing: the caller only reads into free
+ * blocks (so the tool is never kept waiting while there is room), the workers compress, and one
+ * writer thread writes the blocks in order and returns them to the pool. Memory is bounded: at most
+ * {@code 4 * threads + 4} blocks of about 300 KiB exist; the reader waits when all are in use.
  *
  * @see <a href="https://zlib.net/pigz/pigz.pdf">pigz: how the blocks are joined</a>
  */
@@ -32,6 +36,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
   static final int BLOCK_SIZE = 128 * 1024;
   static final int WINDOW = 32 * 1024;
+  private static final Future<Block> END = CompletableFuture.completedFuture(null);
   private static final byte[] HEADER = {
     0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 // magic, deflate, no flags, no mtime, Unix
   };
@@ -40,14 +45,15 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final ExecutorService workers;
   private final BlockingQueue<Block> free;
   private final BlockingQueue<Deflater> deflaters;
-  private final ArrayDeque<Future<Block>> pending = new ArrayDeque<>();
-  private final int maxPending;
+  private final BlockingQueue<Future<Block>> ordered = new LinkedBlockingQueue<>();
+  private final Thread writer;
   private final CRC32 crc = new CRC32();
   private final byte[] window = new byte[WINDOW];
   private final AtomicLong busyNanos = new AtomicLong();
   private int windowLength;
   private long inputBytes;
-  private long outputBytes;
+  private volatile long outputBytes;
+  private volatile Throwable writeFailure;
   private Block current;
   private boolean finished;
   private boolean closed;
@@ -69,12 +75,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
       throw new IllegalArgumentException("level 1-9 and at least one thread");
     }
     this.out = out;
-    this.maxPending = 2 * threads;
     this.workers =
         Executors.newFixedThreadPool(
             threads, Thread.ofPlatform().daemon().name("gzip-", 1).factory());
-    this.free = new ArrayBlockingQueue<>(maxPending + 2);
-    for (int i = 0; i < maxPending + 2; i++) {
+    int blocks = 4 * threads + 4;
+    this.free = new ArrayBlockingQueue<>(blocks);
+    for (int i = 0; i < blocks; i++) {
       free.add(new Block());
     }
     this.deflaters = new ArrayBlockingQueue<>(threads);
@@ -86,6 +92,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
     out.write(header);
     outputBytes = header.length;
     current = free.remove();
+    writer = Thread.ofPlatform().daemon().name("gzip-writer").start(this::writeInOrder);
   }
 
   @Override
@@ -136,9 +143,14 @@ public final class ParallelGzipOutputStream extends OutputStream {
   public void finish() throws IOException {
     ensureOpen();
     submit(true);
-    while (!pending.isEmpty()) {
-      writeOldest();
+    ordered.add(END);
+    try {
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing");
     }
+    checkWriter();
     long crcValue = crc.getValue();
     byte[] trailer = new byte[8];
     for (int i = 0; i < 4; i++) {
@@ -202,6 +214,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
   }
 
   private void submit(boolean last) throws IOException {
+    checkWriter();
     Block block = current;
     block.last = last;
     crc.update(block.input, 0, block.length);
@@ -209,18 +222,8 @@ public final class ParallelGzipOutputStream extends OutputStream {
     System.arraycopy(window, 0, block.dictionary, 0, windowLength);
     block.dictionaryLength = windowLength;
     slideWindow(block);
-    pending.add(workers.submit(() -> compress(block)));
-    if (last) {
-      current = null;
-      return;
-    }
-    while (pending.size() >= maxPending || pending.peek().isDone()) {
-      writeOldest();
-      if (pending.isEmpty()) {
-        break;
-      }
-    }
-    current = take();
+    ordered.add(workers.submit(() -> compress(block)));
+    current = last ? null : take();
   }
 
   /** The window becomes the last 32 KiB of (window + block). */
@@ -270,26 +273,52 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
-  private void writeOldest() throws IOException {
-    Block block;
+  /** The writer thread: writes compressed blocks in input order and returns them to the pool. */
+  private void writeInOrder() {
     try {
-      block = pending.removeFirst().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while compressing");
+      while (true) {
+        Future<Block> next = ordered.take();
+        if (next == END) {
+          return;
+        }
+        Block block = next.get();
+        out.write(block.output, 0, block.outputLength);
+        outputBytes += block.outputLength;
+        block.length = 0;
+        block.outputLength = 0;
+        free.add(block);
+      }
     } catch (ExecutionException e) {
-      throw new IOException("compression failed: " + e.getCause(), e.getCause());
+      writeFailure = e.getCause();
+    } catch (IOException | RuntimeException e) {
+      writeFailure = e;
+    } catch (InterruptedException e) {
+      writeFailure = e;
+      Thread.currentThread().interrupt();
     }
-    out.write(block.output, 0, block.outputLength);
-    outputBytes += block.outputLength;
-    block.length = 0;
-    block.outputLength = 0;
-    free.add(block);
   }
 
+  /** Rethrows what stopped the writer, on the caller's thread. */
+  private void checkWriter() throws IOException {
+    Throwable failure = writeFailure;
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure != null) {
+      throw new IOException("compression failed: " + failure, failure);
+    }
+  }
+
+  /** A free block; waits while all are in use, unless the writer has stopped. */
   private Block take() throws IOException {
     try {
-      return free.take();
+      while (true) {
+        Block block = free.poll(100, TimeUnit.MILLISECONDS);
+        if (block != null) {
+          return block;
+        }
+        checkWriter();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing");
@@ -307,11 +336,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
       return;
     }
     closed = true;
-    pending.forEach(f -> f.cancel(true));
-    pending.clear();
+    writer.interrupt();
+    ordered.forEach(f -> f.cancel(true));
     workers.shutdownNow();
     try {
-      workers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      workers.awaitTermination(1, TimeUnit.MINUTES);
+      writer.join(TimeUnit.MINUTES.toMillis(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
