@@ -131,7 +131,11 @@ public final class SyncRun {
       boolean deleted = deleteOrReport(verdict, deletions, sides, workers, totals);
       retryBlocked(handler, workers, deleted);
       failures.throwIfFatal();
-      finishDirectories(handler, sides.directoryTarget());
+      if (!verdict.refused()) {
+        // A refused run (an empty or lost source, most likely) leaves the target's attributes
+        // alone.
+        finishDirectories(handler, sides.directoryTarget());
+      }
       flush(sides.directoryTarget());
       sides.saveManifest(manifest, failures.errors() == 0 && !verdict.refused(), clock.instant());
       return new Outcome(totals, verdict, sourceMissing);

@@ -26,12 +26,20 @@ public record Run(int exitCode, String termination, PrometheusMeterRegistry regi
   }
 
   public static Run of(Path work, Map<String, String> env, Clock clock) {
-    Path termination = work.resolve("termination-" + System.nanoTime());
+    Path termination =
+        env.containsKey("TERMINATION_LOG_PATH")
+            ? Path.of(env.get("TERMINATION_LOG_PATH"))
+            : work.resolve("termination-" + System.nanoTime());
     Map<String, String> all = new HashMap<>();
     all.put("TERMINATION_LOG_PATH", termination.toString());
     all.put("REPLICATE_PROGRESS_INTERVAL", "1h");
     all.putAll(env);
     Launcher launcher = new Launcher(new VolumeReplicatorAgent(), all, clock);
+    try {
+      Files.deleteIfExists(termination);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     int code = launcher.run(java.util.List.of());
     try {
       String message =

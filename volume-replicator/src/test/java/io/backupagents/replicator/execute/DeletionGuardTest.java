@@ -1,0 +1,136 @@
+package io.backupagents.replicator.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.replicator.testing.Run;
+import io.backupagents.replicator.testing.TreeSnapshot;
+import io.backupagents.replicator.testing.TrickyTree;
+import io.backupagents.testing.Commands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The guards that stand between a lost source volume and the only copy. */
+class DeletionGuardTest {
+
+  @TempDir Path dir;
+  private Path source;
+  private Path target;
+
+  @BeforeEach
+  void trees() throws IOException {
+    source = Files.createDirectories(dir.resolve("source"));
+    target = Files.createDirectories(dir.resolve("target"));
+    for (int i = 0; i < 10; i++) {
+      TrickyTree.file(target, "d/f" + i, "data " + i, 0644, 1_600_000_000_000_000_000L);
+    }
+  }
+
+  private Run run(String... env) {
+    Map<String, String> all = new HashMap<>();
+    all.put("REPLICATE_SOURCE", source.toString());
+    all.put("REPLICATE_TARGET", target.toString());
+    for (int i = 0; i < env.length; i += 2) {
+      all.put(env[i], env[i + 1]);
+    }
+    return Run.of(dir, all);
+  }
+
+  @Test
+  void anEmptySourceDeletesNothingAndSaysSo() {
+    TreeSnapshot before = TreeSnapshot.of(target);
+    Run run = run("MAX_DELETE", "100%");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+    assertThat(run.termination())
+        .isEqualTo(
+            "FAILURE (10: the source is empty, so the target's 10 files were not deleted (is the"
+                + " volume mounted?))");
+    assertThat(TreeSnapshot.of(target).differences(before)).isEmpty();
+    assertThat(run.metric("volume_replicator_last_run_deletions_refused")).isEqualTo(1);
+    assertThat(run.metric("volume_replicator_last_run_deletions_planned")).isEqualTo(10);
+  }
+
+  @Test
+  void aMissingSourceDeletesNothing() throws IOException {
+    Files.delete(source);
+    TreeSnapshot before = TreeSnapshot.of(target);
+    Run run = run();
+    assertThat(run.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+    assertThat(run.termination()).contains("the source does not exist");
+    assertThat(TreeSnapshot.of(target).differences(before)).isEmpty();
+
+    Path emptyTarget = Files.createDirectories(dir.resolve("empty-target"));
+    Run nothingToLose =
+        Run.of(
+            dir,
+            Map.of(
+                "REPLICATE_SOURCE", source.toString(),
+                "REPLICATE_TARGET", emptyTarget.toString()));
+    assertThat(nothingToLose.exitCode()).isEqualTo(ExitCode.NOT_FOUND.status());
+    assertThat(nothingToLose.termination())
+        .isEqualTo(
+            "FAILURE (5: the source " + source + " does not exist (is the volume mounted?))");
+  }
+
+  @Test
+  void moreDeletionsThanMaxDeleteAllowsAreAllRefused() throws IOException {
+    for (int i = 0; i < 4; i++) {
+      TrickyTree.file(source, "d/f" + i, "data " + i, 0644, 1_600_000_000_000_000_000L);
+    }
+    TrickyTree.file(source, "new", "new", 0644, 1_600_000_000_000_000_000L);
+    TreeSnapshot before = TreeSnapshot.of(target);
+
+    Run refused = run();
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+    assertThat(refused.termination())
+        .isEqualTo(
+            "FAILURE (10: the run would delete 6 of the target's 10 files, more than"
+                + " MAX_DELETE=50% allows (5): nothing was deleted)");
+    assertThat(TreeSnapshot.of(target).without(".", "new").differences(before.without(".")))
+        .isEmpty();
+    assertThat(Files.readString(target.resolve("new"))).as("copies still happen").isEqualTo("new");
+
+    Run counted = run("MAX_DELETE", "5");
+    assertThat(counted.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+
+    Run allowed = run("MAX_DELETE", "6");
+    assertThat(allowed.exitCode()).isZero();
+    try (var files = Files.list(target.resolve("d"))) {
+      assertThat(files.toList()).hasSize(4);
+    }
+  }
+
+  @Test
+  void withDeletionOffNothingIsEverDeleted() throws IOException {
+    TrickyTree.file(source, "d/f0", "data 0", 0644, 1_600_000_000_000_000_000L);
+    Run run = run("REPLICATE_DELETE", "no");
+    assertThat(run.exitCode()).isZero();
+    try (var files = Files.list(target.resolve("d"))) {
+      assertThat(files.toList()).hasSize(10);
+    }
+  }
+
+  @Test
+  void anUnreadableSourceEntryCancelsTheDeletions() throws IOException {
+    for (int i = 0; i < 9; i++) {
+      TrickyTree.file(source, "d/f" + i, "data " + i, 0644, 1_600_000_000_000_000_000L);
+    }
+    // A name that is not UTF-8 cannot be copied: it would look extraneous in the target.
+    Commands.run(List.of("sh", "-c", "touch \"$(printf '" + source + "/d/\\377')\""));
+    Run run = run();
+    assertThat(run.exitCode()).isEqualTo(ExitCode.PARTIAL.status());
+    assertThat(run.termination())
+        .isEqualTo(
+            "FAILURE (8: 1 entries could not be copied or read (see the log); the run's"
+                + " deletions were skipped)");
+    assertThat(Files.exists(target.resolve("d/f9"))).isTrue();
+    assertThat(run.metric("volume_replicator_last_run_errors")).isEqualTo(1);
+  }
+}

@@ -1,0 +1,198 @@
+package io.backupagents.replicator.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.replicator.testing.AgentProcess;
+import io.backupagents.replicator.testing.Run;
+import io.backupagents.replicator.testing.TreeSnapshot;
+import io.backupagents.replicator.testing.TrickyTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs against real directories: interruptions, files changing underneath, dry runs, checksums. */
+class DirectoryRunTest {
+
+  @TempDir Path dir;
+  private Path source;
+  private Path target;
+
+  @BeforeEach
+  void trees() throws IOException {
+    source = Files.createDirectories(dir.resolve("source"));
+    target = dir.resolve("target");
+  }
+
+  private Map<String, String> env(String... more) {
+    Map<String, String> env = new HashMap<>();
+    env.put("REPLICATE_SOURCE", source.toString());
+    env.put("REPLICATE_TARGET", target.toString());
+    env.put("TERMINATION_LOG_PATH", dir.resolve("termination").toString());
+    for (int i = 0; i < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    return env;
+  }
+
+  private void bigFile(String name, int mib) throws IOException {
+    byte[] data = new byte[mib << 20];
+    new Random(mib).nextBytes(data);
+    Files.write(source.resolve(name), data);
+  }
+
+  private List<Path> temporaryFiles() throws IOException {
+    try (Stream<Path> all = Files.walk(target)) {
+      return all.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
+    }
+  }
+
+  private void awaitTemporaryFile() throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.isDirectory(target) || temporaryFiles().isEmpty()) {
+      assertThat(System.nanoTime()).as("no copy started").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aKilledRunLeavesNoPartialFileUnderItsNameAndTheNextRunResumesCleanly() throws Exception {
+    bigFile("big.bin", 48);
+    for (int i = 0; i < 20; i++) {
+      TrickyTree.file(source, "small/" + i, "small " + i, 0640, 1_600_000_000_000_000_000L + i);
+    }
+    AgentProcess killed =
+        AgentProcess.start(
+            env("REPLICATE_BWLIMIT", "8M", "REPLICATE_TRANSFERS", "1"), dir.resolve("killed.log"));
+    awaitTemporaryFile();
+    killed.kill();
+
+    assertThat(Files.exists(target.resolve("big.bin"))).isFalse();
+    assertThat(temporaryFiles()).isNotEmpty();
+
+    Run resumed = Run.of(dir, env());
+    assertThat(resumed.exitCode()).isZero();
+    assertThat(temporaryFiles()).isEmpty();
+    assertThat(TreeSnapshot.of(target).differences(TreeSnapshot.of(source))).isEmpty();
+  }
+
+  @Test
+  void filesThatVanishDuringTheRunAreCountedAndOnlyFailAStrictRun() throws Exception {
+    for (String strict : List.of("no", "yes")) {
+      bigFile("big.bin", 16);
+      Files.writeString(source.resolve("z-small.txt"), "going away");
+      deleteTree(target);
+      CompletableFuture<Run> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Run.of(
+                      dir,
+                      env(
+                          "REPLICATE_BWLIMIT", "8M",
+                          "REPLICATE_TRANSFERS", "1",
+                          "REPLICATE_STRICT_VANISHED", strict)));
+      awaitTemporaryFile();
+      Files.delete(source.resolve("z-small.txt"));
+      Run done = run.get();
+
+      assertThat(done.metric("volume_replicator_last_run_files_vanished")).isEqualTo(1);
+      assertThat(Files.exists(target.resolve("z-small.txt"))).isFalse();
+      assertThat(Files.size(target.resolve("big.bin"))).isEqualTo(16 << 20);
+      if (strict.equals("yes")) {
+        assertThat(done.exitCode()).isEqualTo(ExitCode.VANISHED.status());
+        assertThat(done.termination())
+            .isEqualTo("FAILURE (9: 1 source files vanished or changed while being copied)");
+      } else {
+        assertThat(done.exitCode()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aDryRunPrintsThePlanAndChangesNothing() throws IOException {
+    TrickyTree.file(source, "a.txt", "new", 0644, 1_600_000_000_000_000_000L);
+    TrickyTree.file(source, "same.txt", "same", 0644, 1_600_000_000_000_000_000L);
+    Files.createDirectories(target);
+    TrickyTree.file(target, "same.txt", "same", 0644, 1_600_000_000_000_000_000L);
+    TrickyTree.file(target, "old.txt", "old", 0644, 1_600_000_000_000_000_000L);
+    TreeSnapshot before = TreeSnapshot.of(target);
+
+    Path log = dir.resolve("dry.log");
+    int code = AgentProcess.run(env("REPLICATE_DRY_RUN", "yes", "MAX_DELETE", "100%"), log);
+
+    String out = Files.readString(log);
+    assertThat(code).as(out).isZero();
+    assertThat(out)
+        .contains("would copy a.txt (3 B)")
+        .contains("would delete old.txt")
+        .contains("the deletion guard would allow the 1 deletions")
+        .contains("summary (dry run: nothing was changed):")
+        .contains("Number of regular files transferred: 0 (dry run: 1 would be)")
+        .contains("Number of unchanged files: 1");
+    assertThat(TreeSnapshot.of(target).differences(before)).isEmpty();
+  }
+
+  @Test
+  void theSummaryAndPerFileLinesLookLikeRsyncs() throws IOException {
+    TrickyTree.file(source, "a.txt", "new", 0644, 1_600_000_000_000_000_000L);
+    Path log = dir.resolve("run.log");
+    int code = AgentProcess.run(env("REPLICATE_QUIETLY", "false"), log);
+    String out = Files.readString(log);
+    assertThat(code).as(out).isZero();
+    assertThat(out)
+        .contains("copied a.txt")
+        .contains("Number of files: 1 (reg: 1, dir: 0, link: 0, special: 0)")
+        .contains("Number of regular files transferred: 1")
+        .contains("Total transferred file size: 3 B")
+        .contains("is in sync with " + source);
+  }
+
+  @Test
+  void checksumModeFindsChangesThatSizeAndTimeHide() throws IOException {
+    TrickyTree.file(source, "a.txt", "AAAA", 0644, 1_600_000_000_000_000_000L);
+    Files.createDirectories(target);
+    TrickyTree.file(target, "a.txt", "BBBB", 0644, 1_600_000_000_000_000_000L);
+
+    assertThat(Run.of(dir, env()).exitCode()).isZero();
+    assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("BBBB");
+    Run checksum = Run.of(dir, env("REPLICATE_CHECKSUM", "yes"));
+    assertThat(checksum.exitCode()).isZero();
+    assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("AAAA");
+    assertThat(checksum.metric("volume_replicator_last_run_files_copied")).isEqualTo(1);
+  }
+
+  @Test
+  void aDirectoryInTheWayOfAFileStaysWhenDeletionsAreOff() throws IOException {
+    TrickyTree.file(source, "x", "file now", 0644, 1_600_000_000_000_000_000L);
+    Files.createDirectories(target.resolve("x"));
+    Files.writeString(target.resolve("x/keep"), "keep");
+
+    Run off = Run.of(dir, env("REPLICATE_DELETE", "no"));
+    assertThat(off.exitCode()).isEqualTo(ExitCode.PARTIAL.status());
+    assertThat(Files.readString(target.resolve("x/keep"))).isEqualTo("keep");
+
+    Run on = Run.of(dir, env("MAX_DELETE", "100%"));
+    assertThat(on.exitCode()).isZero();
+    assertThat(Files.readString(target.resolve("x"))).isEqualTo("file now");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
