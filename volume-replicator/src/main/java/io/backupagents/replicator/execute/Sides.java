@@ -76,7 +76,7 @@ final class Sides {
         }
         s.targetObjects =
             new S3Scanner(
-                store,
+                store::list,
                 b.location(),
                 settings.filter(),
                 s.targetManifestReader,
@@ -101,7 +101,7 @@ final class Sides {
         }
         s.sourceObjects =
             new S3Scanner(
-                store,
+                store::list,
                 b.location(),
                 settings.filter(),
                 s.sourceManifestReader,
@@ -161,6 +161,10 @@ final class Sides {
       log.info("the manifest is not updated because the run was not clean");
       return;
     }
+    if (entries == targetManifestReader.hits() && nothingChanged()) {
+      log.info("the manifest is up to date ({} entries)", entries);
+      return;
+    }
     targetManifest.save(manifestFile, now);
     stats.s3Puts.increment();
     log.info(
@@ -168,6 +172,13 @@ final class Sides {
         entries,
         s3Target().store().bucket(),
         targetManifest.key());
+  }
+
+  private boolean nothingChanged() {
+    return stats.copiedFiles.sum() == 0
+        && stats.timeUpdates.sum() == 0
+        && stats.deletedFiles.sum() == 0
+        && stats.s3Heads.sum() == 0;
   }
 
   /** Adds the list requests and manifest hits of the scans to the statistics. */

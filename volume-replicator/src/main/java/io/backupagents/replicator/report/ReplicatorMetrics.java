@@ -57,6 +57,11 @@ public final class ReplicatorMetrics {
         "bytes",
         "bytes in the source's regular files at the last run",
         s -> s.sourceBytes.sum()),
+    S3_HEADS(
+        "last.run.s3.heads",
+        null,
+        "HEAD requests of the last run (objects the manifest could not vouch for)",
+        s -> s.s3Heads.sum()),
     S3_REQUESTS(
         "last.run.s3.requests",
         null,

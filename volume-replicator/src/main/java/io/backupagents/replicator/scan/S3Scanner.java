@@ -2,11 +2,11 @@ package io.backupagents.replicator.scan;
 
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
-import io.backupagents.common.s3.S3Store;
 import io.backupagents.replicator.config.PathFilter;
 import io.backupagents.replicator.manifest.ManifestReader;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Lists the objects under an S3 location as entries (keys relative to the location, in the store's
@@ -19,7 +19,13 @@ public final class S3Scanner {
   /** How the listing will be used. */
   public record Options(boolean forDirectoryTarget, Optional<String> skipPrefix) {}
 
-  private final S3Store store;
+  /** Lists objects under a prefix in key order, page by page; returns the requests made. */
+  @FunctionalInterface
+  public interface ObjectLister {
+    int list(String prefix, Consumer<RemoteObject> sink);
+  }
+
+  private final ObjectLister store;
   private final S3Location location;
   private final PathFilter filter;
   private final ManifestReader manifest;
@@ -28,7 +34,7 @@ public final class S3Scanner {
   private final AtomicInteger listRequests = new AtomicInteger();
 
   public S3Scanner(
-      S3Store store,
+      ObjectLister store,
       S3Location location,
       PathFilter filter,
       ManifestReader manifest,
