@@ -236,7 +236,8 @@ template:
     automountServiceAccountToken: {{ $root.Values.serviceAccount.automountServiceAccountToken }}
     {{- $podSecurity := deepCopy $root.Values.podSecurityContext }}
     {{- if .asRoot }}
-    {{- $podSecurity = merge (dict "runAsNonRoot" false "runAsUser" 0 "runAsGroup" 0) (omit $podSecurity "runAsNonRoot" "runAsUser" "runAsGroup") }}
+    {{- /* No fsGroup either: the kubelet would re-own the volumes whose owners this run keeps. */}}
+    {{- $podSecurity = merge (dict "runAsNonRoot" false "runAsUser" 0 "runAsGroup" 0) (omit $podSecurity "runAsNonRoot" "runAsUser" "runAsGroup" "fsGroup" "fsGroupChangePolicy") }}
     {{- end }}
     securityContext:
       {{- toYaml $podSecurity | nindent 6 }}

@@ -174,6 +174,7 @@ class ChartOptionsTest {
     JsonNode container = root.container().path("securityContext");
     assertThat(pod.path("runAsUser").asInt()).isZero();
     assertThat(pod.path("runAsNonRoot").asBoolean()).isFalse();
+    assertThat(pod.has("fsGroup")).as("no fsGroup re-owning the volumes").isFalse();
     assertThat(container.at("/capabilities/drop").toString()).isEqualTo("[\"ALL\"]");
     assertThat(container.at("/capabilities/add").toString())
         .isEqualTo("[\"CHOWN\",\"DAC_OVERRIDE\",\"FOWNER\",\"FSETID\"]");

@@ -127,6 +127,9 @@ class ExampleDeploymentsTest {
     assertThat(recover.envValue("RESTORE_CREATE_DATABASE")).isEqualTo("yes");
     assertThat(recover.envValue("RESTORE_SOURCE")).isEqualTo("local");
     assertThat(mount(recover, "/recovery").path("readOnly").asBoolean()).isTrue();
+    assertThat(recover.jobSpec().has("ttlSecondsAfterFinished"))
+        .as("a restore Job is kept, or the next upgrade would run it again")
+        .isFalse();
     assertThat(volume(recover, "/recovery").at("/nfs/path").asText())
         .isEqualTo("/exports/fragalysis-production/database-backups");
     Workload media = workload(objects, "Job", "media-pull-1");

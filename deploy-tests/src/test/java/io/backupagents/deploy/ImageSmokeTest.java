@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
+import io.backupagents.testing.PushgatewayServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,9 @@ class ImageSmokeTest {
   static final String REPLICATOR = "localhost/backup-agents/volume-replicator:latest";
   static final String AGENT_UID = "10001";
 
+  /** The containers push their metrics here, as in a cluster. */
+  static PushgatewayServer pushgateway;
+
   @BeforeAll
   static void buildImages() {
     Podman.requireUsable();
@@ -41,6 +46,26 @@ class ImageSmokeTest {
         .isZero();
     System.out.printf(
         "images built in %ds:%n%s%n", (System.nanoTime() - start) / 1_000_000_000L, build.output());
+    pushgateway = PushgatewayServer.start();
+  }
+
+  @AfterAll
+  static void stopPushgateway() {
+    if (pushgateway != null) {
+      pushgateway.close();
+    }
+  }
+
+  private static List<String> metricsOptions() {
+    return List.of(
+        "-e", "METRICS_PUSHGATEWAY_URL=" + pushgateway.url(), "-e", "METRICS_INSTANCE=smoke");
+  }
+
+  /** Every metric the rules and the dashboard query by this prefix was pushed by the containers. */
+  private static void assertPushedWhatIsQueried(String prefix) throws IOException {
+    assertThat(MetricNames.exposed(pushgateway.metrics(), "instance=\"smoke\""))
+        .as("metrics the containers pushed")
+        .containsAll(MetricNames.queried(prefix));
   }
 
   /** A container as the chart runs it: non-root, read-only root, no capabilities, host network. */
@@ -92,7 +117,8 @@ class ImageSmokeTest {
               + " INSERT INTO viewer.session (data) SELECT jsonb_build_object('n', g)"
               + " FROM generate_series(1, 300) g;");
       Map<String, String> before = pg.fingerprint("frag");
-      List<String> connection =
+      List<String> connection = new ArrayList<>(metricsOptions());
+      connection.addAll(
           List.of(
               "-e",
               "PGHOST=127.0.0.1",
@@ -109,7 +135,7 @@ class ImageSmokeTest {
               "-e",
               "TERMINATION_LOG_PATH=/termination/message",
               "-e",
-              "DATABASE=frag");
+              "DATABASE=frag"));
 
       List<String> backup = new ArrayList<>(connection);
       backup.addAll(
@@ -162,6 +188,14 @@ class ImageSmokeTest {
       assertThat(run.exitCode()).as("recover run:\n%s", Podman.tail(run.output())).isZero();
       assertThat(Files.readString(termination.resolve("message"))).startsWith("SUCCESS");
       assertThat(pg.fingerprint("frag")).isEqualTo(before);
+
+      // Proof that the newest backup restores, as the verify CronJob runs it.
+      List<String> verify = new ArrayList<>(connection);
+      verify.addAll(List.of("-v", backups + ":/backup:ro"));
+      run =
+          Podman.podman(hardenedRun(SQL_BACKUP, verify, List.of("verify")), Duration.ofMinutes(5));
+      assertThat(run.exitCode()).as("verify run:\n%s", Podman.tail(run.output())).isZero();
+      assertPushedWhatIsQueried("sql_backup_");
     }
   }
 
@@ -184,7 +218,8 @@ class ImageSmokeTest {
     Path source = Files.createDirectories(dir.resolve("media"));
     Path target = agentDirectory(dir, "copy");
     Trees.makeMediaLikeTree(source);
-    List<String> volumes =
+    List<String> volumes = new ArrayList<>(metricsOptions());
+    volumes.addAll(
         List.of(
             "-v",
             source + ":/volume-a:ro",
@@ -193,7 +228,7 @@ class ImageSmokeTest {
             "-e",
             "REPLICATE_DIRECTION=AtoB",
             "-e",
-            "TERMINATION_LOG_PATH=/tmp/termination");
+            "TERMINATION_LOG_PATH=/tmp/termination"));
     Podman.Result run =
         Podman.podman(hardenedRun(REPLICATOR, volumes, List.of()), Duration.ofMinutes(5));
     assertThat(run.exitCode()).as("replication:\n%s", Podman.tail(run.output())).isZero();
@@ -220,6 +255,7 @@ class ImageSmokeTest {
                   "-e",
                   "TERMINATION_LOG_PATH=/tmp/termination"));
       toS3.addAll(s3.containerEnvironment());
+      toS3.addAll(metricsOptions());
       run = Podman.podman(hardenedRun(REPLICATOR, toS3, List.of()), Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("replication to S3:\n%s", Podman.tail(run.output())).isZero();
       assertThat(s3.keys("media", "production/"))
@@ -228,6 +264,7 @@ class ImageSmokeTest {
               "production/media/compound-sets/set-3/ligand_0005.sdf",
               "production/media/targets/Mpro/Größe ✓ notes.txt");
     }
+    assertPushedWhatIsQueried("volume_replicator_");
   }
 
   @Test
