@@ -6,7 +6,6 @@ import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import io.backupagents.testing.PushgatewayServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,24 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageSmokeTest {
 
-  static final String SQL_BACKUP = "localhost/backup-agents/sql-backup:latest";
-  static final String REPLICATOR = "localhost/backup-agents/volume-replicator:latest";
-  static final String AGENT_UID = "10001";
-
   /** The containers push their metrics here, as in a cluster. */
   static PushgatewayServer pushgateway;
 
   @BeforeAll
   static void buildImages() {
-    Podman.requireUsable();
-    long start = System.nanoTime();
-    Podman.Result build =
-        Podman.run(List.of("Dockerfiles/build-images.sh", "--jib-bases"), Duration.ofMinutes(20));
-    assertThat(build.exitCode())
-        .as("Dockerfiles/build-images.sh:\n%s", Podman.tail(build.output()))
-        .isZero();
-    System.out.printf(
-        "images built in %ds:%n%s%n", (System.nanoTime() - start) / 1_000_000_000L, build.output());
+    LocalImages.ensureBuilt();
     pushgateway = PushgatewayServer.start();
   }
 
@@ -68,31 +55,10 @@ class ImageSmokeTest {
         .containsAll(MetricNames.queried(prefix));
   }
 
-  /** A container as the chart runs it: non-root, read-only root, no capabilities, host network. */
-  private static List<String> hardenedRun(String image, List<String> options, List<String> args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--rm",
-                "--network",
-                "host",
-                "--read-only",
-                "--tmpfs",
-                "/tmp:rw,size=512m",
-                "--cap-drop",
-                "ALL",
-                "--security-opt",
-                "no-new-privileges"));
-    command.addAll(options);
-    command.add(image);
-    command.addAll(args);
-    return command;
-  }
-
   private static Path agentDirectory(Path parent, String name) throws IOException {
     Path dir = Files.createDirectories(parent.resolve(name));
-    Commands.run(List.of("chown", AGENT_UID + ":" + AGENT_UID, dir.toString()));
+    Commands.run(
+        List.of("chown", LocalImages.AGENT_UID + ":" + LocalImages.AGENT_UID, dir.toString()));
     return dir;
   }
 
@@ -151,7 +117,9 @@ class ImageSmokeTest {
       // The off-site copy runs the S3 client (TLS and HTTP stack included) in the linked runtime.
       backup.addAll(s3.containerEnvironment());
       Podman.Result run =
-          Podman.podman(hardenedRun(SQL_BACKUP, backup, List.of("backup")), Duration.ofMinutes(5));
+          Podman.podman(
+              LocalImages.hardenedRun(LocalImages.SQL_BACKUP, backup, List.of("backup")),
+              Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("backup run:\n%s", Podman.tail(run.output())).isZero();
       assertThat(run.output()).doesNotContain(pg.password());
       assertThat(Files.readString(termination.resolve("message"))).startsWith("SUCCESS");
@@ -184,7 +152,8 @@ class ImageSmokeTest {
               "RESTORE_CREATE_DATABASE=yes"));
       run =
           Podman.podman(
-              hardenedRun(SQL_BACKUP, recover, List.of("recover")), Duration.ofMinutes(5));
+              LocalImages.hardenedRun(LocalImages.SQL_BACKUP, recover, List.of("recover")),
+              Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("recover run:\n%s", Podman.tail(run.output())).isZero();
       assertThat(Files.readString(termination.resolve("message"))).startsWith("SUCCESS");
       assertThat(pg.fingerprint("frag")).isEqualTo(before);
@@ -193,7 +162,9 @@ class ImageSmokeTest {
       List<String> verify = new ArrayList<>(connection);
       verify.addAll(List.of("-v", backups + ":/backup:ro"));
       run =
-          Podman.podman(hardenedRun(SQL_BACKUP, verify, List.of("verify")), Duration.ofMinutes(5));
+          Podman.podman(
+              LocalImages.hardenedRun(LocalImages.SQL_BACKUP, verify, List.of("verify")),
+              Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("verify run:\n%s", Podman.tail(run.output())).isZero();
       assertPushedWhatIsQueried("sql_backup_");
     }
@@ -230,14 +201,19 @@ class ImageSmokeTest {
             "-e",
             "TERMINATION_LOG_PATH=/tmp/termination"));
     Podman.Result run =
-        Podman.podman(hardenedRun(REPLICATOR, volumes, List.of()), Duration.ofMinutes(5));
+        Podman.podman(
+            LocalImages.hardenedRun(LocalImages.REPLICATOR, volumes, List.of()),
+            Duration.ofMinutes(5));
     assertThat(run.exitCode()).as("replication:\n%s", Podman.tail(run.output())).isZero();
     assertThat(Trees.describe(target)).isEqualTo(Trees.describe(source));
 
     // The legacy default REPLICATE_DELETE=yes: a file gone from the source goes from the copy.
     Files.delete(source.resolve("media/compound-sets/set-2/ligand_0003.sdf"));
     Files.writeString(source.resolve("media/readme.txt"), "changed\n");
-    run = Podman.podman(hardenedRun(REPLICATOR, volumes, List.of()), Duration.ofMinutes(5));
+    run =
+        Podman.podman(
+            LocalImages.hardenedRun(LocalImages.REPLICATOR, volumes, List.of()),
+            Duration.ofMinutes(5));
     assertThat(run.exitCode()).as("second replication:\n%s", Podman.tail(run.output())).isZero();
     assertThat(Trees.describe(target)).isEqualTo(Trees.describe(source));
 
@@ -256,7 +232,10 @@ class ImageSmokeTest {
                   "TERMINATION_LOG_PATH=/tmp/termination"));
       toS3.addAll(s3.containerEnvironment());
       toS3.addAll(metricsOptions());
-      run = Podman.podman(hardenedRun(REPLICATOR, toS3, List.of()), Duration.ofMinutes(5));
+      run =
+          Podman.podman(
+              LocalImages.hardenedRun(LocalImages.REPLICATOR, toS3, List.of()),
+              Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("replication to S3:\n%s", Podman.tail(run.output())).isZero();
       assertThat(s3.keys("media", "production/"))
           .contains(
@@ -265,110 +244,5 @@ class ImageSmokeTest {
               "production/media/targets/Mpro/Größe ✓ notes.txt");
     }
     assertPushedWhatIsQueried("volume_replicator_");
-  }
-
-  @Test
-  void imagesRunAsTheirOwnUserUnderTiniInUtc() {
-    for (String image : List.of(SQL_BACKUP, REPLICATOR)) {
-      Podman.Result run =
-          Podman.podman(
-              List.of(
-                  "run",
-                  "--rm",
-                  "--entrypoint",
-                  "sh",
-                  image,
-                  "-c",
-                  "id -u; id -g; echo TZ=$TZ; readlink -f /proc/1/exe; test ! -e ~/.pgpass && echo no-pgpass;"
-                      + " java -Xshare:on -version 2>&1 | head -1"),
-              Duration.ofMinutes(1));
-      assertThat(run.exitCode()).as(run.output()).isZero();
-      assertThat(run.output()).contains("10001\n10001\nTZ=UTC\n").contains("no-pgpass");
-      Podman.Result config =
-          Podman.podman(
-              List.of(
-                  "image",
-                  "inspect",
-                  "--format",
-                  "{{.Config.User}} {{json .Config.Entrypoint}}",
-                  image),
-              Duration.ofMinutes(1));
-      assertThat(config.output()).startsWith("10001:10001 [\"/usr/bin/tini\",\"--\"");
-    }
-    Podman.Result clients =
-        Podman.podman(
-            List.of(
-                "run", "--rm", "--entrypoint", "sh", SQL_BACKUP, "-c", "ls /usr/lib/postgresql"),
-            Duration.ofMinutes(1));
-    assertThat(clients.output().strip().split("\\s+"))
-        .as("PostgreSQL client majors")
-        .contains("15");
-  }
-
-  @Test
-  void badSettingsEndWithExitCodeTwoAndTheirCause() {
-    Podman.Result run =
-        Podman.podman(
-            hardenedRun(
-                SQL_BACKUP,
-                List.of("-e", "BACKUP_CUONT=3", "-e", "TERMINATION_LOG_PATH=/tmp/t"),
-                List.of()),
-            Duration.ofMinutes(2));
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.output()).contains("unknown variable BACKUP_CUONT; did you mean BACKUP_COUNT?");
-    run =
-        Podman.podman(
-            hardenedRun(
-                REPLICATOR,
-                List.of("-e", "REPLICATE_DIRECTON=AtoB", "-e", "TERMINATION_LOG_PATH=/tmp/t"),
-                List.of()),
-            Duration.ofMinutes(2));
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.output()).contains("REPLICATE_DIRECTON");
-  }
-
-  @Test
-  void jibBuildsBothAgentsOfflineOnTheImagesBase() throws IOException {
-    // jib resolves the agents' runtime class path from the local repository, so common (and the
-    // parent POM) must be installed there; no container registry is contacted.
-    Podman.Result install =
-        Podman.run(
-            List.of(
-                "./mvnw",
-                "-B",
-                "-q",
-                "install",
-                "-pl",
-                "common",
-                "-am",
-                "-Dmaven.test.skip=true",
-                "-Dspotless.check.skip=true"),
-            Duration.ofMinutes(5));
-    assertThat(install.exitCode()).as(Podman.tail(install.output())).isZero();
-    Podman.Result jib =
-        Podman.run(
-            List.of("./mvnw", "-B", "-q", "-pl", "sql-backup,volume-replicator", "jib:buildTar"),
-            Duration.ofMinutes(5));
-    assertThat(jib.exitCode()).as(Podman.tail(jib.output())).isZero();
-    for (String agent : List.of("sql-backup", "volume-replicator")) {
-      Path tar = Repo.root().resolve(agent + "/target/jib-image.tar");
-      assertThat(tar).exists();
-      Podman.Result load =
-          Podman.podman(List.of("load", "-q", "-i", tar.toString()), Duration.ofMinutes(2));
-      assertThat(load.exitCode()).as(load.output()).isZero();
-      String image = "localhost/backup-agents/" + agent + ":1.0.0-SNAPSHOT";
-      Podman.Result run =
-          Podman.podman(
-              hardenedRun(
-                  image,
-                  List.of("-e", "S3_MAX_ATTEMPS=3", "-e", "TERMINATION_LOG_PATH=/tmp/t"),
-                  List.of()),
-              Duration.ofMinutes(2));
-      assertThat(run.exitCode()).as("%s from jib:%n%s", agent, run.output()).isEqualTo(2);
-      assertThat(run.output()).contains("did you mean S3_MAX_ATTEMPTS?");
-      Podman.podman(List.of("image", "rm", image), Duration.ofMinutes(1));
-    }
-    assertThat(Files.readString(Repo.root().resolve("sql-backup/pom.xml"), StandardCharsets.UTF_8))
-        .contains("tar://${project.basedir}/../Dockerfiles/.cache/sql-backup-base.tar");
   }
 }
