@@ -17,13 +17,15 @@ final class LocalImages {
 
   private LocalImages() {}
 
-  /** Builds the images (and saves their bases for jib) unless this JVM did already. */
-  static synchronized void ensureBuilt() {
+  /**
+   * Builds the images (and saves their bases for jib) unless this JVM did already. Test classes run
+   * one after the other here, so a plain flag is enough.
+   */
+  static void ensureBuilt() {
     Podman.requireUsable();
     if (built) {
       return;
     }
-    Podman.requireUsable();
     long start = System.nanoTime();
     Podman.Result build =
         Podman.run(List.of("Dockerfiles/build-images.sh", "--jib-bases"), Duration.ofMinutes(20));
