@@ -36,9 +36,13 @@ final class ReportStep implements DemoStep {
       RemoteObject head = bucket.head(o.key()).orElseThrow();
       c.out()
           .printf(
-              "  %-62s %10s  mtime %s%n",
+              "  %-72s %10s  mtime %s%n",
               o.key(), Units.bytes(o.size()), head.mtime().map(Object::toString).orElse("-"));
     }
+    c.out()
+        .printf(
+            "  (the daily tier goes up with the next hourly run's mirror, as the legacy rclone sync"
+                + " after hourly runs did)%n");
     c.out().printf("metrics the hourly run pushes (METRICS_PUSHGATEWAY_URL), sql-backup's own:%n");
     c.result("hourly")
         .metrics()
