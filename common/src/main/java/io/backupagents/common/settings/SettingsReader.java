@@ -69,6 +69,14 @@ public final class SettingsReader {
     return resolve(definition) != null;
   }
 
+  /**
+   * The name of the variable the value came from (the setting's key, a legacy alias, or {@code
+   * <NAME>_FILE}), when it is set: legacy names can carry legacy rules.
+   */
+  public Optional<String> source(SettingDefinition definition) {
+    return Optional.ofNullable(resolve(definition)).map(Source::variable);
+  }
+
   /** The value, or the declared default (which may be null). */
   public String string(SettingDefinition definition) {
     return optional(definition).orElse(definition.setting().defaultValue());

@@ -66,6 +66,15 @@ class SettingsReaderTest {
   }
 
   @Test
+  void tellsWhichVariableSuppliedTheValue() {
+    assertThat(reader(Map.of("PGADMINPASS", "x")).source(Demo.BACKUP_PASSWORD))
+        .contains("PGADMINPASS");
+    assertThat(reader(Map.of("BACKUP_PASSWORD", "x")).source(Demo.BACKUP_PASSWORD))
+        .contains("BACKUP_PASSWORD");
+    assertThat(reader(Map.of()).source(Demo.BACKUP_COUNT)).isEmpty();
+  }
+
+  @Test
   void reportsEveryProblemAtOnceWithVariableValueAndExpectedForm() {
     SettingsReader r =
         reader(

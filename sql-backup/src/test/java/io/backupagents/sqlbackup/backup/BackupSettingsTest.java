@@ -89,6 +89,19 @@ class BackupSettingsTest {
   }
 
   @Test
+  void theLegacyPathWithoutUseRcloneLeavesTheOffsiteCopyOffAsBefore() {
+    BackupSettings legacy = read(Map.of("USE_RCLONE_BUCKET_AND_PATH", "/backups/prod/db"));
+    assertThat(legacy.mirror()).isEmpty();
+    BackupSettings current =
+        read(
+            Map.of(
+                "BACKUP_S3_URL", "s3://backups/prod/db",
+                "S3_ACCESS_KEY_ID", "key",
+                "S3_SECRET_ACCESS_KEY", "secret"));
+    assertThat(current.mirror()).isPresent();
+  }
+
+  @Test
   void legacyS3VolumeModeBecomesABucketStore() {
     BackupSettings s =
         read(
