@@ -90,7 +90,7 @@ public enum BackupSetting implements SettingDefinition {
               "BACKUP_S3_URL",
               null,
               "off-site copy: s3://bucket/prefix (or the legacy /bucket/prefix) mirrored after each"
-                  + " hourly run")
+                  + " hourly run; under its legacy name only together with USE_RCLONE")
           .withAliases("USE_RCLONE_BUCKET_AND_PATH")),
   BACKUP_S3_DELETE(
       Setting.of(
