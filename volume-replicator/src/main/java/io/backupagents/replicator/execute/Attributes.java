@@ -7,10 +7,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,15 +79,12 @@ public final class Attributes {
 
   /**
    * Sets the modification time (nanoseconds where the file system keeps them) and the access time
-   * to now; giving both saves the JDK a {@code stat} for the one left out.
+   * to now; never through a symlink when {@code noFollow}.
    */
   public void setTime(Path path, long mtimeNanos, boolean noFollow) throws IOException {
-    BasicFileAttributeView view =
-        noFollow
-            ? Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
-            : Files.getFileAttributeView(path, BasicFileAttributeView.class);
-    view.setTimes(
-        FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.from(clock.instant()), null);
+    Instant now = clock.instant();
+    long atime = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    PosixCalls.setTimes(path, atime, mtimeNanos, noFollow);
   }
 
   private boolean chown(Path path, Entry source, boolean noFollow) throws IOException {

@@ -32,9 +32,10 @@ public final class BandwidthLimit {
     lock.lock();
     try {
       long now = System.nanoTime();
+      // Unused capacity of at most one second carries over; more would be a longer burst.
       long start = Math.max(nextFreeNanos, now - TimeUnit.SECONDS.toNanos(1));
       nextFreeNanos = start + bytes * 1_000_000_000L / bytesPerSecond;
-      wait = nextFreeNanos - now - TimeUnit.SECONDS.toNanos(1);
+      wait = nextFreeNanos - now;
     } finally {
       lock.unlock();
     }

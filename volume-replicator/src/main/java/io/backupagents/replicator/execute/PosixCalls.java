@@ -7,41 +7,81 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code chown(uid, gid)} in one system call. The JDK has it, but only reachable through the
- * internal view when the jar opens {@code java.base/sun.nio.fs} (its manifest does); elsewhere the
- * owner and group are set one after the other through the public attribute names.
+ * Two system calls the JDK makes in a roundabout way, made directly: {@code chown(uid, gid)} in one
+ * call (the public API sets owner and group one after the other) and {@code utimensat} by path (the
+ * public API opens the file, which costs two more calls per file and blocks on a FIFO). Both are
+ * reached through the JDK's own Unix classes when the jar opens {@code java.base/sun.nio.fs} (its
+ * manifest does); elsewhere the public API is used.
  */
 final class PosixCalls {
 
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final MethodHandle SET_OWNERS;
   private static final Class<?> VIEW;
+  private static final MethodHandle UTIMENSAT;
+  private static final MethodHandle RETHROW;
+  private static final Class<?> UNIX_PATH;
+  private static final Class<?> UNIX_EXCEPTION;
 
   static {
     MethodHandle setOwners = null;
+    MethodHandle utimensat = null;
+    MethodHandle rethrow = null;
     Class<?> view = null;
+    Class<?> unixPath = null;
+    Class<?> unixException = null;
     try {
       view = Class.forName("sun.nio.fs.UnixFileAttributeViews$Posix");
+      unixPath = Class.forName("sun.nio.fs.UnixPath");
+      unixException = Class.forName("sun.nio.fs.UnixException");
+      Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
       setOwners =
-          MethodHandles.privateLookupIn(view, MethodHandles.lookup())
+          MethodHandles.privateLookupIn(view, lookup)
               .findVirtual(
                   view, "setOwners", MethodType.methodType(void.class, int.class, int.class))
               .asType(MethodType.methodType(void.class, Object.class, int.class, int.class));
+      utimensat =
+          MethodHandles.privateLookupIn(dispatcher, lookup)
+              .findStatic(
+                  dispatcher,
+                  "utimensat",
+                  MethodType.methodType(
+                      void.class, int.class, unixPath, long.class, long.class, int.class))
+              .asType(
+                  MethodType.methodType(
+                      void.class, int.class, Object.class, long.class, long.class, int.class));
+      rethrow =
+          MethodHandles.privateLookupIn(unixException, lookup)
+              .findVirtual(
+                  unixException,
+                  "rethrowAsIOException",
+                  MethodType.methodType(void.class, unixPath))
+              .asType(MethodType.methodType(void.class, Object.class, Object.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       setOwners = null;
+      utimensat = null;
     }
     SET_OWNERS = setOwners;
     VIEW = setOwners == null ? null : view;
+    UTIMENSAT = utimensat;
+    RETHROW = rethrow;
+    UNIX_PATH = utimensat == null ? null : unixPath;
+    UNIX_EXCEPTION = unixException;
   }
 
   private PosixCalls() {}
 
   /** Sets owner and group; symlinks themselves when {@code noFollow}. */
   static void chown(Path path, int uid, int gid, boolean noFollow) throws IOException {
-    LinkOption[] options =
-        noFollow ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
+    LinkOption[] options = options(noFollow);
     if (VIEW != null) {
       PosixFileAttributeView v =
           Files.getFileAttributeView(path, PosixFileAttributeView.class, options);
@@ -58,5 +98,45 @@ final class PosixCalls {
     }
     Files.setAttribute(path, "unix:uid", uid, options);
     Files.setAttribute(path, "unix:gid", gid, options);
+  }
+
+  /** Sets access and modification times (nanoseconds); the symlink itself when {@code noFollow}. */
+  static void setTimes(Path path, long atimeNanos, long mtimeNanos, boolean noFollow)
+      throws IOException {
+    if (UNIX_PATH != null && UNIX_PATH.isInstance(path)) {
+      try {
+        UTIMENSAT.invokeExact(
+            AT_FDCWD, (Object) path, atimeNanos, mtimeNanos, noFollow ? AT_SYMLINK_NOFOLLOW : 0);
+        return;
+      } catch (Throwable e) {
+        if (UNIX_EXCEPTION.isInstance(e)) {
+          rethrow(e, path);
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException("utimensat", e);
+      }
+    }
+    Files.getFileAttributeView(path, BasicFileAttributeView.class, options(noFollow))
+        .setTimes(
+            FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS),
+            FileTime.from(atimeNanos, TimeUnit.NANOSECONDS),
+            null);
+  }
+
+  private static void rethrow(Throwable unixException, Path path) throws IOException {
+    try {
+      RETHROW.invokeExact((Object) unixException, (Object) path);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IOException(unixException.getMessage(), e);
+    }
+    throw new IOException(unixException.getMessage());
+  }
+
+  private static LinkOption[] options(boolean noFollow) {
+    return noFollow ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
   }
 }
