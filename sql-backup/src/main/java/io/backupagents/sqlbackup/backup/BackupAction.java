@@ -6,6 +6,7 @@ import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.lock.Sleeper;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.restore.BackupVerifier;
 import java.util.List;
 
 /** The {@code backup} action: validates its settings and makes the run of one tier. */
@@ -31,6 +32,12 @@ public final class BackupAction {
               + backup.dump().format().name().toLowerCase(java.util.Locale.ROOT)
               + " needs DATABASE: pg_dumpall writes plain SQL only");
     }
-    return new BackupJob(backup, postgres, host, sleeper);
+    BackupVerifier verifier = BackupVerifier.configure(settings, postgres, host);
+    if (verifier.enabled() && backup.bucketVolume().isPresent()) {
+      settings.problem(
+          "VERIFY_AFTER_BACKUP=yes needs a backup volume; with BACKUP_VOLUME_IS_S3 run the verify"
+              + " action on its own schedule instead");
+    }
+    return new BackupJob(backup, postgres, host, sleeper, verifier);
   }
 }

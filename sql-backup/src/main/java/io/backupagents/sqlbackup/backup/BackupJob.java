@@ -16,6 +16,7 @@ import io.backupagents.sqlbackup.offsite.MirrorSettings;
 import io.backupagents.sqlbackup.offsite.RemoteTiers;
 import io.backupagents.sqlbackup.offsite.S3Mirror;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.restore.BackupVerifier;
 import io.backupagents.sqlbackup.rotation.RotationExecutor;
 import io.backupagents.sqlbackup.rotation.RotationPlan;
 import io.backupagents.sqlbackup.rotation.RotationPlanner;
@@ -47,13 +48,19 @@ final class BackupJob implements Job {
   private final PostgresSettings postgres;
   private final HostEnvironment host;
   private final Sleeper sleeper;
+  private final BackupVerifier verifier;
 
   BackupJob(
-      BackupSettings settings, PostgresSettings postgres, HostEnvironment host, Sleeper sleeper) {
+      BackupSettings settings,
+      PostgresSettings postgres,
+      HostEnvironment host,
+      Sleeper sleeper,
+      BackupVerifier verifier) {
     this.settings = settings;
     this.postgres = postgres;
     this.host = host;
     this.sleeper = sleeper;
+    this.verifier = verifier;
   }
 
   /** The tier's CronJob pushes its own group, so the four never overwrite each other's metrics. */
@@ -87,12 +94,29 @@ final class BackupJob implements Job {
               ? new DumpPhase(postgres, settings.dump(), host, metrics)
                   .run(context, session, tier, start)
               : Set.of();
+      verify(written, context);
       rotate(session.store(), written, metrics);
       reportRetained(session.store(), metrics);
       preExitSleep();
       if (tier == Tier.HOURLY && settings.mirror().isPresent()) {
         mirror(settings.mirror().get(), metrics);
       }
+    }
+  }
+
+  /**
+   * VERIFY_AFTER_BACKUP: proves each new backup restores before anything is pruned or copied
+   * off-site; a backup that does not restore fails the run and leaves the older ones in place.
+   */
+  private void verify(Set<BackupName> written, RunContext context) throws InterruptedException {
+    if (!verifier.enabled()) {
+      return;
+    }
+    for (BackupName name : written) {
+      log.info("VERIFY_AFTER_BACKUP: verifying {}", name);
+      verifier.verify(
+          settings.root().resolve(settings.tier().directoryName()).resolve(name.fileName()),
+          context);
     }
   }
 

@@ -67,6 +67,44 @@ class BackupRoundTripTest {
   }
 
   @Test
+  void verifyAfterBackupProvesTheNewBackupRestoresBeforeTheRunSucceeds() throws Exception {
+    Map<String, String> env = RestoreFixture.env(server, base);
+    env.put("DATABASE", "shop");
+    env.put("VERIFY_AFTER_BACKUP", "yes");
+    Files.createDirectories(base.resolve("backup"));
+
+    RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+
+    assertThat(backup.status()).as(backup.termination()).isZero();
+    assertThat(backup.metrics())
+        .contains("sql_backup_last_verified_timestamp_seconds")
+        .contains("sql_backup_last_success_timestamp_seconds");
+    assertThat(server.queryColumn("postgres", "SELECT datname FROM pg_database"))
+        .as("the scratch database is dropped again")
+        .containsExactlyInAnyOrder("postgres", "template0", "template1", "app", "shop");
+  }
+
+  @Test
+  void aBackupThatCannotBeVerifiedFailsTheRunAndIsNotPruningOlderOnes() throws Exception {
+    Map<String, String> env = RestoreFixture.env(server, base);
+    env.put("DATABASE", "shop");
+    env.put("BACKUP_COUNT", "1");
+    env.put("VERIFY_AFTER_BACKUP", "yes");
+    env.put("VERIFY_PGHOST", "127.0.0.1");
+    env.put("VERIFY_PGPORT", Integer.toString(io.backupagents.testing.FreePort.pick()));
+    Path hourly = Files.createDirectories(base.resolve("backup/hourly"));
+    Path older = hourly.resolve("backup-2025-09-10T11:00:00Z-shop.sql.gz");
+    Files.write(older, new byte[] {1});
+
+    RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+
+    assertThat(backup.status()).isEqualTo(3);
+    assertThat(backup.termination()).startsWith("FAILURE (3: ");
+    assertThat(backup.metrics()).doesNotContain("sql_backup_last_success_timestamp_seconds");
+    assertThat(older).as("rotation did not run").isRegularFile();
+  }
+
+  @Test
   void aSingleDatabaseBackupRecoversTheDroppedDatabaseWithIdenticalData() throws Exception {
     Map<String, String> before = RestoreFixture.fingerprint(server, "shop");
     Map<String, String> env = RestoreFixture.env(server, base);
