@@ -31,6 +31,7 @@ public final class Demo {
     steps.add(new HourlyBackupStep());
     steps.add(new DailyPromotionStep());
     steps.add(new ListTiersStep());
+    steps.add(new RecoverStep());
     steps.add(new ReportStep());
     return steps;
   }
