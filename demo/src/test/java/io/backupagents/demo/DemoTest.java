@@ -24,7 +24,7 @@ class DemoTest {
         .contains("==== the demo finished: every step succeeded ====")
         .contains("-> exit code 0, termination message: SUCCESS")
         .containsPattern("  hourly/backup-\\S+Z-dumpall\\.sql\\.gz ")
-        .containsPattern("  daily/backup-\\S+Z-dumpall\\.sql\\.gz\\.sha256 ")
+        .containsPattern("  daily/\\.backup-\\S+Z-dumpall\\.sql\\.gz\\.sha256 ")
         .containsPattern(
             "  sql-backup-demo/hourly/backup-\\S+Z-dumpall\\.sql\\.gz +\\S+ \\S+  mtime 20")
         .contains("sql_backup_backup_size_bytes{database=\"dumpall\"}");

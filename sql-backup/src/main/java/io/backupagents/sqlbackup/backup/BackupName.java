@@ -21,11 +21,14 @@ public record BackupName(Instant time, String label, Format format)
   /** The label of a whole-server dump. */
   public static final String DUMPALL = "dumpall";
 
-  /**
-   * Suffix of the checksum file next to a backup ({@code <name>.sha256}, in {@code sha256sum}'s
-   * format). It does not parse as a backup, so rotation and restore never take it for one.
+  /*
+   * The SHA-256 record next to a backup is {@code .<name>.sha256}: hidden, and not starting with
+   * "backup", so neither our parser nor a legacy image's backup* glob ever takes it for a backup.
+   * Earlier versions of this agent wrote {@code <name>.sha256}, which such globs match; that name
+   * is still read, and rotation renames it.
    */
-  public static final String CHECKSUM_SUFFIX = ".sha256";
+  private static final String CHECKSUM_PREFIX = ".";
+  private static final String CHECKSUM_SUFFIX = ".sha256";
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
@@ -89,8 +92,37 @@ public record BackupName(Instant time, String label, Format format)
         + format.extension();
   }
 
-  /** The name of the checksum file that goes with this backup. */
+  /**
+   * The backup a checksum record belongs to, from the record's file name: {@code .<name>.sha256},
+   * or {@code <name>.sha256} as earlier versions named it (see {@link #isLegacyChecksumFileName}).
+   * Empty for any other name.
+   */
+  public static Optional<BackupName> parseChecksumFileName(String fileName) {
+    if (!fileName.endsWith(CHECKSUM_SUFFIX)) {
+      return Optional.empty();
+    }
+    String base = fileName.substring(0, fileName.length() - CHECKSUM_SUFFIX.length());
+    if (base.startsWith(CHECKSUM_PREFIX)) {
+      base = base.substring(CHECKSUM_PREFIX.length());
+    }
+    return parse(base);
+  }
+
+  /** Whether {@code fileName} is a checksum record under the name earlier versions gave it. */
+  public static boolean isLegacyChecksumFileName(String fileName) {
+    return !fileName.startsWith(CHECKSUM_PREFIX) && parseChecksumFileName(fileName).isPresent();
+  }
+
+  /**
+   * The name of the checksum record that goes with this backup, a hidden file in the same
+   * directory: {@code .backup-….sql.gz.sha256}.
+   */
   public String checksumFileName() {
+    return CHECKSUM_PREFIX + fileName() + CHECKSUM_SUFFIX;
+  }
+
+  /** The name earlier versions gave the checksum record ({@code backup-….sql.gz.sha256}). */
+  public String legacyChecksumFileName() {
     return fileName() + CHECKSUM_SUFFIX;
   }
 

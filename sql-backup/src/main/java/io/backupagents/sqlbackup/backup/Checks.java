@@ -1,9 +1,9 @@
 package io.backupagents.sqlbackup.backup;
 
-import io.backupagents.sqlbackup.store.ChecksumFile;
 import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,18 +13,19 @@ final class Checks {
 
   private Checks() {}
 
-  /** {@code ok}, {@code mismatch}, or {@code missing} when no checksum file was recorded. */
+  /** {@code ok}, {@code mismatch}, or {@code missing} when no checksum record was written. */
   static String verify(LocalBackupStore store, StoredBackup b) throws IOException {
     Path dir = store.tierDirectory(b.tier());
-    Path sum = dir.resolve(b.name().checksumFileName());
-    if (!Files.isRegularFile(sum)) {
+    Optional<Path> record = ChecksumRecord.find(dir, b.name());
+    if (record.isEmpty()) {
       return "missing";
     }
-    Optional<String> expected = ChecksumFile.parse(Files.readAllBytes(sum));
+    Optional<String> expected =
+        ChecksumRecord.digest(Files.readString(record.get(), StandardCharsets.UTF_8));
     if (expected.isEmpty()) {
       return "mismatch";
     }
-    return expected.get().equals(ChecksumFile.sha256(dir.resolve(b.name().fileName())))
+    return expected.get().equals(ChecksumRecord.sha256(dir.resolve(b.name().fileName())))
         ? "ok"
         : "mismatch";
   }

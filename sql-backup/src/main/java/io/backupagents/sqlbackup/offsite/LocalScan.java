@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.offsite;
 
+import io.backupagents.sqlbackup.backup.BackupName;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -10,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files the mirror copies: every regular file below the root except hidden ones (temporary
- * files, the lock) and {@code lost+found}. Symbolic links are not followed.
+ * The files the mirror copies: every regular file below the root except {@code lost+found} and
+ * hidden ones (temporary files, the lock), but with the backups' checksum records, which are hidden
+ * so that legacy {@code backup*} globs pass them over. Symbolic links are not followed.
  */
 public final class LocalScan {
 
@@ -35,7 +37,7 @@ public final class LocalScan {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+            if (attrs.isRegularFile() && copied(file.getFileName().toString())) {
               files.add(
                   new LocalFile(
                       relative(root, file), attrs.size(), attrs.lastModifiedTime().toInstant()));
@@ -54,6 +56,10 @@ public final class LocalScan {
         });
     files.sort(java.util.Comparator.comparing(LocalFile::relativePath));
     return files;
+  }
+
+  private static boolean copied(String name) {
+    return !name.startsWith(".") || BackupName.parseChecksumFileName(name).isPresent();
   }
 
   private static String relative(Path root, Path file) {

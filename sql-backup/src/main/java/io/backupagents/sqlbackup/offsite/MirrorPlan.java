@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param toVerify files of the same size whose local copy changed after the upload (or the clocks
  *     disagree): their content hash decides
  * @param unchanged how many files are already there
- * @param deletions remote backups (and their checksum files) the root no longer has
+ * @param deletions remote backups (and their checksum records) the root no longer has
  * @param remoteBackups how many backups the remote side holds now
  * @param foreign remote objects that are not ours and are left alone
  * @param refusal why the deletion guard refuses the deletions, if it does

@@ -17,7 +17,7 @@ import java.util.Optional;
  * file was last modified: backups never change after they are published, so this holds for
  * everything we or rclone uploaded. A same-size object older than the file (a rewrite after the
  * upload, or a server clock behind ours) is checked by content hash. Deletions only ever touch our
- * own names (backups and their checksum files), and the deletion guard may refuse them.
+ * own names (backups and their checksum records), and the deletion guard may refuse them.
  */
 public final class MirrorPlanner {
 
@@ -97,13 +97,13 @@ public final class MirrorPlanner {
     return Optional.empty();
   }
 
-  /** A backup or a backup's checksum file, in any directory below the root. */
+  /**
+   * A backup or a backup's checksum record (under its name, or the one earlier versions gave it),
+   * in any directory below the root.
+   */
   static boolean isOurs(String relativePath) {
     String name = fileName(relativePath);
-    if (name.endsWith(BackupName.CHECKSUM_SUFFIX)) {
-      name = name.substring(0, name.length() - BackupName.CHECKSUM_SUFFIX.length());
-    }
-    return BackupName.parse(name).isPresent();
+    return BackupName.parse(name).isPresent() || BackupName.parseChecksumFileName(name).isPresent();
   }
 
   static boolean isBackup(String relativePath) {

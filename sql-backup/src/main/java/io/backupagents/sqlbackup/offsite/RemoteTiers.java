@@ -4,6 +4,7 @@ import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.backup.Tier;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.store.StoredBackup;
@@ -48,7 +49,7 @@ public final class RemoteTiers {
               .findFirst();
       Optional<BackupName> name = BackupName.parse(parts[1]);
       if (tier.isPresent() && name.isPresent()) {
-        boolean sum = keys.contains(o.key() + BackupName.CHECKSUM_SUFFIX);
+        boolean sum = ChecksumRecord.findKey(o.key(), name.get(), keys).isPresent();
         result
             .get(tier.get())
             .add(new StoredBackup(tier.get(), name.get(), o.size(), o.lastModified(), sum));

@@ -6,6 +6,7 @@ import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class ArchiveBackup {
   }
 
   private static byte[] digest(Path file, RestoreProgress progress) {
-    MessageDigest sha256 = ChecksumRecord.sha256();
+    MessageDigest sha256 = ChecksumRecord.newDigest();
     try (InputStream in =
         new DigestInputStream(
             new CountingInputStream(Files.newInputStream(file), progress::add), sha256)) {

@@ -10,7 +10,7 @@ public sealed interface BackupCopy {
   /** The backup's size in bytes. */
   long size();
 
-  /** Whether a {@code .sha256} record lies next to it. */
+  /** Whether a checksum record ({@code .<name>.sha256}) lies next to it. */
   boolean hasChecksum();
 
   /** Where it is, for logs and listings: its tier directory or S3 prefix. */

@@ -4,6 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.logging.Units;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,14 +97,7 @@ final class BackupFetcher implements AutoCloseable {
       requireSpace(remote.size() * (unpacked ? 2 : 1));
       // The file keeps its name (for messages and tools) inside a private directory.
       Path file = temporaryDirectory().resolve(name);
-      Optional<String> sha256 =
-          remote
-              .checksumKey()
-              .flatMap(key -> sources.store().getBytes(key))
-              .map(
-                  b ->
-                      ChecksumRecord.parse(
-                          new String(b, StandardCharsets.UTF_8), name + ".sha256"));
+      Optional<String> sha256 = remote.checksumKey().flatMap(this::readRemoteRecord);
       log.info("downloading {} ({}) to {}", url, Units.bytes(remote.size()), workDir);
       Instant start = clock.instant();
       sources.store().download(remote.key(), file);
@@ -137,10 +131,21 @@ final class BackupFetcher implements AutoCloseable {
     }
   }
 
+  /** The digest in the record at {@code key}; empty when the object went away since the listing. */
+  private Optional<String> readRemoteRecord(String key) {
+    return sources
+        .store()
+        .getBytes(key)
+        .map(
+            b ->
+                ChecksumRecord.parse(
+                    new String(b, StandardCharsets.UTF_8),
+                    key.substring(key.lastIndexOf('/') + 1)));
+  }
+
   private String readRecord(Path record) {
     try {
-      return ChecksumRecord.parse(
-          Files.readString(record, StandardCharsets.UTF_8), record.getFileName().toString());
+      return ChecksumRecord.read(record);
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + record + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +44,11 @@ final class BackupFinder {
         if (name.isEmpty() || !Files.isRegularFile(file)) {
           continue;
         }
-        Path checksum = tier.resolve(name.get().fileName() + BackupName.CHECKSUM_SUFFIX);
         found.add(
             new Entry(
                 name.get(),
                 new BackupCopy.Local(
-                    file,
-                    Files.size(file),
-                    Files.isRegularFile(checksum) ? Optional.of(checksum) : Optional.empty())));
+                    file, Files.size(file), ChecksumRecord.find(tier, name.get()))));
       }
     }
     return found;
@@ -71,7 +69,6 @@ final class BackupFinder {
       if (name.isEmpty()) {
         continue;
       }
-      String checksumKey = object.key() + BackupName.CHECKSUM_SUFFIX;
       found.add(
           new Entry(
               name.get(),
@@ -79,7 +76,7 @@ final class BackupFinder {
                   location,
                   object.key(),
                   object.size(),
-                  keys.contains(checksumKey) ? Optional.of(checksumKey) : Optional.empty())));
+                  ChecksumRecord.findKey(object.key(), name.get(), keys))));
     }
     return found;
   }

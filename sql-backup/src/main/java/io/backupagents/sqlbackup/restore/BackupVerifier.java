@@ -6,9 +6,9 @@ import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,9 +65,9 @@ public final class BackupVerifier {
   }
 
   /**
-   * Verifies {@code backup} (a file named like a backup; its {@code .sha256} record is used when it
-   * lies next to it). Returns normally when the backup restores and matches its source; otherwise
-   * throws an {@link AgentException}, VERIFY_FAILED when the backup itself is at fault.
+   * Verifies {@code backup} (a file named like a backup; its checksum record is used when it lies
+   * next to it). Returns normally when the backup restores and matches its source; otherwise throws
+   * an {@link AgentException}, VERIFY_FAILED when the backup itself is at fault.
    */
   public void verify(Path backup, RunContext context) throws InterruptedException {
     BackupName name =
@@ -118,11 +118,7 @@ public final class BackupVerifier {
   }
 
   private static Optional<String> checksum(Path backup, BackupName name) throws IOException {
-    Path record = backup.resolveSibling(name.checksumFileName());
-    return Files.isRegularFile(record)
-        ? Optional.of(
-            ChecksumRecord.parse(
-                Files.readString(record, StandardCharsets.UTF_8), record.getFileName().toString()))
-        : Optional.empty();
+    Optional<Path> record = ChecksumRecord.find(backup.toAbsolutePath().getParent(), name);
+    return record.isPresent() ? Optional.of(ChecksumRecord.read(record.get())) : Optional.empty();
   }
 }

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ final class PlainBackupCheck {
 
   static Result check(Path file, Optional<String> expectedSha256, RestoreProgress progress) {
     String name = file.getFileName().toString();
-    MessageDigest sha256 = ChecksumRecord.sha256();
+    MessageDigest sha256 = ChecksumRecord.newDigest();
     byte[] head = new byte[HEAD];
     int headLength = 0;
     byte[] tail = new byte[TAIL];

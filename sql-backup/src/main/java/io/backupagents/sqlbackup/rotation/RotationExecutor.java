@@ -11,7 +11,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out a {@link RotationPlan} on a store: promotions first, pruning only after them. */
+/**
+ * Carries out a {@link RotationPlan} on a store: promotions first, pruning only after them, then
+ * the tier's checksum records are put in order ({@link BackupStore#tidyRecords}).
+ */
 public final class RotationExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(RotationExecutor.class);
@@ -57,7 +60,22 @@ public final class RotationExecutor {
             e);
       }
     }
+    tidyRecords(plan);
     return new Outcome(promoted, pruned);
+  }
+
+  /**
+   * Records go with their backups: renamed from the name earlier versions gave them, or removed.
+   */
+  private void tidyRecords(RotationPlan plan) {
+    try {
+      int changed = store.tidyRecords(plan.tier());
+      if (changed > 0) {
+        log.info("{} checksum records of {} renamed or removed", changed, plan.tier());
+      }
+    } catch (IOException | RuntimeException e) {
+      throw failure(ExitCode.OPERATION_FAILED, "tidying the checksum records of " + plan.tier(), e);
+    }
   }
 
   private AgentException failure(ExitCode code, String what, Throwable e) {

@@ -19,14 +19,22 @@ public interface BackupStore {
   List<StoredBackup> list(Tier tier) throws IOException;
 
   /**
-   * Makes a verified dump a backup of {@code tier}: its checksum file first, then the backup under
-   * its final name, so a backup is never visible before it is complete.
+   * Makes a verified dump a backup of {@code tier}: its checksum record first, then the backup
+   * under its final name, so a backup is never visible before it is complete.
    */
   StoredBackup publish(VerifiedDump dump, Tier tier) throws IOException;
 
   /** Copies {@code name} from one tier to another under the same name, replacing it there. */
   StoredBackup promote(Tier from, BackupName name, Tier to) throws IOException;
 
-  /** Deletes a backup and its checksum file. */
+  /** Deletes a backup and its checksum record (under either name). */
   void delete(Tier tier, BackupName name) throws IOException;
+
+  /**
+   * Puts the checksum records of {@code tier} in order: renames records that still have the name
+   * earlier versions gave them ({@code backup-….sha256}, which legacy {@code backup*} globs take
+   * for a backup) to {@link BackupName#checksumFileName()}, and removes records whose backup is
+   * gone. Returns how many records it renamed or removed.
+   */
+  int tidyRecords(Tier tier) throws IOException;
 }

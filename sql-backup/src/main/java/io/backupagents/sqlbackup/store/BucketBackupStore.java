@@ -5,6 +5,7 @@ import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.backup.Tier;
 import io.backupagents.sqlbackup.dump.VerifiedDump;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -66,7 +68,7 @@ public final class BucketBackupStore implements BackupStore {
     Instant mtime = Files.getLastModifiedTime(dump.file()).toInstant();
     store.putBytes(
         key(tier, dump.name().checksumFileName()),
-        ChecksumFile.content(dump.sha256(), dump.name().fileName()),
+        ChecksumRecord.content(dump.sha256(), dump.name()),
         "text/plain");
     // A PUT is atomic: the object appears complete or not at all, so no temporary key is needed.
     store.upload(dump.file(), key, mtime);
@@ -79,7 +81,8 @@ public final class BucketBackupStore implements BackupStore {
     if (source == null) {
       throw new IllegalStateException(name + " is no longer in " + key(from, ""));
     }
-    // A server-side copy: the data never leaves the store; rclone's metadata goes along.
+    // A server-side copy: the data never leaves the store; rclone's metadata goes along. The
+    // source's record may still have the name earlier versions gave it; the copy gets ours.
     copy(source.object, key(to, name.fileName()));
     if (source.checksum.isPresent()) {
       copy(source.checksum.get(), key(to, name.checksumFileName()));
@@ -91,7 +94,40 @@ public final class BucketBackupStore implements BackupStore {
 
   @Override
   public void delete(Tier tier, BackupName name) {
-    store.delete(List.of(key(tier, name.fileName()), key(tier, name.checksumFileName())));
+    store.delete(
+        List.of(
+            key(tier, name.fileName()),
+            key(tier, name.checksumFileName()),
+            key(tier, name.legacyChecksumFileName())));
+  }
+
+  @Override
+  public int tidyRecords(Tier tier) {
+    Map<String, RemoteObject> byName = listNames(tier);
+    List<String> deletions = new ArrayList<>();
+    for (Map.Entry<String, RemoteObject> e : byName.entrySet()) {
+      Optional<BackupName> name = BackupName.parseChecksumFileName(e.getKey());
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!byName.containsKey(name.get().fileName())) {
+        log.warn("removing {}: its backup is gone", e.getValue().key());
+        deletions.add(e.getValue().key());
+      } else if (BackupName.isLegacyChecksumFileName(e.getKey())) {
+        // Copied first, deleted after: an interrupted run leaves both names, never neither.
+        if (!byName.containsKey(name.get().checksumFileName())) {
+          copy(e.getValue(), key(tier, name.get().checksumFileName()));
+          log.info("renaming {} to {}", e.getValue().key(), name.get().checksumFileName());
+        } else {
+          log.info("removing {}: a record of the current name exists", e.getValue().key());
+        }
+        deletions.add(e.getValue().key());
+      }
+    }
+    if (!deletions.isEmpty()) {
+      store.delete(deletions);
+    }
+    return deletions.size();
   }
 
   private void copy(RemoteObject source, String key) {
@@ -106,13 +142,19 @@ public final class BucketBackupStore implements BackupStore {
     return location.key(tier.directoryName() + "/" + fileName);
   }
 
-  /** A backup object and its checksum object, if any. */
+  /** A backup object and its checksum record object (under either name), if any. */
   private record Entry(StoredBackup backup, RemoteObject object, Optional<RemoteObject> checksum) {}
 
-  private Map<BackupName, Entry> listObjects(Tier tier) {
+  /** The objects of {@code tier}, by their names below the tier's prefix. */
+  private Map<String, RemoteObject> listNames(Tier tier) {
     String prefix = location.key(tier.directoryName()) + "/";
-    Map<String, RemoteObject> byName = new HashMap<>();
+    Map<String, RemoteObject> byName = new TreeMap<>();
     store.list(prefix, o -> byName.put(o.key().substring(prefix.length()), o));
+    return byName;
+  }
+
+  private Map<BackupName, Entry> listObjects(Tier tier) {
+    Map<String, RemoteObject> byName = listNames(tier);
     Map<BackupName, Entry> result = new HashMap<>();
     for (Map.Entry<String, RemoteObject> e : new ArrayList<>(byName.entrySet())) {
       Optional<BackupName> name = BackupName.parse(e.getKey());
@@ -120,7 +162,9 @@ public final class BucketBackupStore implements BackupStore {
         continue;
       }
       RemoteObject o = e.getValue();
-      Optional<RemoteObject> sum = Optional.ofNullable(byName.get(name.get().checksumFileName()));
+      Optional<RemoteObject> sum =
+          Optional.ofNullable(byName.get(name.get().checksumFileName()))
+              .or(() -> Optional.ofNullable(byName.get(name.get().legacyChecksumFileName())));
       result.put(
           name.get(),
           new Entry(

@@ -2,9 +2,11 @@ package io.backupagents.sqlbackup.store;
 
 import io.backupagents.common.fs.AtomicFiles;
 import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.backup.Tier;
 import io.backupagents.sqlbackup.dump.VerifiedDump;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +75,7 @@ public final class LocalBackupStore implements BackupStore {
         if (!a.isRegularFile()) {
           continue;
         }
-        boolean checksum = Files.isRegularFile(dir.resolve(name.get().checksumFileName()));
+        boolean checksum = ChecksumRecord.find(dir, name.get()).isPresent();
         result.add(
             new StoredBackup(
                 tier, name.get(), a.size(), a.lastModifiedTime().toInstant(), checksum));
@@ -89,7 +91,7 @@ public final class LocalBackupStore implements BackupStore {
     Path target = dir.resolve(dump.name().fileName());
     AtomicFiles.write(
         dir.resolve(dump.name().checksumFileName()),
-        ChecksumFile.content(dump.sha256(), dump.name().fileName()));
+        ChecksumRecord.content(dump.sha256(), dump.name()));
     // The dump was written and fsynced under a hidden name in this directory: the rename makes
     // the complete file appear under its backup name at once, or not at all.
     AtomicFiles.publish(dump.file(), target);
@@ -104,13 +106,15 @@ public final class LocalBackupStore implements BackupStore {
     Path temp = AtomicFiles.tempSibling(target);
     try {
       boolean linked = linkOrCopy(source, temp);
-      Path sourceSum = tierDirectory(from).resolve(name.checksumFileName());
-      boolean checksum = Files.isRegularFile(sourceSum);
+      // The source's record may still have the name earlier versions gave it; the copy gets ours.
+      Optional<Path> sourceSum = ChecksumRecord.find(tierDirectory(from), name);
+      boolean checksum = sourceSum.isPresent();
       if (checksum) {
         if (!linked) {
-          verifyCopy(sourceSum, temp, name);
+          verifyCopy(sourceSum.get(), temp, name);
         }
-        AtomicFiles.write(dir.resolve(name.checksumFileName()), Files.readAllBytes(sourceSum));
+        AtomicFiles.write(
+            dir.resolve(name.checksumFileName()), Files.readAllBytes(sourceSum.get()));
       }
       AtomicFiles.publish(temp, target);
       log.info("promoted {} from {} to {} ({})", name, from, to, linked ? "hard link" : "copy");
@@ -125,11 +129,59 @@ public final class LocalBackupStore implements BackupStore {
     Path dir = tierDirectory(tier);
     Files.deleteIfExists(dir.resolve(name.fileName()));
     Files.deleteIfExists(dir.resolve(name.checksumFileName()));
+    Files.deleteIfExists(dir.resolve(name.legacyChecksumFileName()));
+  }
+
+  @Override
+  public int tidyRecords(Tier tier) throws IOException {
+    Path dir = tierDirectory(tier);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    List<Path> records;
+    try (Stream<Path> files = Files.list(dir)) {
+      records =
+          files
+              .filter(p -> BackupName.parseChecksumFileName(p.getFileName().toString()).isPresent())
+              .toList();
+    }
+    int changed = 0;
+    for (Path record : records) {
+      String n = record.getFileName().toString();
+      BackupName name = BackupName.parseChecksumFileName(n).orElseThrow();
+      if (isOrphanRecord(record)) {
+        log.warn("removing {}: its backup is gone", record);
+        Files.deleteIfExists(record);
+        changed++;
+      } else if (BackupName.isLegacyChecksumFileName(n)) {
+        renameLegacyRecord(record, dir.resolve(name.checksumFileName()));
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** Gives a record the current name, unless a record under that name is already there. */
+  private static void renameLegacyRecord(Path legacy, Path target) throws IOException {
+    if (Files.exists(target)) {
+      log.info("removing {}: {} records the same backup", legacy, target.getFileName());
+      Files.delete(legacy);
+    } else {
+      log.info("renaming {} to {}", legacy, target.getFileName());
+      AtomicFiles.publish(legacy, target);
+    }
+  }
+
+  /** A checksum record (under either name) whose backup is not in its directory. */
+  private static boolean isOrphanRecord(Path p) {
+    return BackupName.parseChecksumFileName(p.getFileName().toString())
+        .filter(b -> !Files.exists(p.resolveSibling(b.fileName())))
+        .isPresent();
   }
 
   /**
    * Removes what a killed run left in {@code tier}: hidden temporary files and directories, and
-   * checksum files whose backup is gone. Only call this while holding the lock.
+   * checksum records whose backup is gone. Only call this while holding the lock.
    */
   public int removeLeftovers(Tier tier) throws IOException {
     Path dir = tierDirectory(tier);
@@ -141,16 +193,7 @@ public final class LocalBackupStore implements BackupStore {
       files.forEach(
           p -> {
             String n = p.getFileName().toString();
-            boolean temp = n.startsWith(AtomicFiles.TEMP_PREFIX);
-            boolean orphan =
-                n.endsWith(BackupName.CHECKSUM_SUFFIX)
-                    && BackupName.parse(
-                            n.substring(0, n.length() - BackupName.CHECKSUM_SUFFIX.length()))
-                        .isPresent()
-                    && !Files.exists(
-                        p.resolveSibling(
-                            n.substring(0, n.length() - BackupName.CHECKSUM_SUFFIX.length())));
-            if (temp || orphan) {
+            if (n.startsWith(AtomicFiles.TEMP_PREFIX) || isOrphanRecord(p)) {
               leftovers.add(p);
             }
           });
@@ -177,8 +220,9 @@ public final class LocalBackupStore implements BackupStore {
   }
 
   private static void verifyCopy(Path sourceSum, Path copy, BackupName name) throws IOException {
-    Optional<String> expected = ChecksumFile.parse(Files.readAllBytes(sourceSum));
-    if (expected.isPresent() && !expected.get().equals(ChecksumFile.sha256(copy))) {
+    Optional<String> expected =
+        ChecksumRecord.digest(Files.readString(sourceSum, StandardCharsets.UTF_8));
+    if (expected.isPresent() && !expected.get().equals(ChecksumRecord.sha256(copy))) {
       throw new IOException("the copy of " + name + " does not match its recorded SHA-256");
     }
   }

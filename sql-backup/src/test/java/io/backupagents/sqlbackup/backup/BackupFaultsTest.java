@@ -140,7 +140,7 @@ class BackupFaultsTest {
       Path hourly = Files.createDirectories(fs.getPath("/backup/hourly"));
       byte[] old = new byte[96 * 1024];
       Files.write(hourly.resolve("backup-2025-09-10T09:51:00Z-shop.sql.gz"), old);
-      Files.writeString(hourly.resolve("backup-2025-09-10T09:51:00Z-shop.sql.gz.sha256"), "x");
+      Files.writeString(hourly.resolve(".backup-2025-09-10T09:51:00Z-shop.sql.gz.sha256"), "x");
 
       AgentRun.Result result =
           AgentRun.in(work)
@@ -158,8 +158,8 @@ class BackupFaultsTest {
           .endsWith("); the partial file was removed, older backups are untouched)");
       assertThat(HourlyBackupTest.listing(hourly))
           .containsExactly(
-              "backup-2025-09-10T09:51:00Z-shop.sql.gz",
-              "backup-2025-09-10T09:51:00Z-shop.sql.gz.sha256");
+              ".backup-2025-09-10T09:51:00Z-shop.sql.gz.sha256",
+              "backup-2025-09-10T09:51:00Z-shop.sql.gz");
       assertThat(Files.readAllBytes(hourly.resolve("backup-2025-09-10T09:51:00Z-shop.sql.gz")))
           .isEqualTo(old);
     }
@@ -200,18 +200,18 @@ class BackupFaultsTest {
         .clock(LATER);
   }
 
-  /** A successful run an hour earlier; returns its checksum file's content. */
+  /** A successful run an hour earlier; returns its checksum record's content. */
   private String earlierBackup(PostgresServer server) throws IOException {
     AgentRun.Result r = run(server).clock(EARLIER).run();
     assertThat(r.exitCode()).as(r.termination()).isZero();
-    return Files.readString(root.resolve("hourly/" + EARLIER_BACKUP + ".sha256"));
+    return Files.readString(root.resolve("hourly/." + EARLIER_BACKUP + ".sha256"));
   }
 
   private void assertOnlyTheEarlierBackup(String checksum) throws IOException {
     assertThat(HourlyBackupTest.listing(root.resolve("hourly")))
-        .containsExactly(EARLIER_BACKUP, EARLIER_BACKUP + ".sha256");
+        .containsExactly("." + EARLIER_BACKUP + ".sha256", EARLIER_BACKUP);
     HourlyBackupTest.assertChecksumFileMatches(root.resolve("hourly/" + EARLIER_BACKUP));
-    assertThat(Files.readString(root.resolve("hourly/" + EARLIER_BACKUP + ".sha256")))
+    assertThat(Files.readString(root.resolve("hourly/." + EARLIER_BACKUP + ".sha256")))
         .isEqualTo(checksum);
   }
 

@@ -47,8 +47,14 @@ class HourlyBackupTest {
     assertChecksumFileMatches(backup);
     assertThat(listing(root.resolve("hourly")))
         .containsExactly(
-            "backup-2025-09-10T10:51:01Z-dumpall.sql.gz",
-            "backup-2025-09-10T10:51:01Z-dumpall.sql.gz.sha256");
+            ".backup-2025-09-10T10:51:01Z-dumpall.sql.gz.sha256",
+            "backup-2025-09-10T10:51:01Z-dumpall.sql.gz");
+    // The legacy images find backups with the shell glob */backup* (COMPAT.md section 1): the
+    // hidden checksum record must not be among them.
+    assertThat(
+            Commands.run(List.of("sh", "-c", "cd \"$0\" && ls -d */backup*", root.toString()))
+                .strip())
+        .isEqualTo("hourly/backup-2025-09-10T10:51:01Z-dumpall.sql.gz");
     Commands.run(List.of(RequiredTool.require("gzip").toString(), "-t", backup.toString()));
 
     try (PostgresServer target = PostgresServer.start()) {
@@ -87,10 +93,10 @@ class HourlyBackupTest {
     assertThat(result.exitCode()).isZero();
     assertThat(listing(root.resolve("hourly")))
         .containsExactly(
+            ".backup-2025-09-10T10:51:01Z-bank.sql.gz.sha256",
+            ".backup-2025-09-10T10:51:01Z-shop.sql.gz.sha256",
             "backup-2025-09-10T10:51:01Z-bank.sql.gz",
-            "backup-2025-09-10T10:51:01Z-bank.sql.gz.sha256",
-            "backup-2025-09-10T10:51:01Z-shop.sql.gz",
-            "backup-2025-09-10T10:51:01Z-shop.sql.gz.sha256");
+            "backup-2025-09-10T10:51:01Z-shop.sql.gz");
     try (PostgresServer target = PostgresServer.start()) {
       // Single-database dumps hold no roles: the target has them, as in the legacy deployments.
       target.execute("postgres", "CREATE ROLE reporting LOGIN");
@@ -116,7 +122,7 @@ class HourlyBackupTest {
                 "-c",
                 "cd \"$0\" && sha256sum -c \"$1\"",
                 backup.getParent().toString(),
-                backup.getFileName() + ".sha256"));
+                "." + backup.getFileName() + ".sha256"));
     assertThat(line.strip()).isEqualTo(backup.getFileName() + ": OK");
   }
 

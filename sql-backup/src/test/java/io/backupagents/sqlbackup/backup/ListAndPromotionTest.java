@@ -8,8 +8,8 @@ import io.backupagents.common.process.LocalProcessRunner;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
-import io.backupagents.sqlbackup.store.ChecksumFile;
 import io.backupagents.sqlbackup.testing.AgentRun;
+import io.backupagents.testing.Commands;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -35,6 +35,9 @@ class ListAndPromotionTest {
   private static final String H1 = "backup-2025-09-10T00:51:00Z-dumpall.sql.gz";
   private static final String H2 = "backup-2025-09-10T23:51:00Z-dumpall.sql.gz";
 
+  /** A daily backup promoted by an earlier version, whose record has the name it gave them. */
+  private static final String D0 = "backup-2025-09-09T00:51:00Z-dumpall.sql.gz";
+
   @TempDir Path work;
   private Path root;
 
@@ -43,11 +46,16 @@ class ListAndPromotionTest {
     root = Files.createDirectories(work.resolve("backup"));
     Path hourly = Files.createDirectories(root.resolve("hourly"));
     for (String name : List.of(H1, H2)) {
-      byte[] content = ("content of " + name).getBytes(StandardCharsets.UTF_8);
-      Files.write(hourly.resolve(name), content);
-      Path sum = hourly.resolve(name + ".sha256");
-      Files.write(sum, ChecksumFile.content(ChecksumFile.sha256(hourly.resolve(name)), name));
+      writeBackup(hourly, name, "." + name + ".sha256");
     }
+  }
+
+  /** A backup and its record in sha256sum's format, the record under {@code recordName}. */
+  private static void writeBackup(Path dir, String name, String recordName) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), "content of " + name);
+    Files.write(
+        dir.resolve(recordName),
+        ChecksumRecord.content(ChecksumRecord.sha256(file), BackupName.parse(name).orElseThrow()));
   }
 
   @Test
@@ -61,11 +69,12 @@ class ListAndPromotionTest {
             .run();
 
     assertThat(result.exitCode()).as(result.termination()).isZero();
-    assertThat(HourlyBackupTest.listing(root.resolve("daily"))).containsExactly(H1, H1 + ".sha256");
+    assertThat(HourlyBackupTest.listing(root.resolve("daily")))
+        .containsExactly("." + H1 + ".sha256", H1);
     assertThat(Files.isSameFile(root.resolve("daily/" + H1), root.resolve("hourly/" + H1)))
         .isTrue();
     assertThat(HourlyBackupTest.listing(root.resolve("hourly")))
-        .containsExactly(H1, H1 + ".sha256", H2, H2 + ".sha256");
+        .containsExactly("." + H1 + ".sha256", "." + H2 + ".sha256", H1, H2);
     assertThat(result.metrics()).contains("sql_backup_promoted_backups 1.0");
   }
 
@@ -88,7 +97,7 @@ class ListAndPromotionTest {
 
   @Test
   void listPrintsEachTierWithSizeAgeAndChecksumStatus() throws Exception {
-    Files.writeString(root.resolve("hourly/" + H2 + ".sha256"), "garbage");
+    Files.writeString(root.resolve("hourly/." + H2 + ".sha256"), "garbage");
     String text = list(List.of());
     assertThat(text)
         .contains("local hourly (" + root + "/hourly): 2 backups, 106 B")
@@ -104,6 +113,81 @@ class ListAndPromotionTest {
                 + H1
                 + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\"}")
         .contains("\"checksum\":\"mismatch\"");
+  }
+
+  @Test
+  void recordsUnderTheEarlierNameAreReadThenRenamedByTheTiersNextRotation() throws Exception {
+    // As an earlier version left them: records named <backup>.sha256, which backup* globs match.
+    Path hourly = root.resolve("hourly");
+    for (String name : List.of(H1, H2)) {
+      Files.move(hourly.resolve("." + name + ".sha256"), hourly.resolve(name + ".sha256"));
+    }
+    Path daily = Files.createDirectories(root.resolve("daily"));
+    writeBackup(daily, D0, D0 + ".sha256");
+    String d0Record = Files.readString(daily.resolve(D0 + ".sha256"));
+    // Records whose backup is gone, under both names.
+    Files.writeString(daily.resolve("backup-2025-09-01T00:51:00Z-dumpall.sql.gz.sha256"), "x");
+    Files.writeString(daily.resolve(".backup-2025-09-02T00:51:00Z-dumpall.sql.gz.sha256"), "x");
+
+    String json = list(List.of("--json", "--check"));
+    assertThat(json)
+        .contains(
+            "{\"name\":\""
+                + H1
+                + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\"}")
+        .contains(
+            "{\"name\":\""
+                + H2
+                + "\",\"size\":53,\"time\":\"2025-09-10T23:51:00Z\",\"checksum\":\"ok\"}")
+        .contains(
+            "{\"name\":\""
+                + D0
+                + "\",\"size\":53,\"time\":\"2025-09-09T00:51:00Z\",\"checksum\":\"ok\"}")
+        .doesNotContain("missing")
+        .doesNotContain("mismatch");
+
+    AgentRun.Result result =
+        AgentRun.in(work)
+            .env("BACKUP_ROOT_DIR", root.toString())
+            .env("BACKUP_TYPE", "daily")
+            .env("BACKUP_COUNT", "7")
+            .clock(DAILY)
+            .run();
+
+    assertThat(result.exitCode()).as(result.termination()).isZero();
+    // The daily tier converged: each record renamed (content unchanged) or written under the
+    // current name by the promotion, the stale ones gone.
+    assertThat(HourlyBackupTest.listing(daily))
+        .containsExactly("." + D0 + ".sha256", "." + H1 + ".sha256", D0, H1);
+    assertThat(daily.resolve("." + D0 + ".sha256")).hasContent(d0Record);
+    for (String name : List.of(D0, H1)) {
+      HourlyBackupTest.assertChecksumFileMatches(daily.resolve(name));
+    }
+    // What a legacy daily or recovery image would take for backups in this tier: backups only.
+    assertThat(
+            Commands.run(List.of("sh", "-c", "cd \"$0\" && ls -d daily/backup*", root.toString())))
+        .isEqualTo("daily/" + D0 + "\ndaily/" + H1 + "\n");
+    // The hourly tier keeps the earlier names until its own next rotation.
+    assertThat(HourlyBackupTest.listing(hourly))
+        .containsExactly(H1, H1 + ".sha256", H2, H2 + ".sha256");
+  }
+
+  @Test
+  void pruningRemovesARecordUnderTheEarlierName() throws IOException {
+    Path daily = Files.createDirectories(root.resolve("daily"));
+    writeBackup(daily, D0, D0 + ".sha256");
+
+    AgentRun.Result result =
+        AgentRun.in(work)
+            .env("BACKUP_ROOT_DIR", root.toString())
+            .env("BACKUP_TYPE", "daily")
+            .env("BACKUP_COUNT", "1")
+            .clock(DAILY)
+            .run();
+
+    assertThat(result.exitCode()).as(result.termination()).isZero();
+    assertThat(HourlyBackupTest.listing(daily)).containsExactly("." + H1 + ".sha256", H1);
+    assertThat(result.metrics()).contains("sql_backup_pruned_backups{location=\"local\"} 1.0");
   }
 
   @Test

@@ -17,19 +17,20 @@ class MirrorPlannerTest {
   private static final String A = "hourly/backup-2025-09-10T08:51:00Z-dumpall.sql.gz";
   private static final String B = "hourly/backup-2025-09-10T09:51:00Z-dumpall.sql.gz";
   private static final String C = "hourly/backup-2025-09-10T10:51:00Z-dumpall.sql.gz";
+  private static final String A_SUM = "hourly/.backup-2025-09-10T08:51:00Z-dumpall.sql.gz.sha256";
+  private static final String B_SUM = "hourly/.backup-2025-09-10T09:51:00Z-dumpall.sql.gz.sha256";
+  private static final String C_SUM = "hourly/.backup-2025-09-10T10:51:00Z-dumpall.sql.gz.sha256";
 
   @Test
   void uploadsWhatIsMissingOrOfAnotherSizeAndSkipsWhatWasStoredAfterTheFileChanged() {
     List<LocalFile> local =
-        List.of(file(A, 100, T0), file(B, 200, T0), file(C, 300, T0), file(C + ".sha256", 90, T0));
+        List.of(file(A, 100, T0), file(B, 200, T0), file(C, 300, T0), file(C_SUM, 90, T0));
     List<RemoteObject> remote =
         List.of(object(A, 100, T0.plusSeconds(30)), object(B, 199, T0.plusSeconds(30)));
 
     MirrorPlan plan = MirrorPlanner.plan(local, remote, WHERE, POLICY);
 
-    assertThat(plan.uploads())
-        .extracting(LocalFile::relativePath)
-        .containsExactly(B, C, C + ".sha256");
+    assertThat(plan.uploads()).extracting(LocalFile::relativePath).containsExactly(B, C, C_SUM);
     assertThat(plan.unchanged()).isEqualTo(1);
     assertThat(plan.toVerify()).isEmpty();
     assertThat(plan.deletions()).isEmpty();
@@ -50,6 +51,7 @@ class MirrorPlannerTest {
     List<RemoteObject> remote =
         List.of(
             object(A, 1, T0),
+            object(A_SUM, 1, T0),
             object(A + ".sha256", 1, T0),
             object(B, 1, T0),
             object(C, 1, T0),
@@ -59,8 +61,27 @@ class MirrorPlannerTest {
         MirrorPlanner.plan(List.of(file(B, 1, T0), file(C, 1, T0)), remote, WHERE, POLICY);
     assertThat(plan.deletions())
         .extracting(RemoteObject::key)
-        .containsExactly("prod/" + A, "prod/" + A + ".sha256");
+        .containsExactly("prod/" + A_SUM, "prod/" + A, "prod/" + A + ".sha256");
     assertThat(plan.foreign()).isEqualTo(1); // other-prefix-file is outside prod/
+    assertThat(plan.refusal()).isEmpty();
+  }
+
+  @Test
+  void recordsUnderTheEarlierNameGiveWayToTheCurrentOnes() {
+    // The bucket as an earlier version left it; the root after rotation renamed its records.
+    List<RemoteObject> remote =
+        List.of(
+            object(B, 1, T0),
+            object(B + ".sha256", 90, T0),
+            object("hourly/.hidden-notes", 1, T0),
+            object("hourly/.backup-notes.sha256", 1, T0));
+    MirrorPlan plan =
+        MirrorPlanner.plan(List.of(file(B, 1, T0), file(B_SUM, 90, T0)), remote, WHERE, POLICY);
+    assertThat(plan.uploads()).extracting(LocalFile::relativePath).containsExactly(B_SUM);
+    assertThat(plan.deletions())
+        .extracting(RemoteObject::key)
+        .containsExactly("prod/" + B + ".sha256");
+    assertThat(plan.foreign()).isEqualTo(2);
     assertThat(plan.refusal()).isEmpty();
   }
 

@@ -38,6 +38,8 @@ class OffsiteCopyTest {
       Clock.fixed(Instant.parse("2025-09-10T09:51:00Z"), ZoneOffset.UTC);
   private static final String B1 = "hourly/backup-2025-09-10T08:51:00Z-bank.sql.gz";
   private static final String B2 = "hourly/backup-2025-09-10T09:51:00Z-bank.sql.gz";
+  private static final String B1_SUM = "hourly/.backup-2025-09-10T08:51:00Z-bank.sql.gz.sha256";
+  private static final String B2_SUM = "hourly/.backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256";
 
   private static S3Fixture s3;
   private static int buckets;
@@ -68,7 +70,7 @@ class OffsiteCopyTest {
   void hourlyRunsMirrorTheRootWithRcloneMetadataAndUploadOnlyWhatIsNew() throws IOException {
     AgentRun.Result first = hourly(T1).run();
     assertThat(first.exitCode()).as(first.termination()).isZero();
-    assertThat(keys()).containsExactly("prod/db/" + B1, "prod/db/" + B1 + ".sha256");
+    assertThat(keys()).containsExactly("prod/db/" + B1_SUM, "prod/db/" + B1);
     assertThat(first.metrics()).contains("sql_backup_uploaded_objects 2.0");
 
     RemoteObject o = store.head("prod/db/" + B1).orElseThrow();
@@ -92,8 +94,49 @@ class OffsiteCopyTest {
     AgentRun.Result second = hourly(T2).env("BACKUP_COUNT", "1").run();
 
     assertThat(second.exitCode()).as(second.termination()).isZero();
-    assertThat(keys()).containsExactly("prod/db/" + B2, "prod/db/" + B2 + ".sha256");
+    assertThat(keys()).containsExactly("prod/db/" + B2_SUM, "prod/db/" + B2);
     assertThat(second.metrics()).contains("sql_backup_deleted_objects{location=\"s3\"} 2.0");
+  }
+
+  @Test
+  void recordsRenamedByTheRotationAreRenamedInTheBucket() throws IOException {
+    assertThat(hourly(T1).run().exitCode()).isZero();
+    // As an earlier version left the root and the bucket: the record named <backup>.sha256.
+    Files.move(root.resolve(B1_SUM), root.resolve(B1 + ".sha256"));
+    store.delete(List.of("prod/db/" + B1_SUM));
+    store.putBytes(
+        "prod/db/" + B1 + ".sha256", Files.readAllBytes(root.resolve(B1 + ".sha256")), "x");
+
+    AgentRun.Result second = hourly(T2).run();
+
+    assertThat(second.exitCode()).as(second.termination()).isZero();
+    assertThat(keys())
+        .containsExactly(
+            "prod/db/" + B1_SUM, "prod/db/" + B2_SUM, "prod/db/" + B1, "prod/db/" + B2);
+    assertThat(store.getBytes("prod/db/" + B1_SUM))
+        .hasValue(Files.readAllBytes(root.resolve(B1_SUM)));
+    assertThat(second.metrics()).contains("sql_backup_deleted_objects{location=\"s3\"} 1.0");
+  }
+
+  @Test
+  void theScanTakesTheHiddenRecordsButNoOtherHiddenFile() throws IOException {
+    Path hourly = Files.createDirectories(root.resolve("hourly"));
+    for (String name :
+        List.of(
+            B1.substring(7),
+            B1_SUM.substring(7),
+            B1.substring(7) + ".sha256",
+            ".tmp-" + B1_SUM.substring(7) + ".1a2b3c4d",
+            ".tmp-" + B2.substring(7) + ".1a2b3c4d",
+            ".notes",
+            "notes.txt")) {
+      Files.writeString(hourly.resolve(name), name);
+    }
+    Files.writeString(root.resolve(".sql-backup.lock"), "");
+
+    assertThat(LocalScan.scan(root))
+        .extracting(LocalFile::relativePath)
+        .containsExactly(B1_SUM, B1, B1 + ".sha256", "hourly/notes.txt");
   }
 
   @Test

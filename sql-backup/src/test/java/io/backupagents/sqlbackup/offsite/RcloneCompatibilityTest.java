@@ -84,9 +84,13 @@ class RcloneCompatibilityTest {
   void rcloneFindsNothingToDoAfterOurMirror() throws Exception {
     S3Store store = s3.bucket("ours");
     S3Mirror.Outcome outcome = mirror(store, "s3://ours/db").mirror(root);
-    // Two tiers' backup and checksum file, and the large file (in parts, with md5chksum).
+    // Two tiers' backup and checksum record, and the large file (in parts, with md5chksum).
     assertThat(outcome.uploaded()).isEqualTo(5);
-    assertThat(keys(store)).hasSize(5);
+    assertThat(keys(store))
+        .hasSize(5)
+        .contains(
+            "db/daily/.backup-2025-09-10T00:51:00Z-shop.sql.gz.sha256",
+            "db/hourly/.backup-2025-09-10T00:51:00Z-shop.sql.gz.sha256");
 
     // The lock file is ours, not a backup: the mirror leaves it out, so rclone is told to as well.
     String check = rclone("check", root.toString(), REMOTE + ":ours/db", LOCK[0], LOCK[1]);

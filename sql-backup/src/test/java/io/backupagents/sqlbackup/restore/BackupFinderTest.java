@@ -24,7 +24,7 @@ class BackupFinderTest {
   void findsBackupsOneTierLevelDownInBothRootsAndMergesCopiesOfOneName() throws Exception {
     try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
       write(fs.getPath("/backup/hourly", NEW), 10);
-      write(fs.getPath("/backup/hourly", NEW + ".sha256"), 1);
+      write(fs.getPath("/backup/hourly", "." + NEW + ".sha256"), 1);
       write(fs.getPath("/backup/hourly", OLD), 7);
       write(fs.getPath("/backup/daily", OLD), 7);
       write(fs.getPath("/recovery/weekly", OLD), 7);
@@ -58,7 +58,7 @@ class BackupFinderTest {
         List.of(
             object("prod/db/daily/" + OLD, 7),
             object("prod/db/hourly/" + NEW, 10),
-            object("prod/db/hourly/" + NEW + ".sha256", 1),
+            object("prod/db/hourly/." + NEW + ".sha256", 1),
             object("prod/db/hourly/" + OLD, 7),
             object("prod/db/" + NEW, 10),
             object("prod/db/hourly/x/" + NEW, 10),
@@ -69,16 +69,50 @@ class BackupFinderTest {
     assertThat(found).extracting(FoundBackup::toString).containsExactly(NEW, OLD);
     BackupCopy.Remote copy = (BackupCopy.Remote) found.get(0).copies().get(0);
     assertThat(copy.key()).isEqualTo("prod/db/hourly/" + NEW);
-    assertThat(copy.checksumKey()).contains("prod/db/hourly/" + NEW + ".sha256");
+    assertThat(copy.checksumKey()).contains("prod/db/hourly/." + NEW + ".sha256");
     assertThat(copy.where()).isEqualTo("s3://bucket/prod/db/hourly");
     assertThat(found.get(1).copies()).hasSize(2);
+  }
+
+  @Test
+  void recordsUnderTheNameEarlierVersionsGaveThemAreFoundTheCurrentNameFirst() throws Exception {
+    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+      write(fs.getPath("/backup/hourly", NEW), 10);
+      write(fs.getPath("/backup/hourly", NEW + ".sha256"), 1);
+      write(fs.getPath("/backup/daily", NEW), 10);
+      write(fs.getPath("/backup/daily", NEW + ".sha256"), 1);
+      write(fs.getPath("/backup/daily", "." + NEW + ".sha256"), 1);
+
+      List<FoundBackup> found = BackupFinder.merge(BackupFinder.scanLocal(fs.getPath("/backup")));
+
+      assertThat(found).extracting(FoundBackup::toString).containsExactly(NEW);
+      assertThat(found.get(0).copies())
+          .map(c -> ((BackupCopy.Local) c).checksum().map(Path::toString).orElse("-"))
+          .containsExactly(
+              "/backup/daily/." + NEW + ".sha256", "/backup/hourly/" + NEW + ".sha256");
+    }
+    S3Location location = S3Location.parse("/bucket/db").orElseThrow();
+    List<RemoteObject> listing =
+        List.of(
+            object("db/daily/" + NEW, 10),
+            object("db/daily/." + NEW + ".sha256", 1),
+            object("db/daily/" + NEW + ".sha256", 1),
+            object("db/hourly/" + NEW, 10),
+            object("db/hourly/" + NEW + ".sha256", 1));
+
+    List<FoundBackup> remote = BackupFinder.merge(BackupFinder.fromListing(location, listing));
+
+    assertThat(remote).extracting(FoundBackup::toString).containsExactly(NEW);
+    assertThat(remote.get(0).copies())
+        .map(c -> ((BackupCopy.Remote) c).checksumKey().orElse("-"))
+        .containsExactly("db/daily/." + NEW + ".sha256", "db/hourly/" + NEW + ".sha256");
   }
 
   @Test
   void theListingShowsSizeAgeChecksumAndEveryCopy() throws Exception {
     try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
       write(fs.getPath("/backup/hourly", NEW), 3 << 20);
-      write(fs.getPath("/backup/hourly", NEW + ".sha256"), 1);
+      write(fs.getPath("/backup/hourly", "." + NEW + ".sha256"), 1);
       write(fs.getPath("/backup/daily", OLD), 1536);
       List<FoundBackup> found = BackupFinder.merge(BackupFinder.scanLocal(fs.getPath("/backup")));
 

@@ -46,7 +46,7 @@ class BackupRoundTripTest {
     assertThat(backup.status()).as(backup.termination()).isZero();
     Path file = base.resolve("backup/hourly/backup-2025-09-10T12:00:00Z-dumpall.sql.gz");
     assertThat(file).isRegularFile();
-    assertThat(file.resolveSibling(file.getFileName() + ".sha256")).isRegularFile();
+    assertThat(file.resolveSibling("." + file.getFileName() + ".sha256")).isRegularFile();
 
     RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
     assertThat(verify.status()).as(verify.termination()).isZero();

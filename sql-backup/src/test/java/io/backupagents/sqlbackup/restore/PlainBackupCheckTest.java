@@ -7,6 +7,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,9 +127,10 @@ class PlainBackupCheckTest {
     String hex = "ab".repeat(32);
     assertThat(ChecksumRecord.parse(hex.toUpperCase() + "  " + NAME + "\n", "r")).isEqualTo(hex);
     assertThat(ChecksumRecord.parse(hex + "\n", "r")).isEqualTo(hex);
-    assertThatThrownBy(() -> ChecksumRecord.parse("not a digest  " + NAME, NAME + ".sha256"))
+    assertThatThrownBy(() -> ChecksumRecord.parse("not a digest  " + NAME, "." + NAME + ".sha256"))
         .hasMessage(
-            NAME
+            "."
+                + NAME
                 + ".sha256 does not hold a SHA-256 digest: the checksum record is damaged (remove"
                 + " it to restore without it)");
   }

@@ -201,11 +201,23 @@ class RecoverActionTest {
   void aBackupThatDisagreesWithItsChecksumRecordFailsAndTheTargetIsUnchanged() throws Exception {
     Path file = copy(APP, base.resolve("backup/hourly"));
     byte[] bytes = Files.readAllBytes(file);
-    Files.writeString(file.resolveSibling(APP + ".sha256"), sha256(bytes) + "  " + APP + "\n");
+    Files.writeString(
+        file.resolveSibling("." + APP + ".sha256"), sha256(bytes) + "  " + APP + "\n");
     bytes[4] ^= 0x01; // the gzip header's time stamp: gzip itself would not notice
     Files.write(file, bytes);
 
     assertFailsVerificationWithoutTouching("victim_checksum", "its checksum record says");
+  }
+
+  @Test
+  void aRecordUnderTheNameEarlierVersionsGaveItIsCheckedToo() throws Exception {
+    Path file = copy(APP, base.resolve("backup/hourly"));
+    byte[] bytes = Files.readAllBytes(file);
+    Files.writeString(file.resolveSibling(APP + ".sha256"), sha256(bytes) + "  " + APP + "\n");
+    bytes[4] ^= 0x01;
+    Files.write(file, bytes);
+
+    assertFailsVerificationWithoutTouching("victim_legacy_record", "its checksum record says");
   }
 
   @Test
@@ -229,7 +241,7 @@ class RecoverActionTest {
         S3Store store = new S3Store(client, "backups", s3Settings(s3));
         store.upload(file, "prod/db/hourly/" + APP, Instant.now());
         store.putBytes(
-            "prod/db/hourly/" + APP + ".sha256",
+            "prod/db/hourly/." + APP + ".sha256",
             (sha256(Files.readAllBytes(file)) + "  " + APP + "\n").getBytes(StandardCharsets.UTF_8),
             "text/plain");
         store.upload(file, "prod/db/daily/backup-2025-09-01T10:51:08Z-app.sql.gz", Instant.now());
@@ -249,6 +261,7 @@ class RecoverActionTest {
       RestoreFixture.Run run = RestoreFixture.run(env, base, "recover");
 
       assertThat(run.status()).as(run.termination()).isZero();
+      assertThat(run.output()).contains(APP + " (").contains(", with its SHA-256 record)");
       assertThat(RestoreFixture.fingerprint(target, "app_from_s3")).isEqualTo(expected.get("app"));
       try (Stream<Path> left = Files.list(base.resolve("recovery"))) {
         assertThat(left).as("the download is removed, nothing else was fetched").isEmpty();

@@ -106,8 +106,57 @@ class RotationSimulationTest {
     Path hourly = store.tierDirectory(Tier.HOURLY).resolve(name);
     Path daily = store.tierDirectory(Tier.DAILY).resolve(name);
     assertThat(Files.isSameFile(hourly, daily)).isTrue();
-    assertThat(daily.resolveSibling(name + ".sha256"))
-        .hasSameTextualContentAs(hourly.resolveSibling(name + ".sha256"));
+    assertThat(daily.resolveSibling("." + name + ".sha256"))
+        .hasSameTextualContentAs(hourly.resolveSibling("." + name + ".sha256"));
+    assertThat(store.list(Tier.DAILY)).singleElement().matches(StoredBackup::checksumRecorded);
+  }
+
+  @Test
+  void theTiersRotationRenamesRecordsUnderTheEarlierNameAndRemovesStaleOnes() throws IOException {
+    Path dir = store.ensureTier(Tier.HOURLY);
+    List<String> names = new ArrayList<>();
+    for (String time : List.of("10", "11", "12")) {
+      String name = "backup-2025-03-01T" + time + ":51:00Z-dumpall.sql.gz";
+      Files.writeString(dir.resolve(name), "dump of " + name);
+      Files.writeString(dir.resolve(name + ".sha256"), "record of " + name);
+      names.add(name);
+    }
+    // 11:51 has a record under both names: the current one wins.
+    Files.writeString(dir.resolve("." + names.get(1) + ".sha256"), "current record");
+    // Records whose backup is gone.
+    Files.writeString(dir.resolve("backup-2025-03-01T09:51:00Z-dumpall.sql.gz.sha256"), "x");
+    Files.writeString(dir.resolve(".backup-2025-03-01T08:51:00Z-dumpall.sql.gz.sha256"), "x");
+    assertThat(store.list(Tier.HOURLY)).allMatch(StoredBackup::checksumRecorded);
+
+    // Keeping two prunes 10:51, with its record under the earlier name.
+    rotate(Tier.HOURLY, 2, List.of(), Set.of());
+
+    assertThat(listing(dir))
+        .containsExactly(
+            "." + names.get(1) + ".sha256",
+            "." + names.get(2) + ".sha256",
+            names.get(1),
+            names.get(2),
+            "notes.txt");
+    assertThat(dir.resolve("." + names.get(1) + ".sha256")).hasContent("current record");
+    assertThat(dir.resolve("." + names.get(2) + ".sha256")).hasContent("record of " + names.get(2));
+    assertThat(store.list(Tier.HOURLY)).allMatch(StoredBackup::checksumRecorded);
+  }
+
+  @Test
+  void promotionGivesTheCopyARecordUnderTheCurrentName() throws IOException {
+    Path hourly = store.ensureTier(Tier.HOURLY);
+    String name = "backup-2025-03-01T10:51:00Z-dumpall.sql.gz";
+    Files.writeString(hourly.resolve(name), "dump");
+    Files.writeString(hourly.resolve(name + ".sha256"), "record");
+
+    promote(Tier.DAILY, Tier.HOURLY, 7);
+
+    assertThat(listing(store.tierDirectory(Tier.DAILY)))
+        .containsExactly("." + name + ".sha256", name);
+    assertThat(store.tierDirectory(Tier.DAILY).resolve("." + name + ".sha256"))
+        .hasContent("record");
+    assertThat(hourly.resolve(name + ".sha256")).hasContent("record");
   }
 
   @Test
@@ -184,6 +233,12 @@ class RotationSimulationTest {
     }
     for (RotationPlan.Promotion p : promotions) {
       assertThat(after).extracting(StoredBackup::name).contains(p.name());
+    }
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.s3.RcloneMetadata;
 import io.backupagents.common.s3.RemoteObject;
+import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
+import io.backupagents.sqlbackup.backup.Tier;
+import io.backupagents.sqlbackup.offsite.RemoteTiers;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;
@@ -19,6 +22,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,16 +59,20 @@ class BucketVolumeTest {
 
     assertThat(store.listAll("").stream().map(RemoteObject::key))
         .containsExactly(
+            "db/daily/.backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256",
             "db/daily/backup-2025-09-10T09:51:00Z-bank.sql.gz",
-            "db/daily/backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256",
+            "db/hourly/.backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256",
+            "db/hourly/.backup-2025-09-10T10:51:00Z-bank.sql.gz.sha256",
             "db/hourly/backup-2025-09-10T09:51:00Z-bank.sql.gz",
-            "db/hourly/backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256",
-            "db/hourly/backup-2025-09-10T10:51:00Z-bank.sql.gz",
-            "db/hourly/backup-2025-09-10T10:51:00Z-bank.sql.gz.sha256");
+            "db/hourly/backup-2025-09-10T10:51:00Z-bank.sql.gz");
     String key = "db/hourly/backup-2025-09-10T09:51:00Z-bank.sql.gz";
     byte[] content = store.getBytes(key).orElseThrow();
     String recorded =
-        new String(store.getBytes(key + ".sha256").orElseThrow(), StandardCharsets.UTF_8);
+        new String(
+            store
+                .getBytes("db/hourly/.backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256")
+                .orElseThrow(),
+            StandardCharsets.UTF_8);
     assertThat(recorded).isEqualTo(sha256(content) + "  backup-2025-09-10T09:51:00Z-bank.sql.gz\n");
     assertThat(store.head(key.replace("hourly", "daily")).orElseThrow().metadata())
         .containsEntry(
@@ -77,11 +86,74 @@ class BucketVolumeTest {
         .contains("sql_backup_promoted_backups 1.0");
   }
 
+  @Test
+  void recordsUnderTheEarlierNameAreReadThenRenamedByTheTiersNextRotation() throws Exception {
+    S3Store store = s3.bucket("earlier-records");
+    for (String t : List.of("08", "09", "10")) {
+      AgentRun.Result r = run("2025-09-10T" + t + ":51:00Z", "earlier-records").run();
+      assertThat(r.exitCode()).as(r.termination()).isZero();
+    }
+    // As an earlier version left them: records named <backup>.sha256, and one whose backup is gone.
+    Map<String, String> records = new TreeMap<>();
+    for (RemoteObject o : store.listAll("db/hourly/")) {
+      if (!o.key().startsWith("db/hourly/.backup-")) {
+        continue;
+      }
+      String legacy = o.key().replace("/.backup-", "/backup-");
+      byte[] bytes = store.getBytes(o.key()).orElseThrow();
+      store.putBytes(legacy, bytes, "text/plain");
+      store.delete(List.of(o.key()));
+      records.put(legacy, new String(bytes, StandardCharsets.UTF_8));
+    }
+    assertThat(records).hasSize(3);
+    store.putBytes(
+        "db/hourly/backup-2025-09-10T05:51:00Z-bank.sql.gz.sha256", new byte[1], "text/plain");
+    Map<Tier, List<StoredBackup>> listed =
+        RemoteTiers.list(store, S3Location.parse("s3://earlier-records/db").orElseThrow());
+    assertThat(listed.get(Tier.HOURLY)).hasSize(3).allMatch(StoredBackup::checksumRecorded);
+
+    AgentRun.Result daily =
+        run("2025-09-11T00:21:00Z", "earlier-records").env("BACKUP_TYPE", "daily").run();
+    assertThat(daily.exitCode()).as(daily.termination()).isZero();
+    AgentRun.Result hourly =
+        run("2025-09-11T00:51:00Z", "earlier-records").env("BACKUP_COUNT", "3").run();
+    assertThat(hourly.exitCode()).as(hourly.termination()).isZero();
+
+    // 08:51 was promoted (its record under the current name) and pruned from hourly with its
+    // record; 09:51 and 10:51 keep their records under the current name, the stale one is gone.
+    assertThat(store.listAll("").stream().map(RemoteObject::key))
+        .containsExactly(
+            "db/daily/.backup-2025-09-10T08:51:00Z-bank.sql.gz.sha256",
+            "db/daily/backup-2025-09-10T08:51:00Z-bank.sql.gz",
+            "db/hourly/.backup-2025-09-10T09:51:00Z-bank.sql.gz.sha256",
+            "db/hourly/.backup-2025-09-10T10:51:00Z-bank.sql.gz.sha256",
+            "db/hourly/.backup-2025-09-11T00:51:00Z-bank.sql.gz.sha256",
+            "db/hourly/backup-2025-09-10T09:51:00Z-bank.sql.gz",
+            "db/hourly/backup-2025-09-10T10:51:00Z-bank.sql.gz",
+            "db/hourly/backup-2025-09-11T00:51:00Z-bank.sql.gz");
+    for (String t : List.of("09", "10")) {
+      String name = "backup-2025-09-10T" + t + ":51:00Z-bank.sql.gz";
+      assertThat(store.getBytes("db/hourly/." + name + ".sha256").orElseThrow())
+          .asString(StandardCharsets.UTF_8)
+          .isEqualTo(records.get("db/hourly/" + name + ".sha256"));
+    }
+    assertThat(
+            store
+                .getBytes("db/daily/.backup-2025-09-10T08:51:00Z-bank.sql.gz.sha256")
+                .orElseThrow())
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo(records.get("db/hourly/backup-2025-09-10T08:51:00Z-bank.sql.gz.sha256"));
+  }
+
   private AgentRun run(String time) throws IOException {
+    return run(time, "legacy-store");
+  }
+
+  private AgentRun run(String time, String bucket) throws IOException {
     return AgentRun.in(work)
         .postgres(SharedServers.source())
         .env("BACKUP_VOLUME_IS_S3", "true")
-        .env("AWS_BUCKET_NAME", "legacy-store:/db")
+        .env("AWS_BUCKET_NAME", bucket + ":/db")
         .env("BACKUP_VOLUME_S3_URL", s3.legacyEnvironment().get("RCLONE_S3_ENDPOINT"))
         .env("BACKUP_VOLUME_S3_REQUEST_STYLE", "path")
         .env("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY)
