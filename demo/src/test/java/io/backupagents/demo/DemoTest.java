@@ -27,6 +27,8 @@ class DemoTest {
         .containsPattern("  daily/\\.backup-\\S+Z-dumpall\\.sql\\.gz\\.sha256 ")
         .containsPattern(
             "  sql-backup-demo/hourly/backup-\\S+Z-dumpall\\.sql\\.gz +\\S+ \\S+  mtime 20")
-        .contains("sql_backup_backup_size_bytes{database=\"dumpall\"}");
+        .contains("sql_backup_backup_size_bytes{database=\"dumpall\"}")
+        .contains("database bank on the fresh server: identical to the source")
+        .contains("database shop on the fresh server: identical to the source");
   }
 }
