@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import software.amazon.awssdk.core.FileRequestBodyConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -76,6 +77,22 @@ public final class S3Store {
    * key order. Returns the number of list requests made.
    */
   public int list(String prefix, Consumer<RemoteObject> sink) {
+    return list(
+        prefix,
+        null,
+        o -> {
+          sink.accept(o);
+          return true;
+        });
+  }
+
+  /**
+   * Lists the objects under {@code prefix} whose keys sort after {@code startAfter} (all of them
+   * when null), in key order, until {@code sink} returns false; no further page is requested after
+   * that. Several such ranges listed at once read a large bucket in a fraction of the time one
+   * sequential listing takes. Returns the number of list requests made.
+   */
+  public int list(String prefix, String startAfter, Predicate<RemoteObject> sink) {
     String token = null;
     int requests = 0;
     do {
@@ -83,12 +100,16 @@ public final class S3Store {
           ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(1000);
       if (token != null) {
         request.continuationToken(token);
+      } else if (startAfter != null) {
+        request.startAfter(startAfter);
       }
       ListObjectsV2Response page =
           join("list of " + where(prefix), client.listObjectsV2(request.build()));
       requests++;
       for (S3Object o : page.contents()) {
-        sink.accept(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()));
+        if (!sink.test(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()))) {
+          return requests;
+        }
       }
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);

@@ -90,6 +90,29 @@ class S3StoreTest {
   }
 
   @Test
+  void aRangeListingStartsAfterAKeyAndStopsWhenTold(@TempDir Path dir) throws Exception {
+    S3Store store = new S3Store(client, "store-test", settings);
+    Path file = Files.writeString(dir.resolve("r.txt"), "r");
+    for (String k : List.of("a", "b", "c", "d", "e")) {
+      store.upload(file, "range/" + k, Instant.EPOCH);
+    }
+    List<String> seen = new ArrayList<>();
+    int requests =
+        store.list(
+            "range/",
+            "range/b",
+            o -> {
+              if (o.key().compareTo("range/d") > 0) {
+                return false;
+              }
+              seen.add(o.key());
+              return true;
+            });
+    assertThat(seen).containsExactly("range/c", "range/d");
+    assertThat(requests).isEqualTo(1);
+  }
+
+  @Test
   void serverSideCopyKeepsOrReplacesTheMetadata(@TempDir Path dir) throws Exception {
     S3Store store = new S3Store(client, "store-test", settings);
     client.createBucket(b -> b.bucket("store-copy")).join();
