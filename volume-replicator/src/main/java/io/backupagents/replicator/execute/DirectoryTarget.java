@@ -151,10 +151,10 @@ public final class DirectoryTarget {
     }
   }
 
-  /** Removes a temporary file a killed run left behind. */
+  /** Removes a temporary file or symlink a killed run left behind. */
   public boolean removeTemp(Entry t) throws IOException {
     Path p = path(t);
-    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
       return Files.deleteIfExists(p);
     }
     return false;

@@ -80,7 +80,8 @@ final class Sides {
                 b.location(),
                 settings.filter(),
                 s.targetManifestReader,
-                new S3Scanner.Options(false, s.targetManifest.relativeManifestPrefix()),
+                new S3Scanner.Options(
+                    false, s.targetManifest.relativeManifestPrefix(), settings.checkers()),
                 failures);
       }
     }
@@ -105,7 +106,8 @@ final class Sides {
                 b.location(),
                 settings.filter(),
                 s.sourceManifestReader,
-                new S3Scanner.Options(directoryTarget, manifests.relativeManifestPrefix()),
+                new S3Scanner.Options(
+                    directoryTarget, manifests.relativeManifestPrefix(), settings.checkers()),
                 failures);
       }
     }

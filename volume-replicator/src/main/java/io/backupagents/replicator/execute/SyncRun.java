@@ -206,9 +206,21 @@ public final class SyncRun {
     }
   }
 
+  private boolean wroteAnything() {
+    return stats.copiedFiles.sum()
+            + stats.links.sum()
+            + stats.createdDirectories.sum()
+            + stats.attributeUpdates.sum()
+            + stats.timeUpdates.sum()
+            + stats.deletedFiles.sum()
+            + stats.deletedDirectories.sum()
+            + stats.tempsRemoved.sum()
+        > 0;
+  }
+
   /** Flushes the target file system once, so a finished run is on disk (REPLICATE_FSYNC=end). */
   private void flush(DirectoryTarget dt) {
-    if (dt == null || settings.dryRun() || settings.fsync() == Fsync.NO) {
+    if (dt == null || settings.dryRun() || settings.fsync() == Fsync.NO || !wroteAnything()) {
       return;
     }
     try {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +27,16 @@ public final class ManifestReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ManifestReader.class);
 
   private final BufferedReader reader;
+  private final Path file;
   private final Instant writtenAt;
   private final String name;
   private ManifestEntry head;
   private boolean usable;
   private long hits;
 
-  private ManifestReader(BufferedReader reader, Instant writtenAt, String name) {
+  private ManifestReader(BufferedReader reader, Path file, Instant writtenAt, String name) {
     this.reader = reader;
+    this.file = file;
     this.writtenAt = writtenAt;
     this.name = name;
     this.usable = reader != null;
@@ -40,7 +44,7 @@ public final class ManifestReader implements AutoCloseable {
 
   /** A reader that knows nothing. */
   public static ManifestReader none() {
-    return new ManifestReader(null, Instant.MIN, "none");
+    return new ManifestReader(null, null, Instant.MIN, "none");
   }
 
   /**
@@ -48,17 +52,13 @@ public final class ManifestReader implements AutoCloseable {
    * as the store reported it (so store and objects share one clock).
    */
   public static ManifestReader open(Path file, Instant writtenAt, String name) throws IOException {
-    BufferedReader r =
-        new BufferedReader(
-            new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8),
-            1 << 16);
+    BufferedReader r = reader(file);
     String header = r.readLine();
     if (!ManifestEntry.HEADER.equals(header)) {
       r.close();
       throw new IOException("not a manifest of this version");
     }
-    ManifestReader m = new ManifestReader(r, writtenAt, name);
+    ManifestReader m = new ManifestReader(r, file, writtenAt, name);
     m.advance();
     return m;
   }
@@ -83,6 +83,43 @@ public final class ManifestReader implements AutoCloseable {
       return e.mtimeNanos();
     }
     return Entry.UNKNOWN_TIME;
+  }
+
+  /**
+   * Every {@code every}-th key of the manifest, in order: where a listing of the location can be
+   * split into ranges of about that many keys, each listed on its own. Empty when there is no
+   * (readable) manifest.
+   */
+  public List<String> splitKeys(int every) {
+    List<String> keys = new ArrayList<>();
+    if (file == null) {
+      return keys;
+    }
+    try (BufferedReader r = reader(file)) {
+      r.readLine();
+      long n = 0;
+      String previous = null;
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (++n % every == 0) {
+          String key = ManifestEntry.parse(line).key();
+          if (previous != null && KeyOrder.compare(previous, key) >= 0) {
+            return new ArrayList<>();
+          }
+          keys.add(key);
+          previous = key;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new ArrayList<>();
+    }
+    return keys;
+  }
+
+  private static BufferedReader reader(Path file) throws IOException {
+    return new BufferedReader(
+        new InputStreamReader(
+            new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8),
+        1 << 16);
   }
 
   /** How many listed objects the manifest could vouch for. */

@@ -141,7 +141,8 @@ public final class SyncPlanner {
       return;
     }
     String name = t.path().substring(t.path().lastIndexOf('/') + 1);
-    if (rules.directoryTarget() && t.kind() == Entry.Kind.FILE && TempNames.isTemp(name)) {
+    boolean ours = t.kind() == Entry.Kind.FILE || t.kind() == Entry.Kind.SYMLINK;
+    if (rules.directoryTarget() && ours && TempNames.isTemp(name)) {
       String finalKey = TempNames.finalName(name).map(n -> t.parentKey() + n).orElse(null);
       if (rules.shard().isWhole() || (finalKey != null && rules.shard().owns(finalKey))) {
         emit(new Action.RemoveTemp(t), true);

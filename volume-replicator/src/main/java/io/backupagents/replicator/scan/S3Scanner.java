@@ -4,28 +4,43 @@ import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.replicator.config.PathFilter;
 import io.backupagents.replicator.manifest.ManifestReader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Lists the objects under an S3 location as entries (keys relative to the location, in the store's
  * key order), taking modification times from the location's manifest where it vouches for them. For
  * directory targets it also emits the directories the keys imply and refuses keys that could not be
  * files under a directory.
+ *
+ * <p>A listing is a chain of pages, each waiting for the previous one's continuation token. When
+ * the manifest knows the keys, the key space is cut into ranges of slightly less than a page (so an
+ * unchanged range still costs one request) that are listed in parallel and emitted in order.
  */
 public final class S3Scanner {
 
-  /** How the listing will be used. */
-  public record Options(boolean forDirectoryTarget, Optional<String> skipPrefix) {}
+  /** Keys per range: a page holds 1000, the margin absorbs keys added since the manifest. */
+  public static final int RANGE = 990;
 
-  /** Lists objects under a prefix in key order, page by page; returns the requests made. */
+  /** How the listing will be used. */
+  public record Options(boolean forDirectoryTarget, Optional<String> skipPrefix, int parallelism) {}
+
+  /**
+   * Lists objects under a prefix after a key (null: from the start), in key order, page by page,
+   * until the sink returns false; returns the requests made.
+   */
   @FunctionalInterface
   public interface ObjectLister {
-    int list(String prefix, Consumer<RemoteObject> sink);
+    int list(String prefix, String startAfter, Predicate<RemoteObject> sink);
   }
 
-  private final ObjectLister store;
+  private final ObjectLister lister;
   private final S3Location location;
   private final PathFilter filter;
   private final ManifestReader manifest;
@@ -34,13 +49,13 @@ public final class S3Scanner {
   private final AtomicInteger listRequests = new AtomicInteger();
 
   public S3Scanner(
-      ObjectLister store,
+      ObjectLister lister,
       S3Location location,
       PathFilter filter,
       ManifestReader manifest,
       Options options,
       ScanEvents events) {
-    this.store = store;
+    this.lister = lister;
     this.location = location;
     this.filter = filter;
     this.manifest = manifest;
@@ -58,25 +73,80 @@ public final class S3Scanner {
   }
 
   private void produce(Listing.Writer out) throws Exception {
+    List<String> splits = manifest.splitKeys(RANGE);
     String[] lastDir = {""};
-    InterruptedException[] interrupted = {null};
-    int requests =
-        store.list(
-            location.listPrefix(),
-            object -> {
-              if (interrupted[0] != null || out.cancelled()) {
-                return;
-              }
-              try {
-                accept(object, out, lastDir);
-              } catch (InterruptedException e) {
-                interrupted[0] = e;
-              }
-            });
-    listRequests.addAndGet(requests);
-    if (interrupted[0] != null) {
-      throw interrupted[0];
+    if (splits.isEmpty() || options.parallelism() < 2) {
+      List<RemoteObject> all = new ArrayList<>();
+      InterruptedException[] stop = {null};
+      listRequests.addAndGet(
+          lister.list(
+              location.listPrefix(),
+              null,
+              o -> {
+                try {
+                  accept(o, out, lastDir);
+                  return !out.cancelled();
+                } catch (InterruptedException e) {
+                  stop[0] = e;
+                  return false;
+                }
+              }));
+      if (stop[0] != null) {
+        throw stop[0];
+      }
+      return;
     }
+    inRanges(splits, out, lastDir);
+  }
+
+  /** Lists the ranges between the split keys in parallel, a window ahead, emitting in order. */
+  private void inRanges(List<String> splits, Listing.Writer out, String[] lastDir)
+      throws Exception {
+    int ranges = splits.size() + 1;
+    List<CompletableFuture<List<RemoteObject>>> pending = new ArrayList<>(ranges);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < ranges; i++) {
+        pending.add(null);
+      }
+      for (int i = 0; i < Math.min(options.parallelism(), ranges); i++) {
+        pending.set(i, range(pool, splits, i));
+      }
+      for (int i = 0; i < ranges && !out.cancelled(); i++) {
+        int ahead = i + options.parallelism();
+        if (ahead < ranges) {
+          pending.set(ahead, range(pool, splits, ahead));
+        }
+        List<RemoteObject> objects = pending.get(i).join();
+        pending.set(i, null);
+        for (RemoteObject o : objects) {
+          accept(o, out, lastDir);
+        }
+      }
+    }
+  }
+
+  private CompletableFuture<List<RemoteObject>> range(
+      ExecutorService pool, List<String> splits, int i) {
+    String after = i == 0 ? null : location.key(splits.get(i - 1));
+    String last = i == splits.size() ? null : splits.get(i);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<RemoteObject> objects = new ArrayList<>(RANGE + 16);
+          listRequests.addAndGet(
+              lister.list(
+                  location.listPrefix(),
+                  after,
+                  o -> {
+                    String key = location.relativize(o.key()).orElse(null);
+                    if (last != null && key != null && KeyOrder.compare(key, last) > 0) {
+                      return false;
+                    }
+                    objects.add(o);
+                    return true;
+                  }));
+          return objects;
+        },
+        pool);
   }
 
   private void accept(RemoteObject object, Listing.Writer out, String[] lastDir)

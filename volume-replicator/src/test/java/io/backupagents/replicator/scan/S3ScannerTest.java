@@ -20,9 +20,11 @@ class S3ScannerTest {
 
   private static List<String> scan(boolean directoryTarget, List<String> errors, String... keys) {
     S3Scanner.ObjectLister lister =
-        (prefix, sink) -> {
+        (prefix, after, sink) -> {
           for (String k : keys) {
-            sink.accept(object(k));
+            if (!sink.test(object(k))) {
+              break;
+            }
           }
           return 1;
         };
@@ -42,13 +44,68 @@ class S3ScannerTest {
             new io.backupagents.common.s3.S3Location("b", "media"),
             PathFilter.defaults(),
             ManifestReader.none(),
-            new S3Scanner.Options(directoryTarget, Optional.of(".volume-replicator/")),
+            new S3Scanner.Options(directoryTarget, Optional.of(".volume-replicator/"), 4),
             events);
     List<String> out = new ArrayList<>();
     try (Listing l = scanner.open("t")) {
       l.forEachRemaining(e -> out.add(e.key() + (e.hasMtime() || e.isDirectory() ? "" : "?")));
     }
     return out;
+  }
+
+  @Test
+  void withAManifestTheKeySpaceIsListedInParallelRangesAndEmittedInOrder(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.util.TreeSet<String> bucket = new java.util.TreeSet<>(KeyOrder.COMPARATOR);
+    java.nio.file.Path file = dir.resolve("m.gz");
+    try (io.backupagents.replicator.manifest.ManifestWriter w =
+        new io.backupagents.replicator.manifest.ManifestWriter(file)) {
+      for (int i = 0; i < 3000; i++) {
+        String key = String.format("d%02d/f%05d", i % 7, i);
+        bucket.add("media/" + key);
+      }
+      for (String k : bucket) {
+        w.add(k.substring("media/".length()), 3, "etag", 42);
+      }
+      w.finish();
+    }
+    bucket.add("media/d03/added-since");
+    bucket.add("media/zz-new");
+    java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
+    S3Scanner.ObjectLister lister =
+        (prefix, after, sink) -> {
+          int pages = 0;
+          int inPage = 0;
+          for (String k : after == null ? bucket : bucket.tailSet(after, false)) {
+            if (inPage++ % 1000 == 0) {
+              pages++;
+            }
+            if (!sink.test(object(k))) {
+              break;
+            }
+          }
+          requests.addAndGet(Math.max(1, pages));
+          return Math.max(1, pages);
+        };
+    try (io.backupagents.replicator.manifest.ManifestReader manifest =
+        io.backupagents.replicator.manifest.ManifestReader.open(file, Instant.now(), "m")) {
+      S3Scanner scanner =
+          new S3Scanner(
+              lister,
+              new io.backupagents.common.s3.S3Location("b", "media"),
+              PathFilter.defaults(),
+              manifest,
+              new S3Scanner.Options(false, Optional.empty(), 3),
+              ScanEvents.IGNORE);
+      List<String> keys = new ArrayList<>();
+      try (Listing l = scanner.open("t")) {
+        l.forEachRemaining(e -> keys.add("media/" + e.key()));
+      }
+      assertThat(keys).containsExactlyElementsOf(bucket);
+      assertThat(scanner.listRequests()).isEqualTo(requests.get()).isEqualTo(4);
+      assertThat(manifest.hits()).isEqualTo(3000);
+    }
   }
 
   @Test
