@@ -26,8 +26,9 @@ public record ContentDigests(byte[] whole, List<byte[]> parts) {
     List<byte[]> parts = new ArrayList<>();
     MessageDigest part = partSize > 0 ? md5() : null;
     long inPart = 0;
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      // No bigger than the file: uploads of many small files would otherwise allocate 1 MiB each.
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(BUFFER, ch.size())));
       while (ch.read(buffer) >= 0) {
         buffer.flip();
         while (buffer.hasRemaining()) {
