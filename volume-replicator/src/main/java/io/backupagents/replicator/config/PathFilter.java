@@ -30,10 +30,12 @@ public final class PathFilter {
 
   private final List<Rule> includes;
   private final List<Rule> excludes;
+  private final boolean onlyLostAndFound;
 
   private PathFilter(List<Rule> includes, List<Rule> excludes) {
     this.includes = List.copyOf(includes);
     this.excludes = List.copyOf(excludes);
+    this.onlyLostAndFound = includes.isEmpty() && excludes.size() == 1;
   }
 
   /** Everything but lost+found. */
@@ -75,6 +77,12 @@ public final class PathFilter {
    * exclude pattern, or it is a file and include patterns exist but none matches.
    */
   public boolean excludes(String path, boolean directory) {
+    if (onlyLostAndFound) {
+      // The common case, on every entry of a scan: no pattern matching needed.
+      return directory
+          && path.endsWith("lost+found")
+          && (path.length() == 10 || path.charAt(path.length() - 11) == '/');
+    }
     String name = path.substring(path.lastIndexOf('/') + 1);
     for (Rule r : excludes) {
       if (r.matches(path, name, directory)) {

@@ -9,12 +9,15 @@ import io.backupagents.replicator.manifest.ManifestStore;
 import io.backupagents.replicator.manifest.ManifestWriter;
 import io.backupagents.replicator.report.RunStats;
 import io.backupagents.replicator.scan.DirectoryScanner;
+import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.Listing;
+import io.backupagents.replicator.scan.OrderCheck;
 import io.backupagents.replicator.scan.S3Scanner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,6 +143,12 @@ final class Sides {
     return targetDirectories != null
         ? targetDirectories.open("target")
         : targetObjects.open("target");
+  }
+
+  /** The listing, with its order checked when it comes from S3. */
+  Iterator<Entry> checked(Listing listing, boolean source) {
+    boolean fromS3 = source ? sourceObjects != null : targetObjects != null;
+    return fromS3 ? new OrderCheck(listing, source ? "source" : "target") : listing;
   }
 
   /** A writer for the target's next manifest, or null when there is none to keep. */

@@ -116,8 +116,8 @@ public final class SyncRun {
         totals =
             new SyncPlanner(rules)
                 .plan(
-                    new CountingIterator(sourceListing, stats, true),
-                    new CountingIterator(targetListing, stats, false),
+                    new CountingIterator(sides.checked(sourceListing, true), stats, true),
+                    new CountingIterator(sides.checked(targetListing, false), stats, false),
                     handler);
         onPlanned.run();
       } finally {

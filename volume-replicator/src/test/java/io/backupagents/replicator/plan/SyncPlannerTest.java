@@ -249,14 +249,19 @@ class SyncPlannerTest {
   @Test
   void anOutOfOrderListingStopsThePlanBeforeAnyDeletion() {
     List<Entry> src = List.of(Entry.file("b", 1, 5, 0644, 0, 0), Entry.file("a", 1, 5, 0644, 0, 0));
+    List<Action> actions = new ArrayList<>();
     assertThatThrownBy(
             () ->
                 new SyncPlanner(DIRECTORY)
-                    .plan(src.iterator(), List.<Entry>of().iterator(), a -> {}))
+                    .plan(
+                        new io.backupagents.replicator.scan.OrderCheck(src.iterator(), "source"),
+                        List.<Entry>of(Entry.file("c", 1, 5, 0644, 0, 0)).iterator(),
+                        actions::add))
         .isInstanceOf(AgentException.class)
         .hasMessage(
             "the source listing is out of order at 'a' after 'b': stopping before anything is"
                 + " deleted");
+    assertThat(actions).noneMatch(a -> a instanceof Action.Delete);
   }
 
   @Test
