@@ -32,7 +32,9 @@ raw=$work/raw.tsv
 
 mkdir -p "$work"
 [[ -f $jar ]] || (cd "$root" && ./mvnw -B -q -DskipTests package -pl volume-replicator -am)
+alt_opts=${BENCH_ALT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
 echo "# started $(date -u +%FT%TZ) on $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/notes.txt"
+echo "# JVM: $("$java" -version 2>&1 | head -1); JAVA_OPTS=$java_opts; variant ours-alt adds $alt_opts" >> "$work/notes.txt"
 
 # The disk must hold the tree three times (source, rsync's copy, ours) plus the S3 and memory sets.
 need_gib=$(python3 -c "print(int($gib * 3 + 8))")
@@ -78,13 +80,20 @@ ours() { # ours SOURCE TARGET [VAR=VALUE...]
     "$java" $java_opts -jar "$jar"
 }
 
+ours_alt() { # the same run with the alternative JVM options
+  local java_opts="$java_opts $alt_opts"
+  ours "$@"
+}
+
 directory_legs() {
   local src=$work/media dst_rsync=$work/media-rsync dst_ours=$work/media-ours
   if [[ ! -f $work/media.done || $(cat "$work/media.done") != "$files $gib" ]]; then
     rm -rf "$src"
-    python3 "$here/trees.py" media "$src" "$files" "$gib" | tee -a "$work/notes.txt"
+    python3 "$here/trees.py" media "$src" "$files" "$gib"
     echo "$files $gib" > "$work/media.done"
   fi
+  echo "# media tree: $(find "$src" -type f | wc -l) files, $(du -sh --apparent-size "$src" | cut -f1)," \
+    "$(find "$src" -type d | wc -l) directories" >> "$work/notes.txt"
   for ((r = 1; r <= repeat; r++)); do
     local order=(rsync ours)
     ((r % 2 == 0)) && order=(ours rsync)
@@ -106,6 +115,7 @@ directory_legs() {
         measure unchanged-warm rsync "$r" - rsync -a --delete "$src/" "$dst_rsync"
       else
         measure unchanged-warm ours "$r" - ours "$src" "$dst_ours"
+        measure unchanged-warm ours-alt "$r" - ours_alt "$src" "$dst_ours"
       fi
     done
     if [[ $can_drop == yes ]]; then
@@ -115,6 +125,8 @@ directory_legs() {
           measure unchanged-cold rsync "$r" - rsync -a --delete "$src/" "$dst_rsync"
         else
           measure unchanged-cold ours "$r" - ours "$src" "$dst_ours"
+          drop_caches
+          measure unchanged-cold ours-alt "$r" - ours_alt "$src" "$dst_ours"
         fi
       done
     fi
@@ -135,9 +147,10 @@ memory() {
   local src=$work/entries
   if [[ ! -f $work/entries.done || $(cat "$work/entries.done") != "$entries" ]]; then
     rm -rf "$src"
-    python3 "$here/trees.py" entries "$src" "$entries" | tee -a "$work/notes.txt"
+    python3 "$here/trees.py" entries "$src" "$entries"
     echo "$entries" > "$work/entries.done"
   fi
+  echo "# memory tree: $entries entries" >> "$work/notes.txt"
   rm -rf "$work/entries-rsync" "$work/entries-ours"
   sync
   measure million-first-copy rsync 1 - rsync -a --delete "$src/" "$work/entries-rsync"
@@ -145,6 +158,7 @@ memory() {
   measure million-first-copy ours 1 - ours "$src" "$work/entries-ours"
   measure million-unchanged rsync 1 - rsync -a --delete "$src/" "$work/entries-rsync"
   measure million-unchanged ours 1 - ours "$src" "$work/entries-ours"
+  measure million-unchanged ours-alt 1 - ours_alt "$src" "$work/entries-ours"
   rm -rf "$work/entries-rsync" "$work/entries-ours"
 }
 
@@ -152,9 +166,11 @@ s3_legs() {
   local src=$work/s3set data=$work/s3proxy-data port mport
   if [[ ! -f $work/s3set.done ]]; then
     rm -rf "$src"
-    python3 "$here/trees.py" s3set "$src" | tee -a "$work/notes.txt"
+    python3 "$here/trees.py" s3set "$src"
     touch "$work/s3set.done"
   fi
+  echo "# S3 set: $(find "$src" -type f | wc -l) files, $(du -sh --apparent-size "$src" | cut -f1)," \
+    "$latency ms added to every storage call of S3Proxy (filesystem store)" >> "$work/notes.txt"
   rm -rf "$data"
   mkdir -p "$data"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -211,10 +227,10 @@ PROPS
   kill $proxy
 }
 
-export java java_opts jar work
-export -f ours
+export java java_opts alt_opts jar work
+export -f ours ours_alt
 [[ $skip == *" dir "* ]] || directory_legs
 [[ $skip == *" memory "* ]] || memory
 [[ $skip == *" s3 "* ]] || s3_legs
 echo "# finished $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/notes.txt"
-python3 "$here/report.py" "$work" "$root/bench/results/volume-replicator.md"
+python3 -B "$here/report.py" "$work" "$root/bench/results/volume-replicator.md"
