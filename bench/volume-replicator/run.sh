@@ -223,6 +223,7 @@ PROPS
         measure "$case" "$tool" "$r" requests "${tool}_sync" "$tool-$r"
       done
     done
+    rm -rf "$data"/*-"$r"
   done
   kill $proxy
 }
