@@ -27,10 +27,12 @@ public final class BucketRunLock implements RunLock {
 
   private final S3Store store;
   private final String key;
+  private final LockOwner me;
 
-  private BucketRunLock(S3Store store, String key) {
+  private BucketRunLock(S3Store store, String key, LockOwner me) {
     this.store = store;
     this.key = key;
+    this.me = me;
   }
 
   public static RunLock acquire(
@@ -56,7 +58,7 @@ public final class BucketRunLock implements RunLock {
         Optional<LockOwner> now = read(store, key);
         if (now.isPresent() && now.get().token().equals(me.token())) {
           log.info("locked {} ({})", location, me.describe());
-          return new BucketRunLock(store, key);
+          return new BucketRunLock(store, key, me);
         }
         holder = now;
       }
@@ -80,9 +82,21 @@ public final class BucketRunLock implements RunLock {
     return store.getBytes(key).flatMap(b -> LockOwner.parse(new String(b, StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Removes the lock only while it is still ours: a run that outlived {@code staleAfter} may have
+   * been taken over, and deleting the new holder's lock would let a third run start beside it.
+   */
   @Override
   public void close() {
     try {
+      Optional<LockOwner> holder = read(store, key);
+      if (holder.isPresent() && !holder.get().token().equals(me.token())) {
+        log.warn(
+            "the lock {} is now held by {} (this run's was taken over as stale); leaving it",
+            key,
+            holder.get().describe());
+        return;
+      }
       store.delete(java.util.List.of(key));
     } catch (RuntimeException e) {
       log.warn("could not remove the lock {}: {}", key, e.getMessage());
