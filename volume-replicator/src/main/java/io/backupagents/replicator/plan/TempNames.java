@@ -7,14 +7,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Names of the temporary files a copy is written to before its rename: {@code .tmp-<name>.<8 hex
+ * Names of the temporary files a copy is written to before its rename: {@code .vr-tmp-<name>.<8 hex
  * digits>} in the target file's own directory (so the rename is atomic), with over-long names
  * shortened and marked with a {@code ~} so that no temporary name exceeds 255 bytes.
  */
 public final class TempNames {
 
-  private static final String PREFIX = ".tmp-";
-  private static final Pattern TEMP = Pattern.compile("\\.tmp-(.+?)(~?)\\.[0-9a-f]{8}");
+  // A prefix of our own: other tools' temporary names (e.g. ".tmp-x.1234abcd") are user files
+  // here, and only our own partial files may be removed outside the run's deletions.
+  private static final String PREFIX = ".vr-tmp-";
+  private static final Pattern TEMP = Pattern.compile("\\.vr-tmp-(.+?)(~?)\\.[0-9a-f]{8}");
   private static final int MAX_NAME_BYTES = 255;
   private static final int KEEP_BYTES = MAX_NAME_BYTES - PREFIX.length() - 10;
 

@@ -52,7 +52,7 @@ class DirectoryRunTest {
 
   private List<Path> temporaryFiles() throws IOException {
     try (Stream<Path> all = Files.walk(target)) {
-      return all.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
+      return all.filter(p -> p.getFileName().toString().startsWith(".vr-tmp-")).toList();
     }
   }
 

@@ -174,11 +174,22 @@ class SyncPlannerTest {
   @Test
   void staleTemporaryFilesAreRemovedWhileLookalikesInTheSourceAreCopied() throws IOException {
     file(source, "photo.jpg", "1", 1000);
-    file(source, ".tmp-real.jpg.0badf00d", "user data", 1000);
-    file(target, ".tmp-photo.jpg.deadbeef", "partial", 1000);
+    file(source, ".vr-tmp-real.jpg.0badf00d", "user data", 1000);
+    file(target, ".vr-tmp-photo.jpg.deadbeef", "partial", 1000);
     assertThat(describe(plan(new PlanRules(true, false, 0, false, false, Shard.WHOLE))))
         .contains(
-            "Copy .tmp-real.jpg.0badf00d", "RemoveTemp .tmp-photo.jpg.deadbeef", "Copy photo.jpg");
+            "Copy .vr-tmp-real.jpg.0badf00d",
+            "RemoveTemp .vr-tmp-photo.jpg.deadbeef",
+            "Copy photo.jpg");
+  }
+
+  @Test
+  void otherToolsTemporaryNamesAreUserFilesKeptWhenDeletionIsOff() throws IOException {
+    file(source, "photo.jpg", "1", 1000);
+    file(target, ".tmp-photo.jpg.deadbeef", "someone else's", 1000);
+    assertThat(describe(plan(new PlanRules(true, false, 0, false, false, Shard.WHOLE))))
+        .contains("Copy photo.jpg")
+        .noneMatch(action -> action.contains(".tmp-photo.jpg.deadbeef"));
   }
 
   @Test

@@ -39,11 +39,14 @@ class KeysTest {
   @Test
   void temporaryNamesAreRecognisedAndStayWithinTheNameLimit() {
     String temp = TempNames.forName("photo.jpg");
-    assertThat(temp).matches("\\.tmp-photo\\.jpg\\.[0-9a-f]{8}");
+    assertThat(temp).matches("\\.vr-tmp-photo\\.jpg\\.[0-9a-f]{8}");
     assertThat(TempNames.isTemp(temp)).isTrue();
     assertThat(TempNames.finalName(temp)).contains("photo.jpg");
     assertThat(TempNames.isTemp("photo.jpg")).isFalse();
-    assertThat(TempNames.isTemp(".tmp-photo.jpg")).isFalse();
+    assertThat(TempNames.isTemp(".vr-tmp-photo.jpg")).isFalse();
+    assertThat(TempNames.isTemp(".tmp-photo.jpg.deadbeef"))
+        .as("another tool's temporary name")
+        .isFalse();
     String longName = "é".repeat(127);
     String longTemp = TempNames.forName(longName);
     assertThat(longTemp.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);

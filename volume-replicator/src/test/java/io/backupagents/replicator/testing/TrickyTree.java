@@ -32,7 +32,9 @@ public final class TrickyTree {
     file(root, "bin/setgid-tool", "#!/bin/sh\n", 02750, 1_600_000_005_000_000_000L);
     file(root, "bin/no-access", "secret\n", 0000, 1_600_000_006_000_000_000L);
     file(root, "-rf", "dash\n", 0644, 1_600_000_007_000_000_000L);
-    file(root, ".tmp-photo.jpg.deadbeef", "looks like ours\n", 0644, 1_600_000_008_000_000_000L);
+    file(root, ".vr-tmp-photo.jpg.deadbeef", "looks like ours\n", 0644, 1_600_000_008_000_000_000L);
+    file(
+        root, ".tmp-photo.jpg.deadbeef", "another tool's temp\n", 0644, 1_600_000_008_500_000_000L);
     file(root, "zero", "", 0644, 1_600_000_009_000_000_000L);
     byte[] big = new byte[3 * 1024 * 1024 + 7];
     new Random(7).nextBytes(big);
