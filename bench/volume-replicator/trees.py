@@ -82,12 +82,15 @@ def change(root, percent, seed):
     rng = random.Random(seed)
     paths = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(root) for f in fs)
     picked = rng.sample(paths, max(1, int(len(paths) * percent / 100)))
+    # New data every time: a rerun of the same seed must not write back what an earlier run wrote
+    # (the file would only look touched).
+    data = random.Random(time.time_ns())
     now = time.time()
     for p in picked:
         size = os.path.getsize(p)
         if rng.random() < 0.5:
             size = max(1, size + rng.randint(-size // 10, size // 10))
-        write(p, size, rng, now - rng.randrange(0, 3600))
+        write(p, size, data, now - rng.randrange(0, 3600))
     print(f"changed {len(picked)} of {len(paths)} files")
 
 

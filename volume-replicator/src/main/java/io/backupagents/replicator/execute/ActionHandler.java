@@ -1,6 +1,5 @@
 package io.backupagents.replicator.execute;
 
-import io.backupagents.common.logging.Units;
 import io.backupagents.replicator.manifest.ManifestWriter;
 import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
@@ -24,7 +23,7 @@ public final class ActionHandler implements Consumer<Action> {
   private static final Logger log = LoggerFactory.getLogger("volume-replicator");
 
   private final Workers workers;
-  private final Transfer transfer;
+  private final CopyTasks copies;
   private final DirectoryTarget directoryTarget;
   private final ManifestWriter manifest;
   private final DeletionList deletions;
@@ -46,7 +45,7 @@ public final class ActionHandler implements Consumer<Action> {
       boolean quiet,
       boolean dryRun) {
     this.workers = workers;
-    this.transfer = transfer;
+    this.copies = new CopyTasks(workers, transfer, failures, stats, quiet, dryRun, blocked::add);
     this.directoryTarget = directoryTarget;
     this.manifest = manifest;
     this.deletions = deletions;
@@ -63,8 +62,8 @@ public final class ActionHandler implements Consumer<Action> {
     try {
       switch (action) {
         case Action.MakeDirectory m -> makeDirectory(m.source(), m.target());
-        case Action.Copy c -> copy(c, reserve(c.source()));
-        case Action.Check c -> check(c, reserve(c.source()));
+        case Action.Copy c -> copies.copy(c, reserve(c.source()));
+        case Action.Check c -> copies.check(c, reserve(c.source()));
         case Action.Link l -> onCheckers(l, () -> link(l));
         case Action.FixAttributes f -> fixAttributes(f);
         case Action.Unchanged u -> unchanged(u.target());
@@ -93,7 +92,7 @@ public final class ActionHandler implements Consumer<Action> {
   /** Runs a blocked action again (after the deletions). */
   public void retry(Action action) {
     switch (action) {
-      case Action.Copy c -> copy(c, null);
+      case Action.Copy c -> copies.copy(c, null);
       case Action.Link l -> onCheckers(l, () -> link(l));
       default -> throw new IllegalArgumentException("not retried: " + action);
     }
@@ -117,88 +116,6 @@ public final class ActionHandler implements Consumer<Action> {
       }
     } catch (IOException e) {
       failures.failed(s, "cannot create the directory", e);
-    }
-  }
-
-  private void copy(Action.Copy c, ManifestWriter.Slot slot) {
-    Entry s = c.source();
-    stats.plannedCopies.increment();
-    stats.plannedBytes.add(s.size());
-    if (dryRun) {
-      log.info("would copy {} ({})", s.path(), Units.bytes(s.size()));
-      return;
-    }
-    workers.transfer(() -> runCopy(c, s, c.target() == null, slot));
-  }
-
-  private void runCopy(Action action, Entry s, boolean created, ManifestWriter.Slot slot) {
-    try {
-      Entry done = transfer.copy(s);
-      stats.copiedFiles.increment();
-      stats.copiedBytes.add(s.size());
-      if (created) {
-        stats.createdFiles.increment();
-      }
-      if (slot != null) {
-        slot.complete(done.size(), done.etag(), done.mtimeNanos());
-      }
-      perFile("copied {}", s.path());
-    } catch (BlockedByDirectoryException e) {
-      blocked.add(action);
-      drop(slot);
-    } catch (Exception e) {
-      drop(slot);
-      failures.failed(s, "copy failed", e);
-    }
-  }
-
-  private void check(Action.Check c, ManifestWriter.Slot slot) {
-    workers.check(
-        () -> {
-          try {
-            Transfer.Done d = transfer.check(c.source(), c.target(), c.kind());
-            settle(c, d, slot);
-          } catch (Exception e) {
-            drop(slot);
-            failures.failed(c.source(), "check failed", e);
-          }
-        });
-  }
-
-  private void settle(Action.Check c, Transfer.Done d, ManifestWriter.Slot slot) throws Exception {
-    Entry s = d.source();
-    switch (d.result()) {
-      case COPY -> {
-        stats.plannedCopies.increment();
-        stats.plannedBytes.add(s.size());
-        if (dryRun) {
-          log.info("would copy {} ({})", s.path(), Units.bytes(s.size()));
-        } else {
-          workers.asTransfer(() -> runCopy(c, s, false, slot));
-        }
-      }
-      case TIME -> {
-        if (dryRun) {
-          log.info("would set the modification time of {}", s.path());
-          return;
-        }
-        Entry t = transfer.setTime(s, d.target());
-        stats.timeUpdates.increment();
-        complete(slot, t);
-        perFile("set the time of {} (same data)", s.path());
-      }
-      case ATTRIBUTES -> {
-        if (dryRun) {
-          log.info("would set the mode or owner of {}", s.path());
-          return;
-        }
-        complete(slot, transfer.fixAttributes(s, d.target()));
-        stats.attributeUpdates.increment();
-      }
-      case UNCHANGED -> {
-        stats.unchanged.increment();
-        complete(slot, d.target());
-      }
     }
   }
 
@@ -280,20 +197,6 @@ public final class ActionHandler implements Consumer<Action> {
             failures.failed(action.subject(), "failed", e);
           }
         });
-  }
-
-  private static void complete(ManifestWriter.Slot slot, Entry t) {
-    if (slot != null && t != null && t.etag() != null && t.hasMtime()) {
-      slot.complete(t.size(), t.etag(), t.mtimeNanos());
-    } else {
-      drop(slot);
-    }
-  }
-
-  private static void drop(ManifestWriter.Slot slot) {
-    if (slot != null) {
-      slot.drop();
-    }
   }
 
   private void perFile(String format, Object... args) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * clears setuid and setgid bits, so the mode comes after it, and the time comes last because
  * changing the others does not touch it. Symlinks get owner and time only (Linux has no {@code
  * lchmod}). Ownership is set only when running as root, by numeric id; a refused {@code chown}
- * (root-squashed NFS) is a counted warning, not a failure.
+ * (root-squashed NFS, a user namespace) is a counted warning, not a failure.
  */
 public final class Attributes {
 
@@ -92,7 +92,9 @@ public final class Attributes {
       PosixCalls.chown(path, source.uid(), source.gid(), noFollow);
       return true;
     } catch (FileSystemException e) {
-      if (!String.valueOf(e.getReason()).contains("not permitted")) {
+      // EPERM: a root-squashed NFS export; EINVAL: an id the user namespace cannot map.
+      String reason = String.valueOf(e.getReason());
+      if (!reason.contains("not permitted") && !reason.contains("Invalid argument")) {
         throw e;
       }
       stats.ownerRefusals.increment();

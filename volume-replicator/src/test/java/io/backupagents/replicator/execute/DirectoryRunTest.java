@@ -185,6 +185,25 @@ class DirectoryRunTest {
     assertThat(Files.readString(target.resolve("x"))).isEqualTo("file now");
   }
 
+  @Test
+  void aTargetThatRefusesOwnersGetsTheDataAndACountedWarning() throws IOException {
+    Path unshare = io.backupagents.testing.RequiredTool.require("unshare");
+    TrickyTree.file(source, "owned", "data", 0640, 1_600_000_000_000_000_000L);
+    Files.setAttribute(source.resolve("owned"), "unix:uid", 1234);
+    Path log = dir.resolve("squashed.log");
+    // In a user namespace that maps only root, chown to another id fails, as on root-squashed NFS.
+    AgentProcess p =
+        AgentProcess.start(List.of(unshare.toString(), "--user", "--map-root-user"), env(), log);
+    String out;
+    assertThat(p.waitFor()).as(out = Files.readString(log)).isZero();
+    assertThat(out)
+        .contains("the target refused to change the owner of owned")
+        .contains("Warnings: 1 (refused chown: 1)");
+    assertThat(Files.readString(target.resolve("owned"))).isEqualTo("data");
+    assertThat(Files.getPosixFilePermissions(target.resolve("owned")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+  }
+
   private static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;

@@ -22,8 +22,13 @@ public final class AgentProcess {
 
   /** Starts the agent with {@code env}; stdout and stderr go to {@code output}. */
   public static AgentProcess start(Map<String, String> env, Path output) {
+    return start(List.of(), env, output);
+  }
+
+  /** Starts the agent behind {@code wrapper} (e.g. {@code unshare ...}). */
+  public static AgentProcess start(List<String> wrapper, Map<String, String> env, Path output) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> argv = new ArrayList<>();
+    List<String> argv = new ArrayList<>(wrapper);
     argv.add(java);
     argv.add("--add-opens");
     argv.add("java.base/sun.nio.fs=ALL-UNNAMED");
