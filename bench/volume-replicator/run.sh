@@ -33,6 +33,9 @@ raw=$work/raw.tsv
 mkdir -p "$work"
 [[ -f $jar ]] || (cd "$root" && ./mvnw -B -q -DskipTests package -pl volume-replicator -am)
 alt_opts=${BENCH_ALT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+if [[ -z ${BENCH_SKIP:-} ]]; then
+  rm -f "$work/notes.txt" "$raw" # a full run starts afresh
+fi
 echo "# started $(date -u +%FT%TZ) on $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/notes.txt"
 echo "# JVM: $("$java" -version 2>&1 | head -1); JAVA_OPTS=$java_opts; variant ours-alt adds $alt_opts" >> "$work/notes.txt"
 
