@@ -178,15 +178,7 @@ public final class S3Store {
       Map<String, String> metadata) {
     CreateMultipartUploadRequest.Builder create =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
-    settings.storageClass().ifPresent(create::storageClass);
-    switch (settings.encryption()) {
-      case AES256 -> create.serverSideEncryption(ServerSideEncryption.AES256);
-      case AWS_KMS -> {
-        create.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        settings.kmsKeyId().ifPresent(create::ssekmsKeyId);
-      }
-      case NONE -> {}
-    }
+    storageAndEncryption(create::storageClass, create::serverSideEncryption, create::ssekmsKeyId);
     String uploadId =
         join(
                 "start of multipart upload of " + where(key),
@@ -339,15 +331,7 @@ public final class S3Store {
     if (metadata != null) {
       copy.metadataDirective(MetadataDirective.REPLACE).metadata(metadata);
     }
-    settings.storageClass().ifPresent(copy::storageClass);
-    switch (settings.encryption()) {
-      case AES256 -> copy.serverSideEncryption(ServerSideEncryption.AES256);
-      case AWS_KMS -> {
-        copy.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        settings.kmsKeyId().ifPresent(copy::ssekmsKeyId);
-      }
-      case NONE -> {}
-    }
+    storageAndEncryption(copy::storageClass, copy::serverSideEncryption, copy::ssekmsKeyId);
     var result = join(what, client.copyObject(copy.build())).copyObjectResult();
     return new RemoteObject(
         key, size, result.eTag(), result.lastModified(), metadata == null ? Map.of() : metadata);
@@ -362,15 +346,7 @@ public final class S3Store {
       String what) {
     CreateMultipartUploadRequest.Builder create =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
-    settings.storageClass().ifPresent(create::storageClass);
-    switch (settings.encryption()) {
-      case AES256 -> create.serverSideEncryption(ServerSideEncryption.AES256);
-      case AWS_KMS -> {
-        create.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        settings.kmsKeyId().ifPresent(create::ssekmsKeyId);
-      }
-      case NONE -> {}
-    }
+    storageAndEncryption(create::storageClass, create::serverSideEncryption, create::ssekmsKeyId);
     String uploadId = join(what, client.createMultipartUpload(create.build())).uploadId();
     long partSize = Math.max(MAX_SINGLE_COPY / 5, ceilDiv(size, MAX_PARTS - 1));
     try {
@@ -445,12 +421,23 @@ public final class S3Store {
   }
 
   private void encryption(PutObjectRequest.Builder put) {
-    settings.storageClass().ifPresent(put::storageClass);
+    storageAndEncryption(put::storageClass, put::serverSideEncryption, put::ssekmsKeyId);
+  }
+
+  /**
+   * Applies the storage class and server-side encryption settings to any request builder that
+   * creates an object (PUT, multipart upload, copy); the SDK's builders share no interface.
+   */
+  private void storageAndEncryption(
+      java.util.function.Consumer<String> storageClass,
+      java.util.function.Consumer<ServerSideEncryption> encryption,
+      java.util.function.Consumer<String> kmsKeyId) {
+    settings.storageClass().ifPresent(storageClass);
     switch (settings.encryption()) {
-      case AES256 -> put.serverSideEncryption(ServerSideEncryption.AES256);
+      case AES256 -> encryption.accept(ServerSideEncryption.AES256);
       case AWS_KMS -> {
-        put.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        settings.kmsKeyId().ifPresent(put::ssekmsKeyId);
+        encryption.accept(ServerSideEncryption.AWS_KMS);
+        settings.kmsKeyId().ifPresent(kmsKeyId);
       }
       case NONE -> {}
     }

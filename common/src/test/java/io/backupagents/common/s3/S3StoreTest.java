@@ -145,6 +145,42 @@ class S3StoreTest {
   }
 
   @Test
+  void serverSideEncryptionIsRequestedForSingleAndMultipartUploads(@TempDir Path dir)
+      throws Exception {
+    S3Settings encrypted =
+        new S3Settings(
+            settings.endpoint(),
+            settings.region(),
+            true,
+            S3ProxyServer.ACCESS_KEY,
+            S3ProxyServer.SECRET_KEY,
+            settings.checksumMode(),
+            true,
+            S3Settings.Encryption.AES256,
+            java.util.Optional.empty(),
+            java.util.Optional.empty(),
+            8,
+            settings.multipartThreshold(),
+            settings.partSize(),
+            1);
+    S3Store store = new S3Store(client, "store-test", encrypted);
+    Path small = Files.writeString(dir.resolve("small"), "x");
+    byte[] data = new byte[7 * 1024 * 1024];
+    new Random(1).nextBytes(data);
+    Path big = Files.write(dir.resolve("big"), data);
+
+    store.upload(small, "sse/small", Instant.now());
+    store.upload(big, "sse/big", Instant.now());
+
+    for (String key : List.of("sse/small", "sse/big")) {
+      assertThat(
+              client.headObject(b -> b.bucket("store-test").key(key)).join().serverSideEncryption())
+          .as(key)
+          .isEqualTo(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256);
+    }
+  }
+
+  @Test
   void wrongSecretIsAnAuthenticationFailure() {
     S3Settings wrong =
         new S3Settings(
