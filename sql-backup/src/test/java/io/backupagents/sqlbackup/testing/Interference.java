@@ -24,10 +24,15 @@ public final class Interference {
         };
   }
 
-  /** The live child processes of this JVM running {@code tool}. */
+  /**
+   * The live direct children of this JVM running {@code tool}: the agent starts its tools itself,
+   * so grandchildren (a {@code pg_dumpall}'s own {@code pg_dump}) and processes that are exiting
+   * are never picked up by mistake.
+   */
   public static List<ProcessHandle> running(String tool) {
     return ProcessHandle.current()
-        .descendants()
+        .children()
+        .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().orElse("").endsWith("/" + tool))
         .toList();
   }
