@@ -8,7 +8,7 @@
 #   from Debian's packages (cached, see local/build-base.sh) and the Java runtime is linked from
 #   the JDK in LOCAL_JDK_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
 # --public: the Dockerfiles' defaults, pulled from a registry (debian:bookworm-slim and
-#   eclipse-temurin:21-jdk), or whatever BASE_IMAGE / JDK_IMAGE say.
+#   eclipse-temurin:25-jdk), or whatever BASE_IMAGE / JDK_IMAGE say.
 # --jib-bases: also save each image's `base` stage as a tarball under Dockerfiles/.cache/, the
 #   offline base image jib-maven-plugin builds on (`./mvnw jib:buildTar`, see the README).
 #

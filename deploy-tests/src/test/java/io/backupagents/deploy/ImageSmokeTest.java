@@ -122,6 +122,8 @@ class ImageSmokeTest {
               Duration.ofMinutes(5));
       assertThat(run.exitCode()).as("backup run:\n%s", Podman.tail(run.output())).isZero();
       assertThat(run.output()).doesNotContain(pg.password());
+      // The image has libdeflate and a Java 22+ runtime: the fast gzip engine is the one in use.
+      assertThat(run.output()).containsPattern("gzip -\\d on \\d+ threads with libdeflate");
       assertThat(Files.readString(termination.resolve("message"))).startsWith("SUCCESS");
 
       Path file = onlyBackup(backups.resolve("hourly"));

@@ -4,6 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.compress.BlockCompressors;
 import io.backupagents.sqlbackup.dump.DumpCommand;
 import io.backupagents.sqlbackup.dump.DumpDatabaseStep;
 import io.backupagents.sqlbackup.dump.DumpErrors;
@@ -54,6 +55,18 @@ final class DumpPhase {
     this.metrics = metrics;
   }
 
+  /** How plain dumps are compressed, for the start-up line. */
+  private String compression() {
+    if (dump.format() != DumpFormat.PLAIN) {
+      return "";
+    }
+    return "; gzip -%d on %d threads with %s"
+        .formatted(
+            dump.compressionLevel(),
+            dump.effectiveThreads(),
+            BlockCompressors.best().description());
+  }
+
   /** Dumps into {@code tier} of the session's store; returns the names published. */
   Set<BackupName> run(RunContext context, StoreSession session, Tier tier, Instant start)
       throws IOException, InterruptedException {
@@ -64,12 +77,13 @@ final class DumpPhase {
                   postgres.binDir(), host.pgInstallRoot(), host.path(), context.processes())
               .forServer(version, tools());
       log.info(
-          "PostgreSQL {} at {}:{}; dumping with the clients of PostgreSQL {} in {}",
+          "PostgreSQL {} at {}:{}; dumping with the clients of PostgreSQL {} in {}{}",
           version.full(),
           postgres.host(),
           postgres.port(),
           clients.major(),
-          clients.dir());
+          clients.dir(),
+          compression());
       DumpDatabaseStep step =
           new DumpDatabaseStep(
               context.processes(), clients, credentials.environment(), context.clock());

@@ -14,38 +14,41 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
- * A gzip stream (RFC 1952) whose blocks are compressed on several cores at once, as pigz does: the
- * input is cut into 128 KiB blocks, each deflated on a worker with the previous 32 KiB as its
- * dictionary (so the ratio stays that of gzip) and ended with a sync flush (so the blocks join into
- * one deflate stream on byte boundaries). Blocks are written in order; one CRC-32 covers the whole
- * input. The output is a single standard gzip member: {@code gzip -t}, {@code zcat} and {@code
- * gunzip -c | psql} read it.
+ * A gzip stream (RFC 1952) whose blocks are compressed on several cores at once, as pigz does. The
+ * input is cut into 1 MiB blocks that workers compress in parallel; a writer thread writes them in
+ * order. What a block becomes depends on the {@link BlockCompressors engine}: with libdeflate, a
+ * complete gzip member (the file is a series of members, as RFC 1952 allows and every gunzip
+ * reads); with the JDK's zlib, raw deflate data compressed with the previous 32 KiB as its
+ * dictionary and ended with a sync flush, so the blocks join into one deflate stream inside a
+ * single member whose CRC-32 the reader computes. Either way {@code gzip -t}, {@code zcat} and
+ * {@code gunzip -c | psql} read the output.
  *
  * <p>Three kinds of threads keep a pipe from the dump tool flowing: the caller only reads into free
  * blocks (so the tool is never kept waiting while there is room), the workers compress, and one
  * writer thread writes the blocks in order and returns them to the pool. Memory is bounded: at most
- * {@code 4 * threads + 4} blocks of about 300 KiB exist; the reader waits when all are in use.
+ * {@code 2 * threads + 4} blocks of about 2 MiB exist; the reader waits when all are in use.
  *
  * @see <a href="https://zlib.net/pigz/pigz.pdf">pigz: how the blocks are joined</a>
  */
 public final class ParallelGzipOutputStream extends OutputStream {
 
-  static final int BLOCK_SIZE = 128 * 1024;
+  static final int BLOCK_SIZE = 1024 * 1024;
   static final int WINDOW = 32 * 1024;
-  private static final Future<Block> END = CompletableFuture.completedFuture(null);
+  private static final Future<GzipBlock> END = CompletableFuture.completedFuture(null);
   private static final byte[] HEADER = {
     0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 // magic, deflate, no flags, no mtime, Unix
   };
 
   private final OutputStream out;
+  private final boolean wholeMembers;
   private final ExecutorService workers;
-  private final BlockingQueue<Block> free;
-  private final BlockingQueue<Deflater> deflaters;
-  private final BlockingQueue<Future<Block>> ordered = new LinkedBlockingQueue<>();
+  private final BlockingQueue<GzipBlock> free;
+  private final BlockingQueue<BlockCompressor> compressors;
+  private final BlockingQueue<Future<GzipBlock>> ordered = new LinkedBlockingQueue<>();
   private final Thread writer;
   private final CRC32 crc = new CRC32();
   private final byte[] window = new byte[WINDOW];
@@ -54,43 +57,45 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private long inputBytes;
   private volatile long outputBytes;
   private volatile Throwable writeFailure;
-  private Block current;
+  private GzipBlock current;
   private boolean finished;
   private boolean closed;
 
-  /** One block's input, its dictionary, and its compressed output. */
-  private static final class Block {
-    final byte[] input = new byte[BLOCK_SIZE];
-    final byte[] dictionary = new byte[WINDOW];
-    byte[] output = new byte[BLOCK_SIZE + BLOCK_SIZE / 8 + 256];
-    int length;
-    int dictionaryLength;
-    int outputLength;
-    boolean last;
+  /**
+   * Compresses at {@code level} (1-9) on {@code threads} worker threads into {@code out}, with the
+   * fastest engine this runtime has.
+   */
+  public ParallelGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+    this(out, level, threads, BlockCompressors.best());
   }
 
-  /** Compresses at {@code level} (1-9) on {@code threads} worker threads into {@code out}. */
-  public ParallelGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+  /** Compresses as above with a given engine. */
+  public ParallelGzipOutputStream(
+      OutputStream out, int level, int threads, BlockCompressors.Engine engine) throws IOException {
     if (level < 1 || level > 9 || threads < 1) {
       throw new IllegalArgumentException("level 1-9 and at least one thread");
     }
+    IntFunction<BlockCompressor> factory = BlockCompressors.factory(engine);
     this.out = out;
     this.workers =
         Executors.newFixedThreadPool(
             threads, Thread.ofPlatform().daemon().name("gzip-", 1).factory());
-    int blocks = 4 * threads + 4;
+    int blocks = 2 * threads + 4;
     this.free = new ArrayBlockingQueue<>(blocks);
     for (int i = 0; i < blocks; i++) {
-      free.add(new Block());
+      free.add(new GzipBlock(BLOCK_SIZE));
     }
-    this.deflaters = new ArrayBlockingQueue<>(threads);
+    this.compressors = new ArrayBlockingQueue<>(threads);
     for (int i = 0; i < threads; i++) {
-      deflaters.add(new Deflater(level, true));
+      compressors.add(factory.apply(level));
     }
-    byte[] header = HEADER.clone();
-    header[8] = (byte) (level == 9 ? 2 : level == 1 ? 4 : 0); // XFL: slowest / fastest
-    out.write(header);
-    outputBytes = header.length;
+    this.wholeMembers = compressors.element().wholeMembers();
+    if (!wholeMembers) {
+      byte[] header = HEADER.clone();
+      header[8] = (byte) (level == 9 ? 2 : level == 1 ? 4 : 0); // XFL: slowest / fastest
+      out.write(header);
+      outputBytes = header.length;
+    }
     current = free.remove();
     writer = Thread.ofPlatform().daemon().name("gzip-writer").start(this::writeInOrder);
   }
@@ -139,7 +144,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
   @Override
   public void flush() {}
 
-  /** Compresses what is left, writes the gzip trailer and flushes, without closing the target. */
+  /**
+   * Compresses what is left, writes the gzip trailer (of the single member) and flushes, without
+   * closing the target.
+   */
   public void finish() throws IOException {
     ensureOpen();
     submit(true);
@@ -151,14 +159,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
       throw new InterruptedIOException("interrupted while compressing");
     }
     checkWriter();
-    long crcValue = crc.getValue();
-    byte[] trailer = new byte[8];
-    for (int i = 0; i < 4; i++) {
-      trailer[i] = (byte) (crcValue >>> (8 * i));
-      trailer[4 + i] = (byte) (inputBytes >>> (8 * i)); // ISIZE: length mod 2^32
+    if (!wholeMembers) {
+      long crcValue = crc.getValue();
+      byte[] trailer = new byte[8];
+      for (int i = 0; i < 4; i++) {
+        trailer[i] = (byte) (crcValue >>> (8 * i));
+        trailer[4 + i] = (byte) (inputBytes >>> (8 * i)); // ISIZE: length mod 2^32
+      }
+      out.write(trailer);
+      outputBytes += trailer.length;
     }
-    out.write(trailer);
-    outputBytes += trailer.length;
     out.flush();
     finished = true;
   }
@@ -215,19 +225,31 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
   private void submit(boolean last) throws IOException {
     checkWriter();
-    Block block = current;
+    GzipBlock block = current;
     block.last = last;
-    crc.update(block.input, 0, block.length);
     inputBytes += block.length;
-    System.arraycopy(window, 0, block.dictionary, 0, windowLength);
-    block.dictionaryLength = windowLength;
     slideWindow(block);
+    if (wholeMembers && last && block.length == 0 && inputBytes > 0) {
+      // Members need no end marker: the last one written ends the file.
+      block.length = 0;
+      free.add(block);
+      current = null;
+      return;
+    }
+    if (!wholeMembers) {
+      crc.update(block.input, 0, block.length);
+    }
     ordered.add(workers.submit(() -> compress(block)));
     current = last ? null : take();
   }
 
-  /** The window becomes the last 32 KiB of (window + block). */
-  private void slideWindow(Block block) {
+  /**
+   * Gives the block the 32 KiB before it as its dictionary; the window becomes the last 32 KiB of
+   * (window + block). The window also serves {@link #tail}, in both modes.
+   */
+  private void slideWindow(GzipBlock block) {
+    block.dictionaryLength = wholeMembers ? 0 : windowLength;
+    System.arraycopy(window, 0, block.dictionary, 0, block.dictionaryLength);
     if (block.length >= WINDOW) {
       System.arraycopy(block.input, block.length - WINDOW, window, 0, WINDOW);
       windowLength = WINDOW;
@@ -239,36 +261,14 @@ public final class ParallelGzipOutputStream extends OutputStream {
     windowLength = keep + block.length;
   }
 
-  private Block compress(Block block) throws InterruptedException {
+  private GzipBlock compress(GzipBlock block) throws InterruptedException {
     long start = System.nanoTime();
-    Deflater deflater = deflaters.take();
+    BlockCompressor compressor = compressors.take();
     try {
-      deflater.reset();
-      if (block.dictionaryLength > 0) {
-        deflater.setDictionary(block.dictionary, 0, block.dictionaryLength);
-      }
-      deflater.setInput(block.input, 0, block.length);
-      if (block.last) {
-        deflater.finish();
-      }
-      int flush = block.last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH;
-      int pos = 0;
-      while (true) {
-        if (pos == block.output.length) {
-          block.output = java.util.Arrays.copyOf(block.output, block.output.length * 2);
-        }
-        int room = block.output.length - pos;
-        int n = deflater.deflate(block.output, pos, room, flush);
-        pos += n;
-        // A sync flush is complete when it did not fill the space it was given.
-        if (block.last ? deflater.finished() : n < room) {
-          break;
-        }
-      }
-      block.outputLength = pos;
+      compressor.compress(block);
       return block;
     } finally {
-      deflaters.put(deflater);
+      compressors.put(compressor);
       busyNanos.addAndGet(System.nanoTime() - start);
     }
   }
@@ -277,11 +277,11 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private void writeInOrder() {
     try {
       while (true) {
-        Future<Block> next = ordered.take();
+        Future<GzipBlock> next = ordered.take();
         if (next == END) {
           return;
         }
-        Block block = next.get();
+        GzipBlock block = next.get();
         out.write(block.output, 0, block.outputLength);
         outputBytes += block.outputLength;
         block.length = 0;
@@ -310,10 +310,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
   }
 
   /** A free block; waits while all are in use, unless the writer has stopped. */
-  private Block take() throws IOException {
+  private GzipBlock take() throws IOException {
     try {
       while (true) {
-        Block block = free.poll(100, TimeUnit.MILLISECONDS);
+        GzipBlock block = free.poll(100, TimeUnit.MILLISECONDS);
         if (block != null) {
           return block;
         }
@@ -345,6 +345,6 @@ public final class ParallelGzipOutputStream extends OutputStream {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    deflaters.forEach(Deflater::end);
+    compressors.forEach(BlockCompressor::close);
   }
 }

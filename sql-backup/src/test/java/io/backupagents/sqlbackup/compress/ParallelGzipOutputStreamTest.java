@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupagents.sqlbackup.compress.BlockCompressors.Engine;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.RequiredTool;
 import java.io.ByteArrayInputStream;
@@ -30,8 +31,40 @@ class ParallelGzipOutputStreamTest {
   @ValueSource(ints = {0, 1, 1000, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 17, 5_000_000})
   void roundTripsAnySizeThroughJavasGunzip(int size) throws IOException {
     byte[] input = SqlLikeText.generate(size, size);
-    byte[] gz = compress(input, 6, 3, false);
-    assertThat(gunzip(gz)).isEqualTo(input);
+    for (Engine engine : engines()) {
+      byte[] gz = compress(input, 6, 3, false, engine);
+      assertThat(gunzip(gz)).as(engine.name()).isEqualTo(input);
+    }
+  }
+
+  @Test
+  void usesLibdeflateOnJava22AndLater() {
+    // The images and CI run Java 22+ on Debian with libdeflate0 installed: the fast engine must
+    // load there rather than fall back quietly.
+    Engine expected = Runtime.version().feature() >= 22 ? Engine.LIBDEFLATE : Engine.JDK;
+    assertThat(BlockCompressors.best()).isEqualTo(expected);
+  }
+
+  @Test
+  void incompressibleBlocksFitAndRoundTripWithBothEngines() throws IOException {
+    byte[] input = new byte[2 * BLOCK + 333];
+    new Random(7).nextBytes(input);
+    for (Engine engine : engines()) {
+      for (int level : new int[] {1, 9}) {
+        byte[] gz = compress(input, level, 2, true, engine);
+        assertThat(gunzip(gz)).as("%s level %d", engine, level).isEqualTo(input);
+      }
+    }
+  }
+
+  @Test
+  void everyEngineCompressesAtLeastAsWellAsTheJdksZlib() throws IOException {
+    byte[] input = SqlLikeText.generate(3 * BLOCK, 9);
+    long jdk = compress(input, 6, 2, true, Engine.JDK).length;
+    for (Engine engine : engines()) {
+      long size = compress(input, 6, 2, true, engine).length;
+      assertThat(size).as(engine.name()).isLessThanOrEqualTo(jdk * 101 / 100);
+    }
   }
 
   @Test
@@ -41,16 +74,18 @@ class ParallelGzipOutputStreamTest {
   }
 
   @Test
-  void gzipAndZcatAcceptTheOutput() throws IOException {
+  void gzipAndZcatAcceptTheOutputOfEveryEngine() throws IOException {
     Path gzip = RequiredTool.require("gzip");
     byte[] input = SqlLikeText.generate(3_000_000, 11);
-    Path file = dir.resolve("dump.sql.gz");
-    Files.write(file, compress(input, 6, 4, true));
+    for (Engine engine : engines()) {
+      Path file = dir.resolve(engine + ".sql.gz");
+      Files.write(file, compress(input, 6, 4, true, engine));
 
-    Commands.run(List.of(gzip.toString(), "-t", file.toString()));
-    Path restored = dir.resolve("restored.sql");
-    Commands.run(List.of("sh", "-c", "zcat '" + file + "' > '" + restored + "'"));
-    assertThat(Files.readAllBytes(restored)).isEqualTo(input);
+      Commands.run(List.of(gzip.toString(), "-t", file.toString()));
+      Path restored = dir.resolve(engine + ".sql");
+      Commands.run(List.of("sh", "-c", "zcat '" + file + "' > '" + restored + "'"));
+      assertThat(Files.readAllBytes(restored)).as(engine.name()).isEqualTo(input);
+    }
   }
 
   @Test
@@ -105,7 +140,7 @@ class ParallelGzipOutputStreamTest {
           }
         };
     var gz = new ParallelGzipOutputStream(full, 6, 2);
-    byte[] input = new byte[4_000_000];
+    byte[] input = new byte[12 * BLOCK]; // more than the blocks in flight
     new Random(1).nextBytes(input);
     assertThatThrownBy(() -> gz.transferFrom(new ByteArrayInputStream(input)))
         .isInstanceOf(IOException.class)
@@ -115,8 +150,13 @@ class ParallelGzipOutputStreamTest {
 
   private static byte[] compress(byte[] input, int level, int threads, boolean transfer)
       throws IOException {
+    return compress(input, level, threads, transfer, BlockCompressors.best());
+  }
+
+  private static byte[] compress(
+      byte[] input, int level, int threads, boolean transfer, Engine engine) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (var gz = new ParallelGzipOutputStream(out, level, threads)) {
+    try (var gz = new ParallelGzipOutputStream(out, level, threads, engine)) {
       if (transfer) {
         gz.transferFrom(new ByteArrayInputStream(input));
       } else {
@@ -126,6 +166,13 @@ class ParallelGzipOutputStreamTest {
       }
     }
     return out.toByteArray();
+  }
+
+  /** Every engine this runtime has. */
+  private static List<Engine> engines() {
+    return BlockCompressors.best() == Engine.LIBDEFLATE
+        ? List.of(Engine.LIBDEFLATE, Engine.JDK)
+        : List.of(Engine.JDK);
   }
 
   private static byte[] gunzip(byte[] gz) throws IOException {
