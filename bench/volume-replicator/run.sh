@@ -32,12 +32,20 @@ raw=$work/raw.tsv
 
 mkdir -p "$work"
 [[ -f $jar ]] || (cd "$root" && ./mvnw -B -q -DskipTests package -pl volume-replicator -am)
-alt_opts=${BENCH_ALT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
 if [[ -z ${BENCH_SKIP:-} ]]; then
   rm -f "$work/notes.txt" "$raw" # a full run starts afresh
 fi
+# The agent as the image installs it: the launcher beside the jar and a class archive made by the
+# same training run as in the image build, for this JVM.
+app=$work/app
+rm -rf "$app"
+mkdir -p "$app"
+cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" \
+  "$root/Dockerfiles/volume-replicator/make-class-archive.sh" "$app/"
+PATH="$(dirname "$java"):$PATH" "$app/make-class-archive.sh" "$app" > "$work/archive.log" 2>&1 ||
+  { tail -20 "$work/archive.log" >&2; exit 1; }
 echo "# started $(date -u +%FT%TZ) on $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/notes.txt"
-echo "# JVM: $("$java" -version 2>&1 | head -1); JAVA_OPTS=$java_opts; variant ours-alt adds $alt_opts" >> "$work/notes.txt"
+echo "# JVM: $("$java" -version 2>&1 | head -1); ours = the image's launcher with its class archive; ours-plain = \`java $java_opts -jar\`" >> "$work/notes.txt"
 
 # The disk must hold the tree three times (source, rsync's copy, ours) plus the S3 and memory sets.
 need_gib=$(python3 -c "print(int($gib * 3 + 8))")
@@ -74,18 +82,22 @@ measure() {
     "$([[ $counter != - ]] && echo ", $((after - before)) requests")"
 }
 
-ours() { # ours SOURCE TARGET [VAR=VALUE...]
+ours() { # ours SOURCE TARGET [VAR=VALUE...]: as the image runs it
+  local source=$1 target=$2
+  shift 2
+  exec env -i PATH="$(dirname "$java"):$PATH" LANG=C.UTF-8 HOME="$HOME" \
+    REPLICATE_SOURCE="$source" REPLICATE_TARGET="$target" MAX_DELETE=100% \
+    REPLICATE_PROGRESS_INTERVAL=1h TERMINATION_LOG_PATH="$work/termination" "$@" \
+    "$app/volume-replicator"
+}
+
+ours_plain() { # the same run as a plain `java -jar`: no class archive, the JVM's default JIT
   local source=$1 target=$2
   shift 2
   exec env -i PATH="$PATH" LANG=C.UTF-8 HOME="$HOME" \
     REPLICATE_SOURCE="$source" REPLICATE_TARGET="$target" MAX_DELETE=100% \
     REPLICATE_PROGRESS_INTERVAL=1h TERMINATION_LOG_PATH="$work/termination" "$@" \
     "$java" $java_opts -jar "$jar"
-}
-
-ours_alt() { # the same run with the alternative JVM options
-  local java_opts="$java_opts $alt_opts"
-  ours "$@"
 }
 
 directory_legs() {
@@ -118,7 +130,7 @@ directory_legs() {
         measure unchanged-warm rsync "$r" - rsync -a --delete "$src/" "$dst_rsync"
       else
         measure unchanged-warm ours "$r" - ours "$src" "$dst_ours"
-        measure unchanged-warm ours-alt "$r" - ours_alt "$src" "$dst_ours"
+        measure unchanged-warm ours-plain "$r" - ours_plain "$src" "$dst_ours"
       fi
     done
     if [[ $can_drop == yes ]]; then
@@ -129,7 +141,7 @@ directory_legs() {
         else
           measure unchanged-cold ours "$r" - ours "$src" "$dst_ours"
           drop_caches
-          measure unchanged-cold ours-alt "$r" - ours_alt "$src" "$dst_ours"
+          measure unchanged-cold ours-plain "$r" - ours_plain "$src" "$dst_ours"
         fi
       done
     fi
@@ -161,7 +173,7 @@ memory() {
   measure million-first-copy ours 1 - ours "$src" "$work/entries-ours"
   measure million-unchanged rsync 1 - rsync -a --delete "$src/" "$work/entries-rsync"
   measure million-unchanged ours 1 - ours "$src" "$work/entries-ours"
-  measure million-unchanged ours-alt 1 - ours_alt "$src" "$work/entries-ours"
+  measure million-unchanged ours-plain 1 - ours_plain "$src" "$work/entries-ours"
   rm -rf "$work/entries-rsync" "$work/entries-ours"
 }
 
@@ -214,8 +226,12 @@ PROPS
     ours "$src" "s3://$1" S3_ENDPOINT="$endpoint" S3_PROVIDER=Other S3_ACCESS_KEY_ID=bench \
       S3_SECRET_ACCESS_KEY=bench-secret-key
   }
+  ours_plain_sync() {
+    ours_plain "$src" "s3://$1" S3_ENDPOINT="$endpoint" S3_PROVIDER=Other S3_ACCESS_KEY_ID=bench \
+      S3_SECRET_ACCESS_KEY=bench-secret-key
+  }
   export src endpoint
-  export -f rclone_sync aws_sync ours_sync
+  export -f rclone_sync aws_sync ours_sync ours_plain_sync
   for ((r = 1; r <= repeat; r++)); do
     for tool in rclone aws ours; do mkdir -p "$data/$tool-$r"; done
     for case in first-upload unchanged-upload changed-upload; do
@@ -225,14 +241,17 @@ PROPS
       for tool in rclone aws ours; do
         measure "$case" "$tool" "$r" requests "${tool}_sync" "$tool-$r"
       done
+      if [[ $case == unchanged-upload ]]; then
+        measure "$case" ours-plain "$r" requests ours_plain_sync "ours-$r"
+      fi
     done
     rm -rf "$data"/*-"$r"
   done
   kill $proxy
 }
 
-export java java_opts alt_opts jar work
-export -f ours ours_alt
+export java java_opts jar work app
+export -f ours ours_plain
 # forget CASE_PATTERN: drops earlier results of the legs about to run again.
 forget() {
   if [[ -f $raw ]]; then

@@ -208,7 +208,10 @@ class ImageSmokeTest {
             "-e",
             "REPLICATE_DIRECTION=AtoB",
             "-e",
-            "TERMINATION_LOG_PATH=/tmp/termination"));
+            "TERMINATION_LOG_PATH=/tmp/termination",
+            // The JVM refuses to start unless the image's class archive is there and fits.
+            "-e",
+            "JAVA_OPTS=-XX:AOTMode=on"));
     Podman.Result run =
         Podman.podman(
             LocalImages.hardenedRun(LocalImages.REPLICATOR, volumes, List.of()),
@@ -238,7 +241,9 @@ class ImageSmokeTest {
                   "-e",
                   "REPLICATE_TARGET=s3://media/production",
                   "-e",
-                  "TERMINATION_LOG_PATH=/tmp/termination"));
+                  "TERMINATION_LOG_PATH=/tmp/termination",
+                  "-e",
+                  "JAVA_OPTS=-XX:AOTMode=on"));
       toS3.addAll(s3.containerEnvironment());
       toS3.addAll(metricsOptions());
       run =

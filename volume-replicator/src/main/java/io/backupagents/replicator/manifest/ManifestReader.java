@@ -86,9 +86,9 @@ public final class ManifestReader implements AutoCloseable {
   }
 
   /**
-   * Every {@code every}-th key of the manifest, in order: where a listing of the location can be
-   * split into ranges of about that many keys, each listed on its own. Empty when there is no
-   * (readable) manifest.
+   * Every {@code every}-th key of the manifest but the last one, in order: where a listing of the
+   * location can be split into ranges of that many keys, each listed on its own. Empty when there
+   * is no (readable) manifest.
    */
   public List<String> splitKeys(int every) {
     List<String> keys = new ArrayList<>();
@@ -108,6 +108,11 @@ public final class ManifestReader implements AutoCloseable {
           keys.add(key);
           previous = key;
         }
+      }
+      if (n > 0 && n % every == 0) {
+        // The last key would only open an empty range (for keys added after it): the range
+        // before it covers those with the same request.
+        keys.remove(keys.size() - 1);
       }
     } catch (IOException | RuntimeException e) {
       return new ArrayList<>();

@@ -20,13 +20,14 @@ import java.util.function.Predicate;
  * files under a directory.
  *
  * <p>A listing is a chain of pages, each waiting for the previous one's continuation token. When
- * the manifest knows the keys, the key space is cut into ranges of slightly less than a page (so an
- * unchanged range still costs one request) that are listed in parallel and emitted in order.
+ * the manifest knows the keys, the key space is cut into ranges of a page each, ending at a key the
+ * manifest names, that are listed in parallel and emitted in order: an unchanged range costs one
+ * request (its listing stops at its last key), and a range that gained keys one more.
  */
 public final class S3Scanner {
 
-  /** Keys per range: a page holds 1000, the margin absorbs keys added since the manifest. */
-  public static final int RANGE = 990;
+  /** Keys per range: what a page of ListObjectsV2 holds. */
+  public static final int RANGE = 1000;
 
   /** How the listing will be used. */
   public record Options(boolean forDirectoryTarget, Optional<String> skipPrefix, int parallelism) {}
@@ -138,11 +139,12 @@ public final class S3Scanner {
                   after,
                   o -> {
                     String key = location.relativize(o.key()).orElse(null);
-                    if (last != null && key != null && KeyOrder.compare(key, last) > 0) {
+                    int order = last == null || key == null ? -1 : KeyOrder.compare(key, last);
+                    if (order > 0) {
                       return false;
                     }
                     objects.add(o);
-                    return true;
+                    return order < 0; // the range's last key ends it without another page
                   }));
           return objects;
         },

@@ -1,0 +1,119 @@
+package io.backupagents.replicator.training;
+
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Launcher;
+import io.backupagents.replicator.VolumeReplicatorAgent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind the image's class archive: runs the agent the way real runs do, in one
+ * JVM, so that {@code -XX:AOTCacheOutput} (Java 25) or {@code -XX:ArchiveClassesAtExit} (Java 21)
+ * records the classes they load and the archive lets every later start skip loading and linking
+ * them. The run copies a small generated tree between two temporary directories (first copy, then
+ * an unchanged pass) and starts a sync to an S3 endpoint that refuses connections (the S3 client is
+ * built and a request signed and sent). Nothing outside its temporary directory is touched; it
+ * exits non-zero if a step did not end as expected.
+ */
+public final class ArchiveTraining {
+
+  private static final int DIRECTORIES = 20;
+  private static final int FILES_PER_DIRECTORY = 50;
+
+  private ArchiveTraining() {}
+
+  public static void main(String[] args) throws IOException {
+    List<String> failures = run();
+    failures.forEach(System.err::println);
+    if (!failures.isEmpty()) {
+      System.exit(1);
+    }
+  }
+
+  /** Runs the training; returns the steps that did not end as expected (none: all is well). */
+  public static List<String> run() throws IOException {
+    List<String> failures = new ArrayList<>();
+    Path work = Files.createTempDirectory("volume-replicator-training-");
+    try {
+      Path source = tree(work.resolve("source"));
+      Path target = work.resolve("target");
+      Map<String, String> env = baseEnvironment(work);
+      env.put("REPLICATE_SOURCE", source.toString());
+      env.put("REPLICATE_TARGET", target.toString());
+      expect(failures, "first copy", sync(env), ExitCode.SUCCESS);
+      expect(failures, "unchanged pass", sync(env), ExitCode.SUCCESS);
+
+      Map<String, String> s3 = baseEnvironment(work);
+      s3.put("REPLICATE_SOURCE", source.toString());
+      s3.put("REPLICATE_TARGET", "s3://training/media");
+      s3.put("S3_ENDPOINT", "http://127.0.0.1:9"); // discard: nothing listens there
+      s3.put("S3_PROVIDER", "Other");
+      s3.put("S3_ACCESS_KEY_ID", "training");
+      s3.put("S3_SECRET_ACCESS_KEY", "training");
+      s3.put("S3_MAX_ATTEMPTS", "1");
+      expect(failures, "S3 sync to a closed port", sync(s3), ExitCode.UNREACHABLE);
+    } finally {
+      delete(work);
+    }
+    return failures;
+  }
+
+  private static Map<String, String> baseEnvironment(Path work) {
+    Map<String, String> env = new HashMap<>();
+    env.put("LANG", "C.UTF-8");
+    env.put("LOG_LEVEL", "error");
+    env.put("TERMINATION_LOG_PATH", work.resolve("termination").toString());
+    return env;
+  }
+
+  private static int sync(Map<String, String> env) {
+    return new Launcher(new VolumeReplicatorAgent(), env, Clock.systemUTC()).run(List.of());
+  }
+
+  private static void expect(List<String> failures, String step, int status, ExitCode expected) {
+    if (status != expected.status()) {
+      failures.add(
+          "training step '%s' ended with %d instead of %d"
+              .formatted(step, status, expected.status()));
+    }
+  }
+
+  /** Directories of small files, a symlink and an empty directory. */
+  private static Path tree(Path root) throws IOException {
+    byte[] content = "training data\n".repeat(64).getBytes(StandardCharsets.UTF_8);
+    for (int d = 0; d < DIRECTORIES; d++) {
+      Path dir = Files.createDirectories(root.resolve("album-" + d));
+      for (int f = 0; f < FILES_PER_DIRECTORY; f++) {
+        Files.write(dir.resolve("IMG_" + f + ".jpg"), content);
+      }
+    }
+    Files.createDirectories(root.resolve("empty"));
+    Files.createSymbolicLink(root.resolve("latest"), Path.of("album-0"));
+    return root;
+  }
+
+  private static void delete(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}
