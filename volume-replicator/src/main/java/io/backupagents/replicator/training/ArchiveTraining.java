@@ -21,9 +21,10 @@ import java.util.stream.Stream;
  * JVM, so that {@code -XX:AOTCacheOutput} (Java 25) or {@code -XX:ArchiveClassesAtExit} (Java 21)
  * records the classes they load and the archive lets every later start skip loading and linking
  * them. The run copies a small generated tree between two temporary directories (first copy, then
- * an unchanged pass) and starts a sync to an S3 endpoint that refuses connections (the S3 client is
- * built and a request signed and sent). Nothing outside its temporary directory is touched; it
- * exits non-zero if a step did not end as expected.
+ * an unchanged pass), uploads it to an in-memory S3 endpoint on loopback ({@link
+ * TrainingEndpoint}), passes over it again unchanged and restores it into a third directory.
+ * Nothing outside its temporary directory is touched; it exits non-zero if a step did not end as
+ * expected.
  */
 public final class ArchiveTraining {
 
@@ -53,15 +54,21 @@ public final class ArchiveTraining {
       expect(failures, "first copy", sync(env), ExitCode.SUCCESS);
       expect(failures, "unchanged pass", sync(env), ExitCode.SUCCESS);
 
-      Map<String, String> s3 = baseEnvironment(work);
-      s3.put("REPLICATE_SOURCE", source.toString());
-      s3.put("REPLICATE_TARGET", "s3://training/media");
-      s3.put("S3_ENDPOINT", "http://127.0.0.1:9"); // discard: nothing listens there
-      s3.put("S3_PROVIDER", "Other");
-      s3.put("S3_ACCESS_KEY_ID", "training");
-      s3.put("S3_SECRET_ACCESS_KEY", "training");
-      s3.put("S3_MAX_ATTEMPTS", "1");
-      expect(failures, "S3 sync to a closed port", sync(s3), ExitCode.UNREACHABLE);
+      try (TrainingEndpoint endpoint = new TrainingEndpoint("training")) {
+        Map<String, String> upload = s3Environment(work, endpoint);
+        upload.put("REPLICATE_SOURCE", source.toString());
+        upload.put("REPLICATE_TARGET", "s3://training/media");
+        expect(failures, "upload to S3", sync(upload), ExitCode.SUCCESS);
+        expect(failures, "unchanged pass over S3", sync(upload), ExitCode.SUCCESS);
+        Map<String, String> restore = s3Environment(work, endpoint);
+        restore.put("REPLICATE_SOURCE", "s3://training/media");
+        restore.put("REPLICATE_TARGET", work.resolve("restored").toString());
+        expect(failures, "restore from S3", sync(restore), ExitCode.SUCCESS);
+        long restored = countFiles(work.resolve("restored"));
+        if (restored != (long) DIRECTORIES * FILES_PER_DIRECTORY) {
+          failures.add("the restore from S3 brought back " + restored + " files");
+        }
+      }
     } finally {
       delete(work);
     }
@@ -73,6 +80,16 @@ public final class ArchiveTraining {
     env.put("LANG", "C.UTF-8");
     env.put("LOG_LEVEL", "error");
     env.put("TERMINATION_LOG_PATH", work.resolve("termination").toString());
+    return env;
+  }
+
+  private static Map<String, String> s3Environment(Path work, TrainingEndpoint endpoint) {
+    Map<String, String> env = baseEnvironment(work);
+    env.put("S3_ENDPOINT", endpoint.url());
+    env.put("S3_PROVIDER", "Other");
+    env.put("S3_ACCESS_KEY_ID", "training");
+    env.put("S3_SECRET_ACCESS_KEY", "training");
+    env.put("S3_MAX_ATTEMPTS", "1");
     return env;
   }
 
@@ -100,6 +117,15 @@ public final class ArchiveTraining {
     Files.createDirectories(root.resolve("empty"));
     Files.createSymbolicLink(root.resolve("latest"), Path.of("album-0"));
     return root;
+  }
+
+  private static long countFiles(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.filter(Files::isRegularFile).count();
+    }
   }
 
   private static void delete(Path root) throws IOException {
