@@ -125,13 +125,16 @@ directory_legs() {
         rm -rf "$work/media-ours-noflush"
       fi
     done
-    for tool in "${order[@]}"; do
-      if [[ $tool == rsync ]]; then
-        measure unchanged-warm rsync "$r" - rsync -a --delete "$src/" "$dst_rsync"
-      else
-        measure unchanged-warm ours "$r" - ours "$src" "$dst_ours"
-        measure unchanged-warm ours-plain "$r" - ours_plain "$src" "$dst_ours"
-      fi
+    # A pass of about a second: three samples each per round, alternating, for a steadier median.
+    for _ in 1 2 3; do
+      for tool in "${order[@]}"; do
+        if [[ $tool == rsync ]]; then
+          measure unchanged-warm rsync "$r" - rsync -a --delete "$src/" "$dst_rsync"
+        else
+          measure unchanged-warm ours "$r" - ours "$src" "$dst_ours"
+          measure unchanged-warm ours-plain "$r" - ours_plain "$src" "$dst_ours"
+        fi
+      done
     done
     if [[ $can_drop == yes ]]; then
       for tool in "${order[@]}"; do

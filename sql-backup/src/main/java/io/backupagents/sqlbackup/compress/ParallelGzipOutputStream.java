@@ -69,9 +69,9 @@ public final class ParallelGzipOutputStream extends OutputStream {
     this(out, level, threads, BlockCompressors.best());
   }
 
-  /** Compresses as above with a given engine. */
-  public ParallelGzipOutputStream(
-      OutputStream out, int level, int threads, BlockCompressors.Engine engine) throws IOException {
+  /** Compresses as above with a given engine (tests compare them). */
+  ParallelGzipOutputStream(OutputStream out, int level, int threads, BlockCompressors.Engine engine)
+      throws IOException {
     if (level < 1 || level > 9 || threads < 1) {
       throw new IllegalArgumentException("level 1-9 and at least one thread");
     }

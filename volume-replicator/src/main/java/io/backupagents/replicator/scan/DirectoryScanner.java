@@ -127,7 +127,8 @@ public final class DirectoryScanner {
     }
     List<Entry> entries =
         names.size() > SPLIT ? statInParallel(names, dirKey) : stat(names, dirKey);
-    entries.sort((a, b) -> KeyOrder.compare(a.key(), b.key()));
+    int from = dirKey.length(); // every key starts with the directory's
+    entries.sort((a, b) -> KeyOrder.compare(a.key(), b.key(), from));
     return entries;
   }
 

@@ -14,8 +14,16 @@ public final class KeyOrder {
   private KeyOrder() {}
 
   public static int compare(String a, String b) {
+    return compare(a, b, 0);
+  }
+
+  /**
+   * Compares {@code a} and {@code b} from index {@code from} on, for keys known to share their
+   * first {@code from} characters (the entries of one directory share its key as a prefix).
+   */
+  public static int compare(String a, String b, int from) {
     int n = Math.min(a.length(), b.length());
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       char x = a.charAt(i);
       char y = b.charAt(i);
       if (x != y) {

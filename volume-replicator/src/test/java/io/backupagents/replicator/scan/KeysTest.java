@@ -25,6 +25,20 @@ class KeysTest {
   }
 
   @Test
+  void keysOfOneDirectoryCompareTheSameFromTheirSharedPrefixOn() {
+    List<String> names = List.of("a/b", "a.txt", "a", "\uFF21", "\uD83D\uDE00", "é", "Z", "a-", "");
+    String dir = "site-01/2012/album-003/";
+    for (String x : names) {
+      for (String y : names) {
+        assertThat(Integer.signum(KeyOrder.compare(dir + x, dir + y, dir.length())))
+            .as("%s vs %s", x, y)
+            .isEqualTo(Integer.signum(KeyOrder.compare(dir + x, dir + y)))
+            .isEqualTo(Integer.signum(KeyOrder.compare(x, y)));
+      }
+    }
+  }
+
+  @Test
   void keysThatWouldEscapeTheTargetAreRefused() {
     assertThat(SafeKeys.problem("photos/2024/a.jpg")).isNull();
     assertThat(SafeKeys.problem("dir/")).isNull();
