@@ -40,12 +40,15 @@ final class Sides {
   private S3Scanner sourceObjects;
   private S3Scanner targetObjects;
   private ManifestStore targetManifest;
+  private Location.Bucket targetBucket;
+  private final Failures failures;
   private ManifestReader sourceManifestReader = ManifestReader.none();
   private ManifestReader targetManifestReader = ManifestReader.none();
   private Path manifestFile;
 
-  private Sides(ReplicatorSettings settings, RunStats stats, Path workDir) {
+  private Sides(ReplicatorSettings settings, RunStats stats, Failures failures, Path workDir) {
     this.settings = settings;
+    this.failures = failures;
     this.stats = stats;
     this.workDir = workDir;
   }
@@ -60,7 +63,7 @@ final class Sides {
       Attributes attributes,
       Failures failures,
       Path workDir) {
-    Sides s = new Sides(settings, stats, workDir);
+    Sides s = new Sides(settings, stats, failures, workDir);
     boolean directoryTarget = target instanceof Location.Directory;
     switch (target) {
       case Location.Directory d -> {
@@ -71,21 +74,9 @@ final class Sides {
       case Location.Bucket b -> {
         S3Store store = stores.apply(b.location().bucket());
         s.target = new S3Target(store, b.location(), stats);
+        s.targetBucket = b;
         s.targetManifest =
             new ManifestStore(store, b.location(), settings.manifestPrefix(), settings.shard());
-        if (settings.manifest()) {
-          stats.s3Gets.increment();
-          s.targetManifestReader = s.targetManifest.load(workDir);
-        }
-        s.targetObjects =
-            new S3Scanner(
-                store::list,
-                b.location(),
-                settings.filter(),
-                s.targetManifestReader,
-                new S3Scanner.Options(
-                    false, s.targetManifest.relativeManifestPrefix(), settings.checkers()),
-                failures);
       }
     }
     switch (source) {
@@ -139,10 +130,29 @@ final class Sides {
         : sourceObjects.open("source");
   }
 
+  /**
+   * Starts the target's listing. An S3 target's manifest is fetched here, after the source's
+   * listing has started, so that the first S3 request (which also warms up the client) overlaps
+   * with scanning the source.
+   */
   Listing openTarget() {
-    return targetDirectories != null
-        ? targetDirectories.open("target")
-        : targetObjects.open("target");
+    if (targetDirectories != null) {
+      return targetDirectories.open("target");
+    }
+    if (settings.manifest()) {
+      stats.s3Gets.increment();
+      targetManifestReader = targetManifest.load(workDir);
+    }
+    targetObjects =
+        new S3Scanner(
+            s3Target().store()::list,
+            targetBucket.location(),
+            settings.filter(),
+            targetManifestReader,
+            new S3Scanner.Options(
+                false, targetManifest.relativeManifestPrefix(), settings.checkers()),
+            failures);
+    return targetObjects.open("target");
   }
 
   /** The listing, with its order checked when it comes from S3. */
