@@ -38,6 +38,14 @@ public final class LogSetup {
       return;
     }
     context.reset();
+    configure(context, format, level);
+  }
+
+  /**
+   * Adds the console appender and levels to {@code context}, which has none yet (freshly reset, or
+   * being configured by logback at start-up).
+   */
+  public static void configure(LoggerContext context, Format format, LogLevel level) {
     Encoder<ILoggingEvent> encoder;
     if (format == Format.JSON) {
       JsonEncoder json = new JsonEncoder();

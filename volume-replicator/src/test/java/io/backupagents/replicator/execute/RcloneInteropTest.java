@@ -3,12 +3,9 @@ package io.backupagents.replicator.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.s3.RemoteObject;
-import io.backupagents.common.s3.S3Clients;
-import io.backupagents.common.s3.S3Setting;
-import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
-import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.replicator.testing.Run;
+import io.backupagents.replicator.testing.S3TestEndpoint;
 import io.backupagents.replicator.testing.TreeSnapshot;
 import io.backupagents.replicator.testing.TrickyTree;
 import io.backupagents.testing.RequiredTool;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * Buckets are interchangeable with the real rclone (Debian's package), both ways: what rclone
@@ -39,9 +35,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 class RcloneInteropTest {
 
+  private static S3TestEndpoint s3;
   private static S3ProxyServer server;
-  private static S3AsyncClient client;
-  private static S3Settings settings;
 
   @TempDir Path dir;
   private Path source;
@@ -49,24 +44,18 @@ class RcloneInteropTest {
 
   @BeforeAll
   static void start() {
-    server = S3ProxyServer.inMemory();
-    SettingsReader r =
-        new SettingsReader(server.agentEnvironment(), List.of(S3Setting.values()), List.of());
-    settings = S3Settings.read(r, "for the test");
-    r.finish();
-    client = S3Clients.create(settings);
+    s3 = new S3TestEndpoint();
+    server = s3.server();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    server.close();
+    s3.close();
   }
 
   @BeforeEach
   void tree(TestInfo test) throws IOException {
-    bucket = "r-" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
-    client.createBucket(b -> b.bucket(bucket)).join();
+    bucket = s3.newBucket("r-", test);
     source = dir.resolve("source");
     TrickyTree.file(source, "a.txt", "alpha", 0644, 1_354_040_105_123_456_789L);
     TrickyTree.file(source, "dir/with space/ünï.txt", "beta", 0644, 1_600_000_000_000_000_001L);
@@ -122,7 +111,7 @@ class RcloneInteropTest {
   @Test
   void aBucketRcloneFilledIsNotUploadedAgain() throws Exception {
     rclone("sync", source.toString(), "test:" + bucket + "/media");
-    S3Store store = new S3Store(client, bucket, settings);
+    S3Store store = s3.store(bucket);
     RemoteObject big = store.head("media/big.bin").orElseThrow();
     assertThat(big.etag()).as("rclone uploaded it in parts").contains("-");
 

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.s3.RemoteObject;
-import io.backupagents.common.s3.S3Clients;
-import io.backupagents.common.s3.S3Setting;
-import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
-import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.replicator.testing.Run;
+import io.backupagents.replicator.testing.S3TestEndpoint;
 import io.backupagents.replicator.testing.TreeSnapshot;
 import io.backupagents.replicator.testing.TrickyTree;
 import io.backupagents.testing.S3ProxyServer;
@@ -27,14 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The S3 legs against a real S3 endpoint in this JVM. */
 class S3ReplicationTest {
 
+  private static S3TestEndpoint s3;
   private static S3ProxyServer server;
-  private static S3AsyncClient client;
-  private static S3Settings settings;
 
   @TempDir Path dir;
   private Path source;
@@ -43,25 +38,19 @@ class S3ReplicationTest {
 
   @BeforeAll
   static void start() {
-    server = S3ProxyServer.inMemory();
-    SettingsReader r =
-        new SettingsReader(server.agentEnvironment(), List.of(S3Setting.values()), List.of());
-    settings = S3Settings.read(r, "for the test");
-    r.finish();
-    client = S3Clients.create(settings);
+    s3 = new S3TestEndpoint();
+    server = s3.server();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    server.close();
+    s3.close();
   }
 
   @BeforeEach
   void bucket(TestInfo test) throws IOException {
-    bucket = "b-" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
-    client.createBucket(b -> b.bucket(bucket)).join();
-    store = new S3Store(client, bucket, settings);
+    bucket = s3.newBucket("b-", test);
+    store = s3.store(bucket);
     source = Files.createDirectories(dir.resolve("source"));
   }
 
