@@ -12,11 +12,17 @@ public final class Interference {
 
   private Interference() {}
 
-  /** Runs {@code action} once, after {@code afterBytes} of the named tool's output were read. */
+  /**
+   * Runs {@code action} once per dump, after {@code afterBytes} of the named tool's output were
+   * read. The agent's {@code --version} probes of the same tool are left alone: their output is a
+   * single line, and acting on it would act on the wrong process.
+   */
   public static UnaryOperator<ProcessRunner> after(String tool, long afterBytes, Runnable action) {
     return real ->
         spec -> {
-          if (!spec.name().equals(tool) || spec.stdout() == null) {
+          if (!spec.name().equals(tool)
+              || spec.stdout() == null
+              || spec.command().contains("--version")) {
             return real.run(spec);
           }
           return real.run(
