@@ -1,7 +1,7 @@
 package io.backupagents.demo;
 
 import io.backupagents.common.launch.Launcher;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * What the demo's steps share: the throw-away servers, the backup root, and {@link #agent}, which
@@ -39,7 +38,7 @@ public final class DemoContext implements AutoCloseable {
   private PostgresServer postgres;
   private S3ProxyServer s3;
   private final Map<String, AgentResult> results = new HashMap<>();
-  private S3AsyncClient s3Client;
+  private S3Connection s3Client;
 
   DemoContext(Map<String, String> hostEnv, Clock clock, PrintStream out) throws IOException {
     this.hostEnv = hostEnv;
@@ -95,15 +94,15 @@ public final class DemoContext implements AutoCloseable {
   public S3Store bucket() {
     S3Settings settings = s3Settings();
     if (s3Client == null) {
-      s3Client = S3Clients.create(settings);
+      s3Client = S3Connection.open(settings);
     }
-    return new S3Store(s3Client, BUCKET, settings);
+    return new S3Store(s3Client, BUCKET);
   }
 
   /** Creates the demo's bucket. */
   void createBucket() {
     bucket();
-    s3Client.createBucket(b -> b.bucket(BUCKET)).join();
+    s3Client.sdk().createBucket(b -> b.bucket(BUCKET)).join();
   }
 
   private S3Settings s3Settings() {

@@ -1,7 +1,7 @@
 package io.backupagents.deploy;
 
 import io.backupagents.common.s3.RemoteObject;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
@@ -10,31 +10,30 @@ import io.backupagents.testing.S3ProxyServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The in-process S3 endpoint on loopback, which containers on the host network reach. */
 final class S3Endpoint implements AutoCloseable {
 
   private final S3ProxyServer proxy = S3ProxyServer.inMemory();
   private final S3Settings settings;
-  private final S3AsyncClient client;
+  private final S3Connection client;
 
   S3Endpoint() {
     SettingsReader r =
         new SettingsReader(proxy.agentEnvironment(), List.of(S3Setting.values()), List.of());
     settings = S3Settings.read(r, "");
     r.finish();
-    client = S3Clients.create(settings);
+    client = S3Connection.open(settings);
   }
 
   void createBucket(String name) {
-    client.createBucket(b -> b.bucket(name)).join();
+    client.sdk().createBucket(b -> b.bucket(name)).join();
   }
 
   /** The keys under {@code prefix}. */
   List<String> keys(String bucket, String prefix) {
     List<String> keys = new ArrayList<>();
-    for (RemoteObject o : new S3Store(client, bucket, settings).listAll(prefix)) {
+    for (RemoteObject o : new S3Store(client, bucket).listAll(prefix)) {
       keys.add(o.key());
     }
     return keys;

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -20,22 +21,28 @@ public final class S3ProxyServer implements AutoCloseable {
 
   public static final String ACCESS_KEY = "test-access-key";
   public static final String SECRET_KEY = "test-secret-key-0123456789";
+  private static final String KEY_STORE_PASSWORD = "test-key-store";
 
   private final S3Proxy proxy;
   private final URI endpoint;
   private final Path directory;
 
-  private S3ProxyServer(BlobStore store, Path directory) throws Exception {
+  private S3ProxyServer(BlobStore store, Path directory, Path keyStore) throws Exception {
     int port = FreePort.pick();
-    this.endpoint = URI.create("http://127.0.0.1:" + port);
     this.directory = directory;
-    this.proxy =
+    S3Proxy.Builder builder =
         S3Proxy.builder()
             .blobStore(store)
-            .endpoint(endpoint)
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-            .ignoreUnknownHeaders(true)
-            .build();
+            .ignoreUnknownHeaders(true);
+    if (keyStore == null) {
+      this.endpoint = URI.create("http://127.0.0.1:" + port);
+      builder.endpoint(endpoint);
+    } else {
+      this.endpoint = URI.create("https://127.0.0.1:" + port);
+      builder.secureEndpoint(endpoint).keyStore(keyStore.toString(), KEY_STORE_PASSWORD);
+    }
+    this.proxy = builder.build();
     proxy.start();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!"STARTED".equals(proxy.getState())) {
@@ -49,9 +56,52 @@ public final class S3ProxyServer implements AutoCloseable {
   /** Buckets kept in memory. */
   public static S3ProxyServer inMemory() {
     try {
-      return new S3ProxyServer(new TransientNio2BlobStore(), null);
+      return new S3ProxyServer(new TransientNio2BlobStore(), null, null);
     } catch (Exception e) {
       throw new IllegalStateException("could not start S3Proxy: " + e, e);
+    }
+  }
+
+  /**
+   * Buckets kept in memory, served over HTTPS only, with a self-signed certificate (for 127.0.0.1)
+   * that no trust store knows: clients that verify certificates must refuse it.
+   */
+  public static S3ProxyServer inMemoryOverTls() {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("s3proxy-tls-");
+      Path keyStore = dir.resolve("keystore.p12");
+      Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+      Commands.run(
+          List.of(
+              keytool.toString(),
+              "-genkeypair",
+              "-alias",
+              "s3proxy",
+              "-keyalg",
+              "RSA",
+              "-keysize",
+              "2048",
+              "-validity",
+              "2",
+              "-dname",
+              "CN=s3proxy-test",
+              "-ext",
+              "SAN=ip:127.0.0.1,dns:localhost",
+              "-storetype",
+              "PKCS12",
+              "-keystore",
+              keyStore.toString(),
+              "-storepass",
+              KEY_STORE_PASSWORD,
+              "-keypass",
+              KEY_STORE_PASSWORD));
+      return new S3ProxyServer(new TransientNio2BlobStore(), dir, keyStore);
+    } catch (Exception e) {
+      if (dir != null) {
+        PostgresServer.deleteTree(dir);
+      }
+      throw new IllegalStateException("could not start S3Proxy over TLS: " + e, e);
     }
   }
 
@@ -59,7 +109,7 @@ public final class S3ProxyServer implements AutoCloseable {
   public static S3ProxyServer onDisk() {
     try {
       Path dir = Files.createTempDirectory("s3proxy-");
-      return new S3ProxyServer(new FilesystemNio2BlobStore(dir.toString()), dir);
+      return new S3ProxyServer(new FilesystemNio2BlobStore(dir.toString()), dir, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {

@@ -4,7 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.replicator.config.Location;
 import io.backupagents.replicator.config.ReplicatorSettings;
 import io.backupagents.replicator.execute.Outcome;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * One replication run: resolves the day's target, runs the sync, prints the summary, records the
@@ -68,7 +67,7 @@ public final class ReplicationJob implements Job {
     long start = System.nanoTime();
     Path workDir = Files.createTempDirectory("volume-replicator-");
     Outcome outcome;
-    try (S3AsyncClient client = settings.s3().map(S3Clients::create).orElse(null);
+    try (S3Connection s3 = settings.s3().map(S3Connection::open).orElse(null);
         SyncProgress progress =
             new SyncProgress(stats, settings.progressInterval(), log::info).start()) {
       SyncRun run =
@@ -76,7 +75,7 @@ public final class ReplicationJob implements Job {
               settings,
               settings.source(),
               target,
-              client,
+              s3,
               stats,
               context.processes(),
               context.clock(),

@@ -2,6 +2,7 @@ package io.backupagents.bench;
 
 import io.backupagents.common.s3.S3Clients;
 import io.backupagents.common.s3.S3Settings;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Store;
 import java.io.IOException;
 import java.net.URI;
@@ -187,7 +188,8 @@ public final class S3ClientBench {
       throws Exception {
     Semaphore permits = new Semaphore(parallel);
     List<CompletableFuture<?>> futures = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        S3Connection own = S3Connection.open(s)) {
       for (Path f : files) {
         permits.acquire();
         String key = "k/" + f.getFileName();
@@ -196,7 +198,7 @@ public final class S3ClientBench {
               CompletableFuture.runAsync(
                   () -> {
                     try {
-                      new S3Store(client, bucket, s).upload(f, key, Instant.now());
+                      new S3Store(own, bucket).upload(f, key, Instant.now());
                     } catch (IOException e) {
                       throw new java.io.UncheckedIOException(e);
                     } finally {

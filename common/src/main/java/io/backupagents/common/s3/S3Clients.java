@@ -3,8 +3,6 @@ package io.backupagents.common.s3;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -23,7 +21,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * Builds the SDK's asynchronous S3 client (Netty) from {@link S3Settings}.
+ * Builds the SDK's asynchronous S3 client (Netty) from {@link S3Settings}; {@link S3Connection}
+ * creates it when a request needs it.
  *
  * <p>Path-style addressing for non-AWS stores; the SDK's newer checksum headers only when asked for
  * (Ceph RGW rejects them); TLS verification unless explicitly disabled; retries with jittered
@@ -31,7 +30,14 @@ import software.amazon.awssdk.utils.AttributeMap;
  */
 public final class S3Clients {
 
-  private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
+  /** Waits between attempts of a failed request. */
+  static final BackoffStrategy BACKOFF =
+      BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(20));
+
+  /** Waits between attempts of a request the store throttled (SlowDown). */
+  static final BackoffStrategy THROTTLING_BACKOFF =
+      BackoffStrategy.exponentialDelay(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
   private static final Set<String> RETRYABLE_CODES =
       Set.of("RequestTimeout", "RequestTimeoutException", "SlowDown", "InternalError");
 
@@ -40,9 +46,6 @@ public final class S3Clients {
   public static S3AsyncClient create(S3Settings settings) {
     AttributeMap.Builder http = AttributeMap.builder();
     if (!settings.verifyTls()) {
-      log.warn(
-          "TLS certificate verification is OFF for the S3 endpoint (S3_NO_CHECK_CERTIFICATE): "
-              + "traffic can be intercepted; use a trusted certificate instead");
       http.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true);
     }
     SdkAsyncHttpClient httpClient =
@@ -82,10 +85,8 @@ public final class S3Clients {
   static RetryStrategy retryStrategy(int maxAttempts) {
     return software.amazon.awssdk.retries.StandardRetryStrategy.builder()
         .maxAttempts(maxAttempts)
-        .backoffStrategy(
-            BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(20)))
-        .throttlingBackoffStrategy(
-            BackoffStrategy.exponentialDelay(Duration.ofSeconds(1), Duration.ofSeconds(30)))
+        .backoffStrategy(BACKOFF)
+        .throttlingBackoffStrategy(THROTTLING_BACKOFF)
         .retryOnException(S3Clients::retryable)
         .treatAsThrottling(t -> t instanceof S3Exception e && "SlowDown".equals(errorCode(e)))
         .circuitBreakerEnabled(false)

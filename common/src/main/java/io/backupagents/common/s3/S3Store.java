@@ -22,9 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.FileRequestBodyConfiguration;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -32,16 +30,12 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -58,14 +52,14 @@ public final class S3Store {
   // CopyObject takes sources up to 5 GiB; larger ones are copied in parts (UploadPartCopy).
   private static final long MAX_SINGLE_COPY = 5L << 30;
 
-  private final S3AsyncClient client;
+  private final S3Connection connection;
   private final String bucket;
   private final S3Settings settings;
 
-  public S3Store(S3AsyncClient client, String bucket, S3Settings settings) {
-    this.client = client;
+  public S3Store(S3Connection connection, String bucket) {
+    this.connection = connection;
     this.bucket = bucket;
-    this.settings = settings;
+    this.settings = connection.settings();
   }
 
   public String bucket() {
@@ -96,22 +90,19 @@ public final class S3Store {
     String token = null;
     int requests = 0;
     do {
-      ListObjectsV2Request.Builder request =
-          ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(1000);
-      if (token != null) {
-        request.continuationToken(token);
-      } else if (startAfter != null) {
-        request.startAfter(startAfter);
+      S3ReadClient.Page page;
+      try {
+        page = connection.reads().list(bucket, prefix, token == null ? startAfter : null, token);
+      } catch (RuntimeException e) {
+        throw S3Errors.classify("list of " + where(prefix), e);
       }
-      ListObjectsV2Response page =
-          join("list of " + where(prefix), client.listObjectsV2(request.build()));
       requests++;
-      for (S3Object o : page.contents()) {
-        if (!sink.test(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()))) {
+      for (RemoteObject o : page.objects()) {
+        if (!sink.test(o)) {
           return requests;
         }
       }
-      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      token = page.nextToken();
     } while (token != null);
     return requests;
   }
@@ -126,7 +117,7 @@ public final class S3Store {
   /** The object's size, ETag and user metadata, or empty when there is no such key. */
   public Optional<RemoteObject> head(String key) {
     try {
-      HeadObjectResponse r = client.headObject(b -> b.bucket(bucket).key(key)).join();
+      HeadObjectResponse r = sdk().headObject(b -> b.bucket(bucket).key(key)).join();
       return Optional.of(
           new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata()));
     } catch (RuntimeException e) {
@@ -160,7 +151,7 @@ public final class S3Store {
       var response =
           join(
               "upload of " + where(key),
-              client.putObject(put.build(), AsyncRequestBody.fromFile(file)));
+              sdk().putObject(put.build(), AsyncRequestBody.fromFile(file)));
       return new RemoteObject(key, size, response.eTag(), Instant.now(), metadata);
     }
     long partSize = Math.max(settings.partSize(), ceilDiv(size, MAX_PARTS - 1));
@@ -182,7 +173,7 @@ public final class S3Store {
     String uploadId =
         join(
                 "start of multipart upload of " + where(key),
-                client.createMultipartUpload(create.build()))
+                sdk().createMultipartUpload(create.build()))
             .uploadId();
     try {
       List<CompletableFuture<CompletedPart>> futures = new ArrayList<>();
@@ -203,7 +194,7 @@ public final class S3Store {
                     .numBytesToRead(length)
                     .build());
         futures.add(
-            client
+            sdk()
                 .uploadPart(
                     b ->
                         b.bucket(bucket)
@@ -224,16 +215,17 @@ public final class S3Store {
       var done =
           join(
               "completion of " + where(key),
-              client.completeMultipartUpload(
-                  b ->
-                      b.bucket(bucket)
-                          .key(key)
-                          .uploadId(uploadId)
-                          .multipartUpload(
-                              CompletedMultipartUpload.builder().parts(parts).build())));
+              sdk()
+                  .completeMultipartUpload(
+                      b ->
+                          b.bucket(bucket)
+                              .key(key)
+                              .uploadId(uploadId)
+                              .multipartUpload(
+                                  CompletedMultipartUpload.builder().parts(parts).build())));
       return new RemoteObject(key, size, done.eTag(), Instant.now(), metadata);
     } catch (RuntimeException e) {
-      client
+      sdk()
           .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
           .exceptionally(x -> null)
           .join();
@@ -247,21 +239,15 @@ public final class S3Store {
    * object with its metadata.
    */
   public RemoteObject download(String key, Path target) throws IOException {
-    ResponseInputStream<GetObjectResponse> in;
+    S3ReadClient.Content content;
     try {
-      in =
-          client
-              .getObject(
-                  b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBlockingInputStream())
-              .join();
+      content = connection.reads().get(bucket, key);
     } catch (RuntimeException e) {
       throw S3Errors.classify("download of " + where(key), e);
     }
-    GetObjectResponse r = in.response();
-    RemoteObject object =
-        new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata());
+    RemoteObject object = content.object();
     MessageDigest md5 = ContentDigests.md5();
-    try (InputStream body = new DigestInputStream(in, md5);
+    try (InputStream body = new DigestInputStream(content.body(), md5);
         OutputStream out =
             Files.newOutputStream(
                 target,
@@ -295,8 +281,11 @@ public final class S3Store {
       DeleteObjectsResponse r =
           join(
               "delete in " + where(""),
-              client.deleteObjects(
-                  b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build())));
+              sdk()
+                  .deleteObjects(
+                      b ->
+                          b.bucket(bucket)
+                              .delete(Delete.builder().objects(ids).quiet(true).build())));
       if (r.hasErrors() && !r.errors().isEmpty()) {
         var first = r.errors().get(0);
         throw S3Errors.classify(
@@ -332,7 +321,7 @@ public final class S3Store {
       copy.metadataDirective(MetadataDirective.REPLACE).metadata(metadata);
     }
     storageAndEncryption(copy::storageClass, copy::serverSideEncryption, copy::ssekmsKeyId);
-    var result = join(what, client.copyObject(copy.build())).copyObjectResult();
+    var result = join(what, sdk().copyObject(copy.build())).copyObjectResult();
     return new RemoteObject(
         key, size, result.eTag(), result.lastModified(), metadata == null ? Map.of() : metadata);
   }
@@ -347,7 +336,7 @@ public final class S3Store {
     CreateMultipartUploadRequest.Builder create =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
     storageAndEncryption(create::storageClass, create::serverSideEncryption, create::ssekmsKeyId);
-    String uploadId = join(what, client.createMultipartUpload(create.build())).uploadId();
+    String uploadId = join(what, sdk().createMultipartUpload(create.build())).uploadId();
     long partSize = Math.max(MAX_SINGLE_COPY / 5, ceilDiv(size, MAX_PARTS - 1));
     try {
       List<CompletedPart> parts = new ArrayList<>();
@@ -358,31 +347,33 @@ public final class S3Store {
         var r =
             join(
                 what,
-                client.uploadPartCopy(
-                    b ->
-                        b.sourceBucket(sourceBucket)
-                            .sourceKey(sourceKey)
-                            .destinationBucket(bucket)
-                            .destinationKey(key)
-                            .uploadId(uploadId)
-                            .partNumber(partNumber)
-                            .copySourceRange("bytes=" + from + "-" + to)));
+                sdk()
+                    .uploadPartCopy(
+                        b ->
+                            b.sourceBucket(sourceBucket)
+                                .sourceKey(sourceKey)
+                                .destinationBucket(bucket)
+                                .destinationKey(key)
+                                .uploadId(uploadId)
+                                .partNumber(partNumber)
+                                .copySourceRange("bytes=" + from + "-" + to)));
         parts.add(
             CompletedPart.builder().partNumber(partNumber).eTag(r.copyPartResult().eTag()).build());
       }
       var done =
           join(
               what,
-              client.completeMultipartUpload(
-                  b ->
-                      b.bucket(bucket)
-                          .key(key)
-                          .uploadId(uploadId)
-                          .multipartUpload(
-                              CompletedMultipartUpload.builder().parts(parts).build())));
+              sdk()
+                  .completeMultipartUpload(
+                      b ->
+                          b.bucket(bucket)
+                              .key(key)
+                              .uploadId(uploadId)
+                              .multipartUpload(
+                                  CompletedMultipartUpload.builder().parts(parts).build())));
       return new RemoteObject(key, size, done.eTag(), null, metadata);
     } catch (RuntimeException e) {
-      client
+      sdk()
           .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
           .exceptionally(x -> null)
           .join();
@@ -401,23 +392,29 @@ public final class S3Store {
     encryption(put);
     join(
         "upload of " + where(key),
-        client.putObject(put.build(), AsyncRequestBody.fromBytes(content)));
+        sdk().putObject(put.build(), AsyncRequestBody.fromBytes(content)));
   }
 
   /** Reads a small object, or empty when there is no such key. */
   public Optional<byte[]> getBytes(String key) {
+    S3ReadClient.Content content;
     try {
-      return Optional.of(
-          client
-              .getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes())
-              .join()
-              .asByteArray());
+      content = connection.reads().get(bucket, key);
     } catch (RuntimeException e) {
       if (isNotFound(e)) {
         return Optional.empty();
       }
       throw S3Errors.classify("download of " + where(key), e);
     }
+    try (InputStream body = content.body()) {
+      return Optional.of(body.readAllBytes());
+    } catch (IOException e) {
+      throw S3Errors.classify("download of " + where(key), e);
+    }
+  }
+
+  private S3AsyncClient sdk() {
+    return connection.sdk();
   }
 
   private void encryption(PutObjectRequest.Builder put) {

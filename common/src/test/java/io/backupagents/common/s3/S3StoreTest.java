@@ -19,12 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 class S3StoreTest {
 
   private static S3ProxyServer server;
-  private static S3AsyncClient client;
+  private static S3Connection client;
   private static S3Settings settings;
 
   @BeforeAll
@@ -36,8 +35,8 @@ class S3StoreTest {
     SettingsReader reader = new SettingsReader(env, List.of(S3Setting.values()), List.of("S3_"));
     settings = S3Settings.read(reader, "for the test");
     reader.finish();
-    client = S3Clients.create(settings);
-    client.createBucket(b -> b.bucket("store-test")).join();
+    client = S3Connection.open(settings);
+    client.sdk().createBucket(b -> b.bucket("store-test")).join();
   }
 
   @AfterAll
@@ -50,7 +49,7 @@ class S3StoreTest {
   void otherProviderSelectsPathStyleAndObjectsAreWrittenAndListed(@TempDir Path dir)
       throws Exception {
     assertThat(settings.pathStyle()).isTrue();
-    S3Store store = new S3Store(client, "store-test", settings);
+    S3Store store = new S3Store(client, "store-test");
     Path file = Files.writeString(dir.resolve("a.txt"), "hello");
     Instant mtime = Instant.ofEpochSecond(1354040105, 123456789);
 
@@ -73,7 +72,7 @@ class S3StoreTest {
   @Test
   void largeFileGoesInPartsWithRcloneMd5MetadataAndDownloadsIntact(@TempDir Path dir)
       throws Exception {
-    S3Store store = new S3Store(client, "store-test", settings);
+    S3Store store = new S3Store(client, "store-test");
     byte[] data = new byte[13 * 1024 * 1024 + 17];
     new Random(42).nextBytes(data);
     Path file = Files.write(dir.resolve("big.bin"), data);
@@ -91,7 +90,7 @@ class S3StoreTest {
 
   @Test
   void aRangeListingStartsAfterAKeyAndStopsWhenTold(@TempDir Path dir) throws Exception {
-    S3Store store = new S3Store(client, "store-test", settings);
+    S3Store store = new S3Store(client, "store-test");
     Path file = Files.writeString(dir.resolve("r.txt"), "r");
     for (String k : List.of("a", "b", "c", "d", "e")) {
       store.upload(file, "range/" + k, Instant.EPOCH);
@@ -114,9 +113,9 @@ class S3StoreTest {
 
   @Test
   void serverSideCopyKeepsOrReplacesTheMetadata(@TempDir Path dir) throws Exception {
-    S3Store store = new S3Store(client, "store-test", settings);
-    client.createBucket(b -> b.bucket("store-copy")).join();
-    S3Store other = new S3Store(client, "store-copy", settings);
+    S3Store store = new S3Store(client, "store-test");
+    client.sdk().createBucket(b -> b.bucket("store-copy")).join();
+    S3Store other = new S3Store(client, "store-copy");
     Path file = Files.writeString(dir.resolve("c.txt"), "copy me");
     store.upload(file, "copy/src.txt", Instant.ofEpochSecond(1600000000, 5));
 
@@ -134,7 +133,7 @@ class S3StoreTest {
 
   @Test
   void deleteRemovesKeysAndMissingKeysHeadEmpty(@TempDir Path dir) throws Exception {
-    S3Store store = new S3Store(client, "store-test", settings);
+    S3Store store = new S3Store(client, "store-test");
     Path file = Files.writeString(dir.resolve("d.txt"), "x");
     store.upload(file, "del/1", Instant.now());
     store.upload(file, "del/2", Instant.now());
@@ -163,18 +162,24 @@ class S3StoreTest {
             settings.multipartThreshold(),
             settings.partSize(),
             1);
-    S3Store store = new S3Store(client, "store-test", encrypted);
-    Path small = Files.writeString(dir.resolve("small"), "x");
-    byte[] data = new byte[7 * 1024 * 1024];
-    new Random(1).nextBytes(data);
-    Path big = Files.write(dir.resolve("big"), data);
+    try (S3Connection sse = S3Connection.open(encrypted)) {
+      S3Store store = new S3Store(sse, "store-test");
+      Path small = Files.writeString(dir.resolve("small"), "x");
+      byte[] data = new byte[7 * 1024 * 1024];
+      new Random(1).nextBytes(data);
+      Path big = Files.write(dir.resolve("big"), data);
 
-    store.upload(small, "sse/small", Instant.now());
-    store.upload(big, "sse/big", Instant.now());
+      store.upload(small, "sse/small", Instant.now());
+      store.upload(big, "sse/big", Instant.now());
+    }
 
     for (String key : List.of("sse/small", "sse/big")) {
       assertThat(
-              client.headObject(b -> b.bucket("store-test").key(key)).join().serverSideEncryption())
+              client
+                  .sdk()
+                  .headObject(b -> b.bucket("store-test").key(key))
+                  .join()
+                  .serverSideEncryption())
           .as(key)
           .isEqualTo(software.amazon.awssdk.services.s3.model.ServerSideEncryption.AES256);
     }
@@ -198,8 +203,8 @@ class S3StoreTest {
             settings.multipartThreshold(),
             settings.partSize(),
             1);
-    try (S3AsyncClient c = S3Clients.create(wrong)) {
-      assertThatThrownBy(() -> new S3Store(c, "store-test", wrong).listAll(""))
+    try (S3Connection c = S3Connection.open(wrong)) {
+      assertThatThrownBy(() -> new S3Store(c, "store-test").listAll(""))
           .isInstanceOfSatisfying(
               AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.AUTH_FAILED))
           .hasMessageNotContaining("wrong-secret");
@@ -224,8 +229,8 @@ class S3StoreTest {
             settings.multipartThreshold(),
             settings.partSize(),
             1);
-    try (S3AsyncClient c = S3Clients.create(nowhere)) {
-      assertThatThrownBy(() -> new S3Store(c, "b", nowhere).listAll(""))
+    try (S3Connection c = S3Connection.open(nowhere)) {
+      assertThatThrownBy(() -> new S3Store(c, "b").listAll(""))
           .isInstanceOfSatisfying(
               AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNREACHABLE));
     }

@@ -4,7 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.lock.FileRunLock;
@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * One backup run of a tier: take the lock, clean up after killed runs, dump (hourly) or promote
@@ -179,8 +178,8 @@ final class BackupJob implements Job {
   private void mirror(MirrorSettings mirror, SqlBackupMetrics metrics)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    try (S3AsyncClient client = S3Clients.create(mirror.s3())) {
-      S3Store s3 = new S3Store(client, mirror.location().bucket(), mirror.s3());
+    try (S3Connection connection = S3Connection.open(mirror.s3())) {
+      S3Store s3 = new S3Store(connection, mirror.location().bucket());
       try {
         S3Mirror.Outcome o = new S3Mirror(s3, mirror, metrics).mirror(settings.root());
         log.info(

@@ -4,7 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The {@code list} action: what each tier holds on the volume and, when configured, in the bucket
@@ -97,9 +96,9 @@ public final class ListAction {
     }
 
     private TierReport.Location remote(String kind, S3Location location, S3Settings s3) {
-      try (S3AsyncClient client = S3Clients.create(s3)) {
+      try (S3Connection connection = S3Connection.open(s3)) {
         Map<Tier, List<StoredBackup>> listing =
-            RemoteTiers.list(new S3Store(client, location.bucket(), s3), location);
+            RemoteTiers.list(new S3Store(connection, location.bucket()), location);
         Map<Tier, List<TierReport.Entry>> tiers = new EnumMap<>(Tier.class);
         listing.forEach(
             (t, backups) ->

@@ -2,7 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.backup.OffsiteSettings;
 import java.io.IOException;
@@ -14,11 +14,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * Where backups are looked for: the local directories and, when configured, the off-site bucket
- * (one listing of its prefix, never a download of everything). Owns the S3 client it creates.
+ * (one listing of its prefix, never a download of everything). Owns the S3 connection it opens.
  */
 final class BackupSources implements AutoCloseable {
 
@@ -26,7 +25,7 @@ final class BackupSources implements AutoCloseable {
 
   private final List<Path> roots;
   private final Optional<OffsiteSettings> s3;
-  private S3AsyncClient client;
+  private S3Connection connection;
   private S3Store store;
 
   BackupSources(List<Path> roots, Optional<OffsiteSettings> s3) {
@@ -69,16 +68,16 @@ final class BackupSources implements AutoCloseable {
     if (store == null) {
       OffsiteSettings o =
           s3.orElseThrow(() -> new IllegalStateException("no S3 location configured"));
-      client = S3Clients.create(o.s3());
-      store = new S3Store(client, o.location().bucket(), o.s3());
+      connection = S3Connection.open(o.s3());
+      store = new S3Store(connection, o.location().bucket());
     }
     return store;
   }
 
   @Override
   public void close() {
-    if (client != null) {
-      client.close();
+    if (connection != null) {
+      connection.close();
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.backupagents.sqlbackup.store;
 
 import io.backupagents.common.s3.RemoteObject;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Location;
-import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.backup.ChecksumRecord;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The tiers as key prefixes of a bucket ({@code <prefix>/<tier>/backup-…}), the legacy s3fs layout,
@@ -34,8 +33,8 @@ public final class BucketBackupStore implements BackupStore {
   private final S3Store store;
   private final S3Location location;
 
-  public BucketBackupStore(S3AsyncClient client, S3Location location, S3Settings settings) {
-    this.store = new S3Store(client, location.bucket(), settings);
+  public BucketBackupStore(S3Connection connection, S3Location location) {
+    this.store = new S3Store(connection, location.bucket());
     this.location = location;
   }
 

@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.store;
 
 import io.backupagents.common.fs.AtomicFiles;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.backup.Tier;
 import io.backupagents.sqlbackup.lock.RunLock;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The session of the legacy s3fs mode: dumps go to a local directory, then to the bucket. */
 public final class BucketSession implements StoreSession {
@@ -21,13 +21,14 @@ public final class BucketSession implements StoreSession {
 
   private final BucketBackupStore store;
   private final RunLock lock;
-  private final S3AsyncClient client;
+  private final S3Connection connection;
   private final Path tempDir;
 
-  public BucketSession(BucketBackupStore store, RunLock lock, S3AsyncClient client, Path tempDir) {
+  public BucketSession(
+      BucketBackupStore store, RunLock lock, S3Connection connection, Path tempDir) {
     this.store = store;
     this.lock = lock;
-    this.client = client;
+    this.connection = connection;
     this.tempDir = tempDir;
   }
 
@@ -66,7 +67,7 @@ public final class BucketSession implements StoreSession {
     try {
       lock.close();
     } finally {
-      client.close();
+      connection.close();
     }
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
@@ -20,7 +20,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The lock object of the bucket store, against a real S3 endpoint. */
 class BucketRunLockTest {
@@ -32,7 +31,7 @@ class BucketRunLockTest {
   private static final Sleeper NO_WAIT = d -> {};
 
   private static S3ProxyServer server;
-  private static S3AsyncClient client;
+  private static S3Connection client;
   private static S3Store store;
 
   @BeforeAll
@@ -42,9 +41,9 @@ class BucketRunLockTest {
         new SettingsReader(server.agentEnvironment(), List.of(S3Setting.values()), List.of());
     S3Settings settings = S3Settings.read(r, "for the test");
     r.finish();
-    client = S3Clients.create(settings);
-    client.createBucket(b -> b.bucket("locks")).join();
-    store = new S3Store(client, "locks", settings);
+    client = S3Connection.open(settings);
+    client.sdk().createBucket(b -> b.bucket("locks")).join();
+    store = new S3Store(client, "locks");
   }
 
   @AfterAll

@@ -2,7 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The recover action against real PostgreSQL servers, with backups made the legacy way. */
 class RecoverActionTest {
@@ -236,9 +235,9 @@ class RecoverActionTest {
   void aBackupFetchedFromS3WithTheLegacyVariablesRecovers() throws Exception {
     try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
       Path file = backups.resolve(APP);
-      try (S3AsyncClient client = S3Clients.create(s3Settings(s3))) {
-        client.createBucket(b -> b.bucket("backups")).join();
-        S3Store store = new S3Store(client, "backups", s3Settings(s3));
+      try (S3Connection client = S3Connection.open(s3Settings(s3))) {
+        client.sdk().createBucket(b -> b.bucket("backups")).join();
+        S3Store store = new S3Store(client, "backups");
         store.upload(file, "prod/db/hourly/" + APP, Instant.now());
         store.putBytes(
             "prod/db/hourly/." + APP + ".sha256",
@@ -277,10 +276,9 @@ class RecoverActionTest {
     byte[] bytes = Files.readAllBytes(local);
     Files.write(local, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
-      try (S3AsyncClient client = S3Clients.create(s3Settings(s3))) {
-        client.createBucket(b -> b.bucket("offsite")).join();
-        new S3Store(client, "offsite", s3Settings(s3))
-            .upload(backups.resolve(APP), "hourly/" + APP, Instant.now());
+      try (S3Connection client = S3Connection.open(s3Settings(s3))) {
+        client.sdk().createBucket(b -> b.bucket("offsite")).join();
+        new S3Store(client, "offsite").upload(backups.resolve(APP), "hourly/" + APP, Instant.now());
       }
       Map<String, String> env = RestoreFixture.env(target, base);
       env.putAll(s3.agentEnvironment());

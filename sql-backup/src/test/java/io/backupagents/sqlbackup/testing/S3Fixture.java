@@ -1,6 +1,6 @@
 package io.backupagents.sqlbackup.testing;
 
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
@@ -9,19 +9,18 @@ import io.backupagents.testing.S3ProxyServer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** An in-process S3 endpoint with a client, for mirror and bucket-store tests. */
 public final class S3Fixture implements AutoCloseable {
 
   private final S3ProxyServer proxy;
   private final S3Settings settings;
-  private final S3AsyncClient client;
+  private final S3Connection client;
 
   private S3Fixture(S3ProxyServer proxy) {
     this.proxy = proxy;
     this.settings = settings(Map.of());
-    this.client = S3Clients.create(settings);
+    this.client = S3Connection.open(settings);
   }
 
   public static S3Fixture start() {
@@ -30,12 +29,12 @@ public final class S3Fixture implements AutoCloseable {
 
   /** Creates the bucket and returns a store on it. */
   public S3Store bucket(String name) {
-    client.createBucket(b -> b.bucket(name)).join();
+    client.sdk().createBucket(b -> b.bucket(name)).join();
     return store(name);
   }
 
   public S3Store store(String name) {
-    return new S3Store(client, name, settings);
+    return new S3Store(client, name);
   }
 
   /** S3 settings for the endpoint with {@code overrides} (e.g. S3_MULTIPART_THRESHOLD). */

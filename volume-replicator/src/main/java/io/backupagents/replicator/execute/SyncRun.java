@@ -2,6 +2,7 @@ package io.backupagents.replicator.execute;
 
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.replicator.config.Location;
 import io.backupagents.replicator.config.ReplicatorSettings;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * One sync from a source location to a target location: scan both sides, plan by merging the
@@ -48,7 +48,7 @@ public final class SyncRun {
       ReplicatorSettings settings,
       Location source,
       Location target,
-      S3AsyncClient client,
+      S3Connection s3,
       RunStats stats,
       ProcessRunner processes,
       Clock clock,
@@ -56,7 +56,7 @@ public final class SyncRun {
     this.settings = settings;
     this.source = source;
     this.target = target;
-    this.stores = bucket -> new S3Store(client, bucket, settings.s3Settings());
+    this.stores = bucket -> new S3Store(s3, bucket);
     this.stats = stats;
     this.failures = new Failures(stats);
     this.attributes = new Attributes(Attributes.runningAsRoot(), stats, clock);

@@ -1,6 +1,6 @@
 package io.backupagents.replicator.testing;
 
-import io.backupagents.common.s3.S3Clients;
+import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
@@ -8,7 +8,6 @@ import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.testing.S3ProxyServer;
 import java.util.List;
 import org.junit.jupiter.api.TestInfo;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * An in-memory S3Proxy with a client configured from the same settings the agent reads, and a fresh
@@ -18,14 +17,14 @@ public final class S3TestEndpoint implements AutoCloseable {
 
   private final S3ProxyServer server = S3ProxyServer.inMemory();
   private final S3Settings settings;
-  private final S3AsyncClient client;
+  private final S3Connection client;
 
   public S3TestEndpoint() {
     SettingsReader r =
         new SettingsReader(server.agentEnvironment(), List.of(S3Setting.values()), List.of());
     settings = S3Settings.read(r, "for the test");
     r.finish();
-    client = S3Clients.create(settings);
+    client = S3Connection.open(settings);
   }
 
   public S3ProxyServer server() {
@@ -35,12 +34,12 @@ public final class S3TestEndpoint implements AutoCloseable {
   /** Creates a bucket named after the test, {@code prefix} first; returns its name. */
   public String newBucket(String prefix, TestInfo test) {
     String bucket = prefix + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
-    client.createBucket(b -> b.bucket(bucket)).join();
+    client.sdk().createBucket(b -> b.bucket(bucket)).join();
     return bucket;
   }
 
   public S3Store store(String bucket) {
-    return new S3Store(client, bucket, settings);
+    return new S3Store(client, bucket);
   }
 
   @Override
