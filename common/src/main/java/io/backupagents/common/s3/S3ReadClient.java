@@ -3,6 +3,7 @@ package io.backupagents.common.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,10 +29,6 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -59,7 +60,6 @@ final class S3ReadClient implements AutoCloseable {
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
-  private static final XMLInputFactory XML = xmlFactory();
 
   private final S3Settings settings;
   private final URI endpoint;
@@ -78,7 +78,9 @@ final class S3ReadClient implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER);
-    if (!settings.verifyTls()) {
+    if (endpoint.getScheme().equalsIgnoreCase("http")) {
+      builder.sslContext(withoutTrustStore()); // plain HTTP: no need to load the CA certificates
+    } else if (!settings.verifyTls()) {
       builder.sslContext(trustingEveryCertificate());
     }
     this.http = builder.build();
@@ -109,7 +111,7 @@ final class S3ReadClient implements AutoCloseable {
         query,
         response -> {
           try (InputStream body = response.body()) {
-            return parseListing(body);
+            return parseListing(body.readAllBytes());
           }
         });
   }
@@ -269,35 +271,25 @@ final class S3ReadClient implements AutoCloseable {
 
   /** An error response as the SDK would report it: status, S3 error code and message. */
   private static S3Exception failure(HttpResponse<InputStream> response) {
-    String code = null;
-    String message = null;
+    String[] codeAndMessage = new String[2];
     try (InputStream body = response.body()) {
-      byte[] bytes = body.readNBytes(ERROR_BODY_LIMIT);
-      if (bytes.length > 0) {
-        XMLStreamReader xml = XML.createXMLStreamReader(new java.io.ByteArrayInputStream(bytes));
-        String element = null;
-        while (xml.hasNext()) {
-          int event = xml.next();
-          if (event == XMLStreamConstants.START_ELEMENT) {
-            element = xml.getLocalName();
-          } else if (event == XMLStreamConstants.CHARACTERS && element != null) {
-            if (element.equals("Code")) {
-              code = (code == null ? "" : code) + xml.getText();
-            } else if (element.equals("Message")) {
-              message = (message == null ? "" : message) + xml.getText();
+      S3Xml.read(
+          body.readNBytes(ERROR_BODY_LIMIT),
+          (depth, name, text) -> {
+            if (depth == 2 && name.equals("Code")) {
+              codeAndMessage[0] = text.strip();
+            } else if (depth == 2 && name.equals("Message")) {
+              codeAndMessage[1] = text.strip();
             }
-          } else if (event == XMLStreamConstants.END_ELEMENT) {
-            element = null;
-          }
-        }
-      }
-    } catch (IOException | XMLStreamException e) {
+          });
+    } catch (IOException e) {
       // The status alone still says what happened.
     }
-    if (code == null) {
-      code = response.statusCode() == 404 ? "NotFound" : null;
+    String code = codeAndMessage[0];
+    if (code == null && response.statusCode() == 404) {
+      code = "NotFound";
     }
-    String text = message == null ? "HTTP " + response.statusCode() : message.strip();
+    String text = codeAndMessage[1] == null ? "HTTP " + response.statusCode() : codeAndMessage[1];
     return (S3Exception)
         S3Exception.builder()
             .statusCode(response.statusCode())
@@ -316,80 +308,103 @@ final class S3ReadClient implements AutoCloseable {
   }
 
   /** Reads a ListBucketResult; keys are URL-decoded when the store says it encoded them. */
-  static Page parseListing(InputStream body) throws IOException {
+  static Page parseListing(byte[] body) throws IOException {
+    List<String[]> contents = new ArrayList<>();
+    String[] current = new String[4]; // key, size, etag, last modified
+    String[] page = new String[3]; // truncated, next token, encoding type
+    S3Xml.read(
+        body,
+        (depth, name, text) -> {
+          if (depth == 3) {
+            switch (name) {
+              case "Key" -> current[0] = text;
+              case "Size" -> current[1] = text;
+              case "ETag" -> current[2] = text;
+              case "LastModified" -> current[3] = text;
+              default -> {}
+            }
+          } else if (depth == 2) {
+            switch (name) {
+              case "Contents" -> contents.add(current.clone());
+              case "IsTruncated" -> page[0] = text.strip();
+              case "NextContinuationToken" -> page[1] = text;
+              case "EncodingType" -> page[2] = text.strip();
+              default -> {}
+            }
+            Arrays.fill(current, null);
+          }
+        });
+    boolean urlEncoded = "url".equals(page[2]);
+    List<RemoteObject> objects = new ArrayList<>(contents.size());
     try {
-      XMLStreamReader xml = XML.createXMLStreamReader(body);
-      List<String[]> contents = new ArrayList<>();
-      boolean truncated = false;
-      boolean urlEncoded = false;
-      String token = null;
-      String[] current = null; // key, size, etag, last modified
-      StringBuilder text = new StringBuilder();
-      int depth = 0;
-      while (xml.hasNext()) {
-        switch (xml.next()) {
-          case XMLStreamConstants.START_ELEMENT -> {
-            depth++;
-            text.setLength(0);
-            if (depth == 2 && xml.getLocalName().equals("Contents")) {
-              current = new String[4];
-            }
-          }
-          case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA ->
-              text.append(xml.getText());
-          case XMLStreamConstants.END_ELEMENT -> {
-            String name = xml.getLocalName();
-            if (depth == 3 && current != null) {
-              switch (name) {
-                case "Key" -> current[0] = text.toString();
-                case "Size" -> current[1] = text.toString();
-                case "ETag" -> current[2] = text.toString();
-                case "LastModified" -> current[3] = text.toString();
-                default -> {}
-              }
-            } else if (depth == 2) {
-              switch (name) {
-                case "Contents" -> {
-                  contents.add(current);
-                  current = null;
-                }
-                case "IsTruncated" -> truncated = text.toString().strip().equals("true");
-                case "NextContinuationToken" -> token = text.toString();
-                case "EncodingType" -> urlEncoded = text.toString().strip().equals("url");
-                default -> {}
-              }
-            }
-            depth--;
-          }
-          default -> {}
-        }
-      }
-      List<RemoteObject> objects = new ArrayList<>(contents.size());
       for (String[] c : contents) {
         if (c[0] == null || c[1] == null) {
           throw new IOException("a listing entry without a Key or Size");
         }
-        String key = urlEncoded ? java.net.URLDecoder.decode(c[0], StandardCharsets.UTF_8) : c[0];
         objects.add(
             new RemoteObject(
-                key,
+                urlEncoded ? urlDecode(c[0]) : c[0],
                 Long.parseLong(c[1].strip()),
                 c[2],
-                c[3] == null ? null : Instant.parse(c[3].strip()),
+                c[3] == null ? null : isoInstant(c[3].strip()),
                 Map.of()));
       }
-      return new Page(objects, truncated ? token : null);
-    } catch (XMLStreamException | RuntimeException e) {
+    } catch (IllegalArgumentException | DateTimeException e) {
       throw new IOException("unreadable listing: " + e.getMessage(), e);
     }
+    return new Page(objects, "true".equals(page[0]) ? page[1] : null);
   }
 
-  private static XMLInputFactory xmlFactory() {
-    XMLInputFactory f = XMLInputFactory.newDefaultFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    f.setProperty(XMLInputFactory.IS_COALESCING, true);
-    return f;
+  private static String urlDecode(String key) {
+    return key.indexOf('%') < 0 && key.indexOf('+') < 0
+        ? key
+        : URLDecoder.decode(key, StandardCharsets.UTF_8);
+  }
+
+  /** A time as S3 writes it ({@code 2026-01-02T03:04:05.678Z}) read quickly, or any ISO instant. */
+  static Instant isoInstant(String text) {
+    if (text.length() == 24
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && text.charAt(10) == 'T'
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && text.charAt(19) == '.'
+        && text.charAt(23) == 'Z') {
+      return LocalDateTime.of(
+              digits(text, 0, 4),
+              digits(text, 5, 7),
+              digits(text, 8, 10),
+              digits(text, 11, 13),
+              digits(text, 14, 16),
+              digits(text, 17, 19),
+              digits(text, 20, 23) * 1_000_000)
+          .toInstant(ZoneOffset.UTC);
+    }
+    return Instant.parse(text);
+  }
+
+  private static int digits(String text, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      int d = text.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        throw new DateTimeException("not a time: " + text);
+      }
+      value = value * 10 + d;
+    }
+    return value;
+  }
+
+  /** A TLS context that trusts nothing, for a client that never uses TLS. */
+  private static SSLContext withoutTrustStore() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new X509ExtendedTrustManager[0], null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS support in this Java runtime", e);
+    }
   }
 
   /** For S3_NO_CHECK_CERTIFICATE: accepts any certificate for any host name. */

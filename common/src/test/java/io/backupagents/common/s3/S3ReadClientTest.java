@@ -8,7 +8,6 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.testing.S3ProxyServer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -209,6 +208,18 @@ class S3ReadClientTest {
   }
 
   @Test
+  void timesAreReadInEveryIsoForm() {
+    assertThat(S3ReadClient.isoInstant("2026-01-02T03:04:05.678Z"))
+        .isEqualTo(Instant.parse("2026-01-02T03:04:05.678Z"));
+    assertThat(S3ReadClient.isoInstant("2026-01-02T03:04:05Z"))
+        .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+    assertThat(S3ReadClient.isoInstant("2026-01-02T03:04:05.123456Z"))
+        .isEqualTo(Instant.parse("2026-01-02T03:04:05.123456Z"));
+    assertThatThrownBy(() -> S3ReadClient.isoInstant("2026-01-02T03:04:0x.678Z"))
+        .isInstanceOf(java.time.DateTimeException.class);
+  }
+
+  @Test
   void keysAreEncodedAsSigV4Wants() {
     assertThat(S3ReadClient.encodePath("a b/c+d%e~f_g-h.i/日"))
         .isEqualTo("a%20b/c%2Bd%25e~f_g-h.i/%E6%97%A5");
@@ -216,7 +227,7 @@ class S3ReadClientTest {
   }
 
   private static S3ReadClient.Page parse(byte[] xml) throws IOException {
-    return S3ReadClient.parseListing(new ByteArrayInputStream(xml));
+    return S3ReadClient.parseListing(xml);
   }
 
   private static byte[] listing(String contents, boolean truncated, String token) {
