@@ -205,7 +205,7 @@ final class S3ReadClient implements AutoCloseable {
   }
 
   /** Path-style {@code endpoint/bucket/key} or virtual-hosted {@code bucket.endpoint/key}. */
-  private URI uri(String bucket, String key) {
+  URI uri(String bucket, String key) {
     String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
     if (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
@@ -361,16 +361,19 @@ final class S3ReadClient implements AutoCloseable {
         : URLDecoder.decode(key, StandardCharsets.UTF_8);
   }
 
-  /** A time as S3 writes it ({@code 2026-01-02T03:04:05.678Z}) read quickly, or any ISO instant. */
+  /**
+   * A time as S3 stores write it ({@code 2026-01-02T03:04:05.678Z} or without the milliseconds),
+   * read quickly, or any other ISO instant.
+   */
   static Instant isoInstant(String text) {
-    if (text.length() == 24
+    boolean millis = text.length() == 24 && text.charAt(19) == '.';
+    if ((millis || text.length() == 20)
         && text.charAt(4) == '-'
         && text.charAt(7) == '-'
         && text.charAt(10) == 'T'
         && text.charAt(13) == ':'
         && text.charAt(16) == ':'
-        && text.charAt(19) == '.'
-        && text.charAt(23) == 'Z') {
+        && text.charAt(text.length() - 1) == 'Z') {
       return LocalDateTime.of(
               digits(text, 0, 4),
               digits(text, 5, 7),
@@ -378,7 +381,7 @@ final class S3ReadClient implements AutoCloseable {
               digits(text, 11, 13),
               digits(text, 14, 16),
               digits(text, 17, 19),
-              digits(text, 20, 23) * 1_000_000)
+              millis ? digits(text, 20, 23) * 1_000_000 : 0)
           .toInstant(ZoneOffset.UTC);
     }
     return Instant.parse(text);
@@ -447,8 +450,9 @@ final class S3ReadClient implements AutoCloseable {
     }
   }
 
+  /** Ends the client at once: by then every request's response has been read or abandoned. */
   @Override
   public void close() {
-    http.close();
+    http.shutdownNow();
   }
 }

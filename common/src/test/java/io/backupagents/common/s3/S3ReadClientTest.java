@@ -215,8 +215,34 @@ class S3ReadClientTest {
         .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
     assertThat(S3ReadClient.isoInstant("2026-01-02T03:04:05.123456Z"))
         .isEqualTo(Instant.parse("2026-01-02T03:04:05.123456Z"));
+    assertThat(S3ReadClient.isoInstant("2026-01-02T03:04:05+01:00"))
+        .isEqualTo(Instant.parse("2026-01-02T02:04:05Z"));
     assertThatThrownBy(() -> S3ReadClient.isoInstant("2026-01-02T03:04:0x.678Z"))
         .isInstanceOf(java.time.DateTimeException.class);
+    assertThatThrownBy(() -> S3ReadClient.isoInstant("2026-13-02T03:04:05Z"))
+        .isInstanceOf(java.time.DateTimeException.class);
+  }
+
+  @Test
+  void requestsGoToPathStyleOrVirtualHostedAddresses() {
+    Map<String, String> aws = new HashMap<>();
+    aws.put("S3_PROVIDER", "AWS");
+    aws.put("S3_REGION", "eu-west-1");
+    aws.put("S3_ACCESS_KEY_ID", "a");
+    aws.put("S3_SECRET_ACCESS_KEY", "b");
+    SettingsReader r = new SettingsReader(aws, List.of(S3Setting.values()), List.of("S3_"));
+    S3Settings awsSettings = S3Settings.read(r, "");
+    r.finish();
+    try (S3ReadClient client = new S3ReadClient(awsSettings)) {
+      assertThat(client.uri("media", "a b/c+d"))
+          .hasToString("https://media.s3.eu-west-1.amazonaws.com/a%20b/c%2Bd");
+      assertThat(client.uri("media", "")).hasToString("https://media.s3.eu-west-1.amazonaws.com/");
+    }
+    try (S3ReadClient client =
+        new S3ReadClient(settings(URI.create("https://ceph.example:8443/s3/"), Map.of()))) {
+      assertThat(client.uri("media", "k/é"))
+          .hasToString("https://ceph.example:8443/s3/media/k/%C3%A9");
+    }
   }
 
   @Test
