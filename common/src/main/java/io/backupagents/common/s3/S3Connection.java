@@ -56,7 +56,7 @@ public final class S3Connection implements AutoCloseable {
   }
 
   /** Whether the SDK's client was needed (and built). */
-  public boolean sdkStarted() {
+  boolean sdkStarted() {
     return sdk != null;
   }
 
