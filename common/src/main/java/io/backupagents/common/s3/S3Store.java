@@ -212,25 +212,31 @@ public final class S3Store {
       for (CompletableFuture<CompletedPart> f : futures) {
         parts.add(join("upload of a part of " + where(key), f));
       }
-      var done =
-          join(
-              "completion of " + where(key),
-              sdk()
-                  .completeMultipartUpload(
-                      b ->
-                          b.bucket(bucket)
-                              .key(key)
-                              .uploadId(uploadId)
-                              .multipartUpload(
-                                  CompletedMultipartUpload.builder().parts(parts).build())));
-      return new RemoteObject(key, size, done.eTag(), Instant.now(), metadata);
+      String etag = complete("completion of " + where(key), key, uploadId, parts);
+      return new RemoteObject(key, size, etag, Instant.now(), metadata);
     } catch (RuntimeException e) {
-      sdk()
-          .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
-          .exceptionally(x -> null)
-          .join();
+      abort(key, uploadId);
       throw e;
     }
+  }
+
+  /** Completes a multipart upload; returns the object's ETag. */
+  private String complete(String what, String key, String uploadId, List<CompletedPart> parts) {
+    CompletedMultipartUpload upload = CompletedMultipartUpload.builder().parts(parts).build();
+    return join(
+            what,
+            sdk()
+                .completeMultipartUpload(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(upload)))
+        .eTag();
+  }
+
+  /** Aborts a multipart upload so that no parts are left behind; a failure to abort is ignored. */
+  private void abort(String key, String uploadId) {
+    sdk()
+        .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
+        .exceptionally(x -> null)
+        .join();
   }
 
   /**
@@ -360,23 +366,9 @@ public final class S3Store {
         parts.add(
             CompletedPart.builder().partNumber(partNumber).eTag(r.copyPartResult().eTag()).build());
       }
-      var done =
-          join(
-              what,
-              sdk()
-                  .completeMultipartUpload(
-                      b ->
-                          b.bucket(bucket)
-                              .key(key)
-                              .uploadId(uploadId)
-                              .multipartUpload(
-                                  CompletedMultipartUpload.builder().parts(parts).build())));
-      return new RemoteObject(key, size, done.eTag(), null, metadata);
+      return new RemoteObject(key, size, complete(what, key, uploadId, parts), null, metadata);
     } catch (RuntimeException e) {
-      sdk()
-          .abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId))
-          .exceptionally(x -> null)
-          .join();
+      abort(key, uploadId);
       throw e;
     }
   }
