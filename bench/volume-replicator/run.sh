@@ -44,7 +44,9 @@ cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" \
   "$root/Dockerfiles/volume-replicator/make-class-archive.sh" "$app/"
 PATH="$(dirname "$java"):$PATH" "$app/make-class-archive.sh" "$app" > "$work/archive.log" 2>&1 ||
   { tail -20 "$work/archive.log" >&2; exit 1; }
-echo "# started $(date -u +%FT%TZ) on $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/notes.txt"
+legs="all legs"
+[[ -n ${BENCH_SKIP:-} ]] && legs="legs other than: $BENCH_SKIP (the rows of those come from an earlier run)"
+echo "# started $(date -u +%FT%TZ) on $(nproc) cores, $legs; load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/notes.txt"
 echo "# JVM: $("$java" -version 2>&1 | head -1); ours = the image's launcher with its class archive; ours-plain = \`java $java_opts -jar\`" >> "$work/notes.txt"
 
 # The disk must hold the tree three times (source, rsync's copy, ours) plus the S3 and memory sets.
