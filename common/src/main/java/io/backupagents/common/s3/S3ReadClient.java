@@ -1,13 +1,11 @@
 package io.backupagents.common.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -26,6 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -53,22 +55,30 @@ final class S3ReadClient implements AutoCloseable {
   /** One page of a listing; {@code nextToken} is null on the last page. */
   record Page(List<RemoteObject> objects, String nextToken) {}
 
-  /** An object's content, open; the caller closes it. */
-  record Content(RemoteObject object, InputStream body) {}
-
   private static final String EMPTY_SHA256 =
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
-  private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+  /**
+   * How long a whole exchange may take, response body included (the JDK's client has no read
+   * timeout of its own); an exchange that takes longer is abandoned and retried. The responses read
+   * here are small: a listing page, a manifest.
+   */
+  static final Duration DEADLINE = Duration.ofMinutes(5);
 
   private final S3Settings settings;
+  private final Duration deadline;
   private final URI endpoint;
   private final HttpClient http;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
   private final AwsCredentialsIdentity credentials;
 
   S3ReadClient(S3Settings settings) {
+    this(settings, DEADLINE);
+  }
+
+  S3ReadClient(S3Settings settings, Duration deadline) {
     this.settings = settings;
+    this.deadline = deadline;
     this.endpoint =
         settings
             .endpoint()
@@ -105,60 +115,61 @@ final class S3ReadClient implements AutoCloseable {
     } else if (startAfter != null) {
       query.put("start-after", startAfter);
     }
-    return send(
-        bucket,
-        "",
-        query,
-        response -> {
-          try (InputStream body = response.body()) {
-            return parseListing(body.readAllBytes());
-          }
-        });
+    return send(bucket, "", query, response -> parseListing(response.body()));
   }
 
   /**
-   * The object's metadata and its content, open. A missing key or bucket is an {@link S3Exception}
-   * with status 404, as from the SDK.
+   * The object with its content, read whole into memory: for small objects only. A missing key or
+   * bucket is an {@link S3Exception} with status 404, as from the SDK.
    */
-  Content get(String bucket, String key) {
+  FetchedObject get(String bucket, String key) {
     return send(
-        bucket, key, Map.of(), response -> new Content(object(key, response), response.body()));
+        bucket,
+        key,
+        Map.of(),
+        response -> new FetchedObject(object(key, response), response.body()));
   }
 
   /** Reads a successful response; a failure to read it is retried like a failed request. */
   @FunctionalInterface
   private interface ResponseReader<T> {
-    T read(HttpResponse<InputStream> response) throws IOException;
+    T read(HttpResponse<byte[]> response) throws IOException;
   }
 
   /** Sends a signed GET, retried like the SDK's requests, and reads the 2xx response. */
   private <T> T send(
       String bucket, String key, Map<String, String> query, ResponseReader<T> reader) {
     for (int attempt = 1; ; attempt++) {
+      CompletableFuture<HttpResponse<byte[]>> exchange =
+          http.sendAsync(signed(bucket, key, query), HttpResponse.BodyHandlers.ofByteArray());
       try {
-        HttpResponse<InputStream> response =
-            http.send(signed(bucket, key, query), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<byte[]> response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         if (response.statusCode() / 100 != 2) {
           throw failure(response);
         }
         return reader.read(response);
+      } catch (TimeoutException e) {
+        exchange.cancel(true);
+        backOff(
+            attempt,
+            clientFailure("no complete response within " + deadline.toSeconds() + " s", e));
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        backOff(attempt, clientFailure(String.valueOf(cause.getMessage()), cause));
       } catch (IOException e) {
-        SdkClientException failure =
-            SdkClientException.builder()
-                .message(
-                    e instanceof HttpTimeoutException
-                        ? "no response within " + RESPONSE_TIMEOUT.toSeconds() + " s"
-                        : String.valueOf(e.getMessage()))
-                .cause(e)
-                .build();
-        backOff(attempt, failure);
+        backOff(attempt, clientFailure(String.valueOf(e.getMessage()), e));
       } catch (S3Exception e) {
         backOff(attempt, e);
       } catch (InterruptedException e) {
+        exchange.cancel(true);
         Thread.currentThread().interrupt();
         throw SdkClientException.builder().message("interrupted").cause(e).build();
       }
     }
+  }
+
+  private static SdkClientException clientFailure(String message, Throwable cause) {
+    return SdkClientException.builder().message(message).cause(cause).build();
   }
 
   /** Waits before the next attempt, or throws {@code failure} when it is not worth another. */
@@ -194,7 +205,7 @@ final class S3ReadClient implements AutoCloseable {
                         .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
                         .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false))
             .request();
-    HttpRequest.Builder out = HttpRequest.newBuilder(signed.getUri()).timeout(RESPONSE_TIMEOUT);
+    HttpRequest.Builder out = HttpRequest.newBuilder(signed.getUri());
     signed.forEachHeader(
         (name, values) -> {
           if (!name.equalsIgnoreCase("host")) { // the JDK's client sets Host itself
@@ -270,11 +281,11 @@ final class S3ReadClient implements AutoCloseable {
   }
 
   /** An error response as the SDK would report it: status, S3 error code and message. */
-  private static S3Exception failure(HttpResponse<InputStream> response) {
+  private static S3Exception failure(HttpResponse<byte[]> response) {
     String[] codeAndMessage = new String[2];
-    try (InputStream body = response.body()) {
+    try {
       S3Xml.read(
-          body.readNBytes(ERROR_BODY_LIMIT),
+          response.body(),
           (depth, name, text) -> {
             if (depth == 2 && name.equals("Code")) {
               codeAndMessage[0] = text.strip();

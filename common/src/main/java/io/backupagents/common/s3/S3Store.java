@@ -22,7 +22,9 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.FileRequestBodyConfiguration;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -245,15 +248,21 @@ public final class S3Store {
    * object with its metadata.
    */
   public RemoteObject download(String key, Path target) throws IOException {
-    S3ReadClient.Content content;
+    ResponseInputStream<GetObjectResponse> in;
     try {
-      content = connection.reads().get(bucket, key);
+      in =
+          sdk()
+              .getObject(
+                  b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBlockingInputStream())
+              .join();
     } catch (RuntimeException e) {
       throw S3Errors.classify("download of " + where(key), e);
     }
-    RemoteObject object = content.object();
+    GetObjectResponse r = in.response();
+    RemoteObject object =
+        new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata());
     MessageDigest md5 = ContentDigests.md5();
-    try (InputStream body = new DigestInputStream(content.body(), md5);
+    try (InputStream body = new DigestInputStream(in, md5);
         OutputStream out =
             Files.newOutputStream(
                 target,
@@ -262,18 +271,41 @@ public final class S3Store {
                 StandardOpenOption.WRITE)) {
       body.transferTo(out);
     }
+    checkMd5(object, md5.digest());
+    return object;
+  }
+
+  /**
+   * A small object (a manifest, a checksum record) read whole into memory with its metadata, its
+   * MD5 checked as {@link #download} checks it; empty when there is no such key. Read without the
+   * SDK's client (see {@link S3Connection}); large objects go through {@link #download}.
+   */
+  public Optional<FetchedObject> fetch(String key) throws IOException {
+    FetchedObject fetched;
+    try {
+      fetched = connection.reads().get(bucket, key);
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.classify("download of " + where(key), e);
+    }
+    checkMd5(fetched.object(), ContentDigests.md5().digest(fetched.content()));
+    return Optional.of(fetched);
+  }
+
+  private void checkMd5(RemoteObject object, byte[] md5) throws IOException {
     Optional<String> expected = object.md5Hex();
-    String actual = HexFormat.of().formatHex(md5.digest());
+    String actual = HexFormat.of().formatHex(md5);
     if (expected.isPresent() && !expected.get().equals(actual)) {
       throw new IOException(
           "download of "
-              + where(key)
+              + where(object.key())
               + " is corrupt: MD5 "
               + actual
               + ", expected "
               + expected.get());
     }
-    return object;
   }
 
   /** Deletes keys in batches of 1000; any key the store refuses fails the call. */
@@ -389,17 +421,8 @@ public final class S3Store {
 
   /** Reads a small object, or empty when there is no such key. */
   public Optional<byte[]> getBytes(String key) {
-    S3ReadClient.Content content;
     try {
-      content = connection.reads().get(bucket, key);
-    } catch (RuntimeException e) {
-      if (isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw S3Errors.classify("download of " + where(key), e);
-    }
-    try (InputStream body = content.body()) {
-      return Optional.of(body.readAllBytes());
+      return fetch(key).map(FetchedObject::content);
     } catch (IOException e) {
       throw S3Errors.classify("download of " + where(key), e);
     }

@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The read path of {@link S3Store}: listings and downloads over the JDK's HTTP client, against
@@ -47,8 +44,7 @@ class S3ReadClientTest {
   }
 
   @Test
-  void oddKeysAreListedAndDownloadedWithoutStartingTheSdkClient(@TempDir Path dir)
-      throws Exception {
+  void oddKeysAreListedAndReadWithoutStartingTheSdkClient() throws Exception {
     List<String> keys =
         List.of(
             "odd/a b/c+d.txt",
@@ -72,12 +68,13 @@ class S3ReadClientTest {
         store.list("odd/", "odd/100%/é ü 日本.txt", o -> after.add(o.key()));
         assertThat(after).hasSize(3).doesNotContain("odd/100%/é ü 日本.txt");
         for (String key : keys) {
-          assertThat(store.getBytes(key)).as(key).hasValue(key.getBytes(StandardCharsets.UTF_8));
-          Path file = dir.resolve("download");
-          RemoteObject object = store.download(key, file);
-          assertThat(Files.readString(file)).isEqualTo(key);
-          assertThat(object.size()).isEqualTo(key.getBytes(StandardCharsets.UTF_8).length);
-          assertThat(object.md5Hex()).isPresent();
+          byte[] content = key.getBytes(StandardCharsets.UTF_8);
+          assertThat(store.getBytes(key)).as(key).hasValue(content);
+          FetchedObject fetched = store.fetch(key).orElseThrow();
+          assertThat(fetched.content()).isEqualTo(content);
+          assertThat(fetched.object().size()).isEqualTo(content.length);
+          assertThat(fetched.object().md5Hex()).isPresent();
+          assertThat(fetched.object().lastModified()).isNotNull();
         }
         assertThat(store.getBytes("odd/missing")).isEmpty();
         assertThat(reader.sdkStarted()).as("the SDK's client was built").isFalse();
@@ -137,7 +134,7 @@ class S3ReadClientTest {
   }
 
   @Test
-  void serverErrorsAreRetriedAndRefusalsAreNot() throws Exception {
+  void serverErrorsAreRetriedRefusalsAreNotAndCorruptContentIsCaught() throws Exception {
     AtomicInteger requests = new AtomicInteger();
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext(
@@ -147,7 +144,12 @@ class S3ReadClientTest {
           String path = exchange.getRequestURI().getPath();
           byte[] body;
           int status;
-          if (path.startsWith("/flaky") && n == 1) {
+          if (path.startsWith("/corrupt")) {
+            status = 200;
+            body = "the content".getBytes(StandardCharsets.UTF_8);
+            // the MD5 of something else
+            exchange.getResponseHeaders().add("ETag", "\"0cc175b9c0f1b6a831c399e269772661\"");
+          } else if (path.startsWith("/flaky") && n == 1) {
             status = 500;
             body = error("InternalError", "try again");
           } else if (path.startsWith("/flaky")) {
@@ -176,6 +178,44 @@ class S3ReadClientTest {
               AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.AUTH_FAILED))
           .hasMessageContaining("download of s3://denied/k was refused (HTTP 403 AccessDenied)");
       assertThat(requests.get()).as("requests to the refusing bucket").isEqualTo(1);
+
+      assertThatThrownBy(() -> new S3Store(connection, "corrupt").fetch("k"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("download of s3://corrupt/k is corrupt: MD5");
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void aResponseThatStallsIsAbandonedAndRetried() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.setExecutor(Executors.newCachedThreadPool());
+    http.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          exchange.sendResponseHeaders(200, 1000);
+          exchange.getResponseBody().write("<ListBucketResult>".getBytes(StandardCharsets.UTF_8));
+          exchange.getResponseBody().flush();
+          try {
+            Thread.sleep(10_000); // the rest of the body never comes in time
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    http.start();
+    URI endpoint = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    try (S3ReadClient client =
+        new S3ReadClient(
+            settings(endpoint, Map.of("S3_MAX_ATTEMPTS", "2")), java.time.Duration.ofSeconds(1))) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> client.list("stalled", "", null, null))
+          .hasMessageContaining("no complete response within 1 s");
+      assertThat(requests.get()).isEqualTo(2);
+      assertThat(System.nanoTime() - start).isLessThan(8_000_000_000L);
     } finally {
       http.stop(0);
     }

@@ -2,7 +2,7 @@ package io.backupagents.replicator.manifest;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.common.s3.RemoteObject;
+import io.backupagents.common.s3.FetchedObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.replicator.config.Shard;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Where a location's manifest lives and how it is fetched and stored: one gzip object per location
@@ -67,24 +66,26 @@ public final class ManifestStore {
 
   /** Fetches the manifest into {@code workDir}; a missing or unreadable one knows nothing. */
   public ManifestReader load(Path workDir) {
-    Path file = workDir.resolve("manifest-in-" + System.nanoTime() + ".gz");
     try {
-      RemoteObject object = store.download(key, file);
-      Instant writtenAt = object.lastModified();
-      return ManifestReader.open(file, writtenAt == null ? Instant.MIN : writtenAt, key);
-    } catch (AgentException e) {
-      if (isMissing(e)) {
+      Optional<FetchedObject> fetched = store.fetch(key);
+      if (fetched.isEmpty()) {
         log.info(
             "no manifest at s3://{}/{} yet: objects of equal size get a HEAD", store.bucket(), key);
-      } else if (e.exitCode() == ExitCode.UNREACHABLE || e.exitCode() == ExitCode.AUTH_FAILED) {
-        throw e;
-      } else {
-        log.warn(
-            "manifest s3://{}/{} is unreadable ({}): ignoring it",
-            store.bucket(),
-            key,
-            e.getMessage());
+        return ManifestReader.none();
       }
+      Path file = workDir.resolve("manifest-in-" + System.nanoTime() + ".gz");
+      Files.write(file, fetched.get().content());
+      Instant writtenAt = fetched.get().object().lastModified();
+      return ManifestReader.open(file, writtenAt == null ? Instant.MIN : writtenAt, key);
+    } catch (AgentException e) {
+      if (e.exitCode() == ExitCode.UNREACHABLE || e.exitCode() == ExitCode.AUTH_FAILED) {
+        throw e;
+      }
+      log.warn(
+          "manifest s3://{}/{} is unreadable ({}): ignoring it",
+          store.bucket(),
+          key,
+          e.getMessage());
     } catch (IOException | RuntimeException e) {
       log.warn(
           "manifest s3://{}/{} is unreadable ({}): ignoring it", store.bucket(), key, e.toString());
@@ -96,16 +97,5 @@ public final class ManifestStore {
   public void save(Path file, Instant now) throws IOException {
     store.upload(file, key, now);
     Files.deleteIfExists(file);
-  }
-
-  private static boolean isMissing(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof NoSuchKeyException
-          || (c instanceof software.amazon.awssdk.services.s3.model.S3Exception s3
-              && s3.statusCode() == 404)) {
-        return true;
-      }
-    }
-    return false;
   }
 }
