@@ -41,9 +41,9 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The read requests of S3 (ListObjectsV2 pages, GET of an object) as SigV4-signed requests over the
- * JDK's HTTP client, with the same retries, timeouts and errors as the SDK's client ({@link
- * S3Clients}).
+ * The small read requests of S3 (ListObjectsV2 pages, GET of a small object) as SigV4-signed
+ * requests over the JDK's HTTP client, with the SDK client's retry rule and backoff ({@link
+ * S3Clients}), its exception types, and a deadline on every whole exchange.
  *
  * <p>Why not the SDK's client: a pass that finds everything unchanged makes a dozen such requests
  * and nothing else, and starting the SDK's client and its Netty event loops costs more CPU than

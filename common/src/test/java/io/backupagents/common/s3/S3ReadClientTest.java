@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The read path of {@link S3Store}: listings and downloads over the JDK's HTTP client, against
+ * The read path of {@link S3Store}: listings and small reads over the JDK's HTTP client, against
  * S3Proxy (which checks every signature) and, for retries and error responses, a scripted HTTP
  * server on loopback.
  */
