@@ -38,7 +38,7 @@ public final class DemoContext implements AutoCloseable {
   private PostgresServer postgres;
   private S3ProxyServer s3;
   private final Map<String, AgentResult> results = new HashMap<>();
-  private S3Connection s3Client;
+  private S3Connection s3Connection;
 
   DemoContext(Map<String, String> hostEnv, Clock clock, PrintStream out) throws IOException {
     this.hostEnv = hostEnv;
@@ -93,16 +93,16 @@ public final class DemoContext implements AutoCloseable {
   /** The demo's bucket, through the same S3 client code the agent uses. */
   public S3Store bucket() {
     S3Settings settings = s3Settings();
-    if (s3Client == null) {
-      s3Client = S3Connection.open(settings);
+    if (s3Connection == null) {
+      s3Connection = S3Connection.open(settings);
     }
-    return new S3Store(s3Client, BUCKET);
+    return new S3Store(s3Connection, BUCKET);
   }
 
   /** Creates the demo's bucket. */
   void createBucket() {
     bucket();
-    s3Client.sdk().createBucket(b -> b.bucket(BUCKET)).join();
+    s3Connection.sdk().createBucket(b -> b.bucket(BUCKET)).join();
   }
 
   private S3Settings s3Settings() {
@@ -158,8 +158,8 @@ public final class DemoContext implements AutoCloseable {
   /** Stops the servers; the backup root stays for a look. */
   @Override
   public void close() {
-    if (s3Client != null) {
-      s3Client.close();
+    if (s3Connection != null) {
+      s3Connection.close();
     }
     if (s3 != null) {
       s3.close();

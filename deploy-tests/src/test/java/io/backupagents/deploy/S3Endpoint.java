@@ -16,24 +16,24 @@ final class S3Endpoint implements AutoCloseable {
 
   private final S3ProxyServer proxy = S3ProxyServer.inMemory();
   private final S3Settings settings;
-  private final S3Connection client;
+  private final S3Connection connection;
 
   S3Endpoint() {
     SettingsReader r =
         new SettingsReader(proxy.agentEnvironment(), List.of(S3Setting.values()), List.of());
     settings = S3Settings.read(r, "");
     r.finish();
-    client = S3Connection.open(settings);
+    connection = S3Connection.open(settings);
   }
 
   void createBucket(String name) {
-    client.sdk().createBucket(b -> b.bucket(name)).join();
+    connection.sdk().createBucket(b -> b.bucket(name)).join();
   }
 
   /** The keys under {@code prefix}. */
   List<String> keys(String bucket, String prefix) {
     List<String> keys = new ArrayList<>();
-    for (RemoteObject o : new S3Store(client, bucket).listAll(prefix)) {
+    for (RemoteObject o : new S3Store(connection, bucket).listAll(prefix)) {
       keys.add(o.key());
     }
     return keys;
@@ -51,7 +51,7 @@ final class S3Endpoint implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    connection.close();
     proxy.close();
   }
 }

@@ -7,9 +7,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 /**
  * The clients of one S3 endpoint: listings and reads of small objects go through {@link
  * S3ReadClient} (signed requests over the JDK's HTTP client), everything else (HEAD, uploads,
- * downloads of files, copies, deletes) through the SDK's client, which is only built when the
- * first such request comes. A run that finds everything up to date therefore never
- * starts the SDK's client and its event loops. Thread-safe; close it once, at the end.
+ * downloads of files, copies, deletes) through the SDK's client, which is only built when the first
+ * such request comes. A run that finds everything up to date therefore never starts the SDK's
+ * client and its event loops. Thread-safe; close it once, at the end.
  */
 public final class S3Connection implements AutoCloseable {
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class S3StoreTest {
 
   private static S3ProxyServer server;
-  private static S3Connection client;
+  private static S3Connection connection;
   private static S3Settings settings;
 
   @BeforeAll
@@ -35,13 +35,13 @@ class S3StoreTest {
     SettingsReader reader = new SettingsReader(env, List.of(S3Setting.values()), List.of("S3_"));
     settings = S3Settings.read(reader, "for the test");
     reader.finish();
-    client = S3Connection.open(settings);
-    client.sdk().createBucket(b -> b.bucket("store-test")).join();
+    connection = S3Connection.open(settings);
+    connection.sdk().createBucket(b -> b.bucket("store-test")).join();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
+    connection.close();
     server.close();
   }
 
@@ -49,7 +49,7 @@ class S3StoreTest {
   void otherProviderSelectsPathStyleAndObjectsAreWrittenAndListed(@TempDir Path dir)
       throws Exception {
     assertThat(settings.pathStyle()).isTrue();
-    S3Store store = new S3Store(client, "store-test");
+    S3Store store = new S3Store(connection, "store-test");
     Path file = Files.writeString(dir.resolve("a.txt"), "hello");
     Instant mtime = Instant.ofEpochSecond(1354040105, 123456789);
 
@@ -72,7 +72,7 @@ class S3StoreTest {
   @Test
   void largeFileGoesInPartsWithRcloneMd5MetadataAndDownloadsIntact(@TempDir Path dir)
       throws Exception {
-    S3Store store = new S3Store(client, "store-test");
+    S3Store store = new S3Store(connection, "store-test");
     byte[] data = new byte[13 * 1024 * 1024 + 17];
     new Random(42).nextBytes(data);
     Path file = Files.write(dir.resolve("big.bin"), data);
@@ -90,7 +90,7 @@ class S3StoreTest {
 
   @Test
   void aRangeListingStartsAfterAKeyAndStopsWhenTold(@TempDir Path dir) throws Exception {
-    S3Store store = new S3Store(client, "store-test");
+    S3Store store = new S3Store(connection, "store-test");
     Path file = Files.writeString(dir.resolve("r.txt"), "r");
     for (String k : List.of("a", "b", "c", "d", "e")) {
       store.upload(file, "range/" + k, Instant.EPOCH);
@@ -113,9 +113,9 @@ class S3StoreTest {
 
   @Test
   void serverSideCopyKeepsOrReplacesTheMetadata(@TempDir Path dir) throws Exception {
-    S3Store store = new S3Store(client, "store-test");
-    client.sdk().createBucket(b -> b.bucket("store-copy")).join();
-    S3Store other = new S3Store(client, "store-copy");
+    S3Store store = new S3Store(connection, "store-test");
+    connection.sdk().createBucket(b -> b.bucket("store-copy")).join();
+    S3Store other = new S3Store(connection, "store-copy");
     Path file = Files.writeString(dir.resolve("c.txt"), "copy me");
     store.upload(file, "copy/src.txt", Instant.ofEpochSecond(1600000000, 5));
 
@@ -133,7 +133,7 @@ class S3StoreTest {
 
   @Test
   void deleteRemovesKeysAndMissingKeysHeadEmpty(@TempDir Path dir) throws Exception {
-    S3Store store = new S3Store(client, "store-test");
+    S3Store store = new S3Store(connection, "store-test");
     Path file = Files.writeString(dir.resolve("d.txt"), "x");
     store.upload(file, "del/1", Instant.now());
     store.upload(file, "del/2", Instant.now());
@@ -175,7 +175,7 @@ class S3StoreTest {
 
     for (String key : List.of("sse/small", "sse/big")) {
       assertThat(
-              client
+              connection
                   .sdk()
                   .headObject(b -> b.bucket("store-test").key(key))
                   .join()

@@ -31,7 +31,7 @@ class BucketRunLockTest {
   private static final Sleeper NO_WAIT = d -> {};
 
   private static S3ProxyServer server;
-  private static S3Connection client;
+  private static S3Connection connection;
   private static S3Store store;
 
   @BeforeAll
@@ -41,14 +41,14 @@ class BucketRunLockTest {
         new SettingsReader(server.agentEnvironment(), List.of(S3Setting.values()), List.of());
     S3Settings settings = S3Settings.read(r, "for the test");
     r.finish();
-    client = S3Connection.open(settings);
-    client.sdk().createBucket(b -> b.bucket("locks")).join();
-    store = new S3Store(client, "locks");
+    connection = S3Connection.open(settings);
+    connection.sdk().createBucket(b -> b.bucket("locks")).join();
+    store = new S3Store(connection, "locks");
   }
 
   @AfterAll
   static void stop() {
-    client.close();
+    connection.close();
     server.close();
   }
 

@@ -235,9 +235,9 @@ class RecoverActionTest {
   void aBackupFetchedFromS3WithTheLegacyVariablesRecovers() throws Exception {
     try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
       Path file = backups.resolve(APP);
-      try (S3Connection client = S3Connection.open(s3Settings(s3))) {
-        client.sdk().createBucket(b -> b.bucket("backups")).join();
-        S3Store store = new S3Store(client, "backups");
+      try (S3Connection connection = S3Connection.open(s3Settings(s3))) {
+        connection.sdk().createBucket(b -> b.bucket("backups")).join();
+        S3Store store = new S3Store(connection, "backups");
         store.upload(file, "prod/db/hourly/" + APP, Instant.now());
         store.putBytes(
             "prod/db/hourly/." + APP + ".sha256",
@@ -276,9 +276,10 @@ class RecoverActionTest {
     byte[] bytes = Files.readAllBytes(local);
     Files.write(local, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
-      try (S3Connection client = S3Connection.open(s3Settings(s3))) {
-        client.sdk().createBucket(b -> b.bucket("offsite")).join();
-        new S3Store(client, "offsite").upload(backups.resolve(APP), "hourly/" + APP, Instant.now());
+      try (S3Connection connection = S3Connection.open(s3Settings(s3))) {
+        connection.sdk().createBucket(b -> b.bucket("offsite")).join();
+        new S3Store(connection, "offsite")
+            .upload(backups.resolve(APP), "hourly/" + APP, Instant.now());
       }
       Map<String, String> env = RestoreFixture.env(target, base);
       env.putAll(s3.agentEnvironment());

@@ -10,17 +10,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** An in-process S3 endpoint with a client, for mirror and bucket-store tests. */
+/** An in-process S3 endpoint with a connection, for mirror and bucket-store tests. */
 public final class S3Fixture implements AutoCloseable {
 
   private final S3ProxyServer proxy;
   private final S3Settings settings;
-  private final S3Connection client;
+  private final S3Connection connection;
 
   private S3Fixture(S3ProxyServer proxy) {
     this.proxy = proxy;
     this.settings = settings(Map.of());
-    this.client = S3Connection.open(settings);
+    this.connection = S3Connection.open(settings);
   }
 
   public static S3Fixture start() {
@@ -29,12 +29,12 @@ public final class S3Fixture implements AutoCloseable {
 
   /** Creates the bucket and returns a store on it. */
   public S3Store bucket(String name) {
-    client.sdk().createBucket(b -> b.bucket(name)).join();
+    connection.sdk().createBucket(b -> b.bucket(name)).join();
     return store(name);
   }
 
   public S3Store store(String name) {
-    return new S3Store(client, name);
+    return new S3Store(connection, name);
   }
 
   /** S3 settings for the endpoint with {@code overrides} (e.g. S3_MULTIPART_THRESHOLD). */
@@ -82,7 +82,7 @@ public final class S3Fixture implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    connection.close();
     proxy.close();
   }
 }
