@@ -1,6 +1,7 @@
 #!/bin/sh
 # Makes the class archive the launcher (volume-replicator, beside it) uses: a training run of the
-# agent (ArchiveTraining: a small directory sync and an S3 client start) with the `java` on PATH,
+# agent (ArchiveTraining: a small directory sync, and an upload, unchanged pass and restore against
+# an in-memory S3 endpoint on loopback) with the `java` on PATH,
 # recorded as an AOT cache on Java 25+ (volume-replicator.aot) or a CDS archive on Java 21-24
 # (volume-replicator.jsa), next to the jar in DIR. The archive only works with the same Java
 # runtime and the same jar at the same path: the image build runs this after copying the jar.

@@ -2,6 +2,7 @@ package io.backupagents.replicator;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.s3.S3Connection;
@@ -13,15 +14,12 @@ import io.backupagents.replicator.report.ReplicatorMetrics;
 import io.backupagents.replicator.report.RunStats;
 import io.backupagents.replicator.report.SyncProgress;
 import io.backupagents.replicator.report.SyncSummary;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +86,9 @@ public final class ReplicationJob implements Job {
           settings.dryRun() ? " (dry run: nothing was changed)" : "",
           SyncSummary.render(stats, elapsed, settings.dryRun(), isS3(target)).stripTrailing());
       metrics.record(stats);
-      deleteTree(workDir);
+      if (!FileTrees.deleteTree(workDir)) {
+        log.debug("could not remove {}", workDir);
+      }
     }
     conclude(outcome, stats, target);
     metrics.success(context.clock().instant());
@@ -126,13 +126,5 @@ public final class ReplicationJob implements Job {
 
   private static boolean isS3(Location target) {
     return target.isBucket();
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      log.debug("could not remove {}: {}", dir, e.toString());
-    }
   }
 }

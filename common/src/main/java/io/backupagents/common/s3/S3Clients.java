@@ -88,7 +88,7 @@ public final class S3Clients {
         .backoffStrategy(BACKOFF)
         .throttlingBackoffStrategy(THROTTLING_BACKOFF)
         .retryOnException(S3Clients::retryable)
-        .treatAsThrottling(t -> t instanceof S3Exception e && "SlowDown".equals(errorCode(e)))
+        .treatAsThrottling(S3Clients::throttled)
         .circuitBreakerEnabled(false)
         .build();
   }
@@ -102,6 +102,11 @@ public final class S3Clients {
           || (code != null && RETRYABLE_CODES.contains(code));
     }
     return e instanceof SdkClientException;
+  }
+
+  /** Whether the store asked to slow down (S3's SlowDown), which backs off longer. */
+  static boolean throttled(Throwable t) {
+    return t instanceof S3Exception e && "SlowDown".equals(errorCode(e));
   }
 
   private static String errorCode(S3Exception e) {

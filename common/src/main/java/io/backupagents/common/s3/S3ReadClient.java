@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,6 +65,8 @@ final class S3ReadClient implements AutoCloseable {
    * here are small: a listing page, a manifest.
    */
   static final Duration DEADLINE = Duration.ofMinutes(5);
+
+  private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
   private final S3Settings settings;
   private final Duration deadline;
@@ -178,9 +181,7 @@ final class S3ReadClient implements AutoCloseable {
       throw failure;
     }
     BackoffStrategy backoff =
-        failure instanceof S3Exception e && "SlowDown".equals(errorCode(e))
-            ? S3Clients.THROTTLING_BACKOFF
-            : S3Clients.BACKOFF;
+        S3Clients.throttled(failure) ? S3Clients.THROTTLING_BACKOFF : S3Clients.BACKOFF;
     try {
       Thread.sleep(backoff.computeDelay(attempt));
     } catch (InterruptedException e) {
@@ -222,14 +223,12 @@ final class S3ReadClient implements AutoCloseable {
       base = base.substring(0, base.length() - 1);
     }
     String authority = endpoint.getRawAuthority();
-    String path;
     if (settings.pathStyle()) {
-      path = base + "/" + bucket + "/" + encodePath(key);
+      base = base + "/" + bucket;
     } else {
       authority = bucket + "." + authority;
-      path = base + "/" + encodePath(key);
     }
-    return URI.create(endpoint.getScheme() + "://" + authority + path);
+    return URI.create(endpoint.getScheme() + "://" + authority + base + "/" + encodePath(key));
   }
 
   /** SigV4's URI encoding of a key: every byte but the unreserved characters and '/'. */
@@ -247,8 +246,7 @@ final class S3ReadClient implements AutoCloseable {
           || c == '/') {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)));
-        out.append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        out.append('%').append(UPPER_HEX.toHexDigits(b));
       }
     }
     return out.toString();
@@ -312,10 +310,6 @@ final class S3ReadClient implements AutoCloseable {
                     .serviceName("S3")
                     .build())
             .build();
-  }
-
-  private static String errorCode(S3Exception e) {
-    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 
   /** Reads a ListBucketResult; keys are URL-decoded when the store says it encoded them. */

@@ -231,7 +231,6 @@ public final class ParallelGzipOutputStream extends OutputStream {
     slideWindow(block);
     if (wholeMembers && last && block.length == 0 && inputBytes > 0) {
       // Members need no end marker: the last one written ends the file.
-      block.length = 0;
       free.add(block);
       current = null;
       return;

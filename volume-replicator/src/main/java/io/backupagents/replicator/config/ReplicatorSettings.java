@@ -106,11 +106,6 @@ public record ReplicatorSettings(
         s3(r, locations));
   }
 
-  /** The S3 settings; only present when the source or the target is in S3. */
-  public S3Settings s3Settings() {
-    return s3.orElseThrow(() -> new IllegalStateException("no S3 location"));
-  }
-
   private static DeleteLimit maxDelete(SettingsReader r) {
     Optional<DeleteLimit> limit = DeleteLimit.parse(r.string(MAX_DELETE));
     if (limit.isEmpty()) {

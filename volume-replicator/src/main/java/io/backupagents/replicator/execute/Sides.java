@@ -40,7 +40,6 @@ final class Sides {
   private S3Scanner sourceObjects;
   private S3Scanner targetObjects;
   private ManifestStore targetManifest;
-  private Location.Bucket targetBucket;
   private final Failures failures;
   private ManifestReader sourceManifestReader = ManifestReader.none();
   private ManifestReader targetManifestReader = ManifestReader.none();
@@ -74,7 +73,6 @@ final class Sides {
       case Location.Bucket b -> {
         S3Store store = stores.apply(b.location().bucket());
         s.target = new S3Target(store, b.location(), stats);
-        s.targetBucket = b;
         s.targetManifest =
             new ManifestStore(store, b.location(), settings.manifestPrefix(), settings.shard());
       }
@@ -146,7 +144,7 @@ final class Sides {
     targetObjects =
         new S3Scanner(
             s3Target().store()::list,
-            targetBucket.location(),
+            s3Target().location(),
             settings.filter(),
             targetManifestReader,
             new S3Scanner.Options(

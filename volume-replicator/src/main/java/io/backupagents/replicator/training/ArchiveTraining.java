@@ -1,16 +1,15 @@
 package io.backupagents.replicator.training;
 
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.launch.Launcher;
 import io.backupagents.replicator.VolumeReplicatorAgent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,9 @@ public final class ArchiveTraining {
         }
       }
     } finally {
-      delete(work);
+      if (!FileTrees.deleteTree(work)) {
+        throw new IOException("could not remove " + work);
+      }
     }
     return failures;
   }
@@ -125,21 +126,6 @@ public final class ArchiveTraining {
     }
     try (Stream<Path> paths = Files.walk(root)) {
       return paths.filter(Files::isRegularFile).count();
-    }
-  }
-
-  private static void delete(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }

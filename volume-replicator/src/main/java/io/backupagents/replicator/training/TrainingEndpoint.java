@@ -2,6 +2,7 @@ package io.backupagents.replicator.training;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.backupagents.common.s3.ContentDigests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -134,7 +133,7 @@ final class TrainingEndpoint implements AutoCloseable {
                 meta.put(name.toLowerCase(java.util.Locale.ROOT), values.getFirst());
               }
             });
-    String etag = md5(content);
+    String etag = HexFormat.of().formatHex(ContentDigests.md5().digest(content));
     objects.put(key, new StoredObject(content, etag, Instant.now(), meta));
     exchange.getResponseHeaders().set("ETag", "\"" + etag + "\"");
     exchange.sendResponseHeaders(200, -1);
@@ -242,13 +241,5 @@ final class TrainingEndpoint implements AutoCloseable {
 
   private static String escape(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  private static String md5(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

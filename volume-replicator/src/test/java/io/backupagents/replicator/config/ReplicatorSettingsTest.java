@@ -86,9 +86,10 @@ class ReplicatorSettingsTest {
         .isEqualTo("s3://media/5-Friday");
     assertThat(s.target().resolve(s.day().forDate(LocalDate.of(2025, 3, 1))).toString())
         .isEqualTo("s3://media/First-Of-Month");
-    assertThat(s.s3Settings().pathStyle()).isTrue();
-    assertThat(s.s3Settings().verifyTls()).isFalse();
-    assertThat(s.s3Settings().endpoint().orElseThrow()).hasToString("https://rgw.example.org");
+    assertThat(s.s3().orElseThrow().pathStyle()).isTrue();
+    assertThat(s.s3().orElseThrow().verifyTls()).isFalse();
+    assertThat(s.s3().orElseThrow().endpoint().orElseThrow())
+        .hasToString("https://rgw.example.org");
     assertThat(s.checkers()).isEqualTo(32);
     assertThat(s.transfers()).isEqualTo(32);
     assertThat(s.targetName()).isEqualTo("s3-media");
@@ -123,8 +124,8 @@ class ReplicatorSettingsTest {
     ReplicatorSettings s = read(env);
     assertThat(s.source()).isEqualTo(new Location.Bucket(new S3Location("media", "")));
     assertThat(s.target()).isEqualTo(new Location.Directory(Path.of("/volume-b")));
-    assertThat(s.s3Settings().endpoint().orElseThrow()).hasToString("https://s3.example.org");
-    assertThat(s.s3Settings().pathStyle()).isTrue();
+    assertThat(s.s3().orElseThrow().endpoint().orElseThrow()).hasToString("https://s3.example.org");
+    assertThat(s.s3().orElseThrow().pathStyle()).isTrue();
   }
 
   @Test
