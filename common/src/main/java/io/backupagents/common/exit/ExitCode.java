@@ -25,7 +25,12 @@ public enum ExitCode {
       "a safety guard refused deletions (empty source or too many deletions)",
       "no: a person must look"),
   LOCKED(11, "another run holds the lock and it was not released in time", "yes, later"),
-  VERIFY_FAILED(12, "a backup is corrupt, truncated or did not restore", "no: use another backup");
+  VERIFY_FAILED(12, "a backup is corrupt, truncated or did not restore", "no: use another backup"),
+  DECRYPTION_FAILED(
+      13,
+      "an encrypted backup cannot be decrypted: no decryption key, not a key it was encrypted to,"
+          + " or a wrong passphrase",
+      "no: fix the key");
 
   private final int status;
   private final String meaning;

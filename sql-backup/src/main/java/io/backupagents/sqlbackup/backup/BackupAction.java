@@ -7,7 +7,10 @@ import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.lock.Sleeper;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.restore.BackupVerifier;
+import io.backupagents.sqlbackup.codec.DecryptingJob;
+import io.backupagents.sqlbackup.codec.DecryptionKey;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@code backup} action: validates its settings and makes the run of one tier. */
 public final class BackupAction {
@@ -38,6 +41,14 @@ public final class BackupAction {
           "VERIFY_AFTER_BACKUP=yes needs a backup volume; with BACKUP_VOLUME_IS_S3 run the verify"
               + " action on its own schedule instead");
     }
-    return new BackupJob(backup, postgres, host, sleeper, verifier);
+    Optional<DecryptionKey> key =
+        verifier.enabled() ? BackupVerifier.decryptionKey(settings) : Optional.empty();
+    if (verifier.enabled() && backup.dump().encryption().isPresent() && key.isEmpty()) {
+      settings.problem(
+          "VERIFY_AFTER_BACKUP=yes with BACKUP_ENCRYPTION_RECIPIENTS needs"
+              + " BACKUP_DECRYPTION_KEY_FILE in the backup run; better run the verify action,"
+              + " which alone holds the private key");
+    }
+    return new DecryptingJob(new BackupJob(backup, postgres, host, sleeper, verifier), key);
   }
 }

@@ -12,11 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * The name of a backup file, as the legacy image wrote it: {@code backup-<UTC start
- * time>Z-<dumpall|DATABASE><extension>}, e.g. {@code backup-2022-11-28T08:51:08Z-dumpall.sql.gz}.
- * Names sort by time within one label.
+ * time>Z-<dumpall|DATABASE><extension>}, e.g. {@code backup-2022-11-28T08:51:08Z-dumpall.sql.gz},
+ * with {@code .gpg} after the extension when the backup is encrypted. Names sort by time within one
+ * label.
  */
-public record BackupName(Instant time, String label, Format format)
+public record BackupName(Instant time, String label, Format format, boolean encrypted)
     implements Comparable<BackupName> {
+
+  /** What an encrypted backup's name ends with (an OpenPGP message, as gpg names them). */
+  public static final String ENCRYPTED_SUFFIX = ".gpg";
 
   /** The label of a whole-server dump. */
   public static final String DUMPALL = "dumpall";
@@ -34,12 +38,15 @@ public record BackupName(Instant time, String label, Format format)
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
   private static final Pattern NAME =
       Pattern.compile(
-          "backup-(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})Z-(.+?)(\\.sql\\.gz|\\.dump|\\.dir\\.tar)");
+          "backup-(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})Z-(.+?)"
+              + "(\\.sql\\.gz|\\.sql\\.zst|\\.dump|\\.dir\\.tar)(\\.gpg)?");
 
   /** How the dump is stored. */
   public enum Format {
     /** Plain SQL, gzip-compressed: the legacy format, restored with psql. */
     SQL_GZ(".sql.gz"),
+    /** Plain SQL, zstd-compressed, restored with psql. */
+    SQL_ZST(".sql.zst"),
     /** pg_dump's custom archive, restored with pg_restore. */
     CUSTOM(".dump"),
     /**
@@ -57,10 +64,20 @@ public record BackupName(Instant time, String label, Format format)
     public String extension() {
       return extension;
     }
+
+    /** Plain SQL (restored with psql), whichever its compression. */
+    public boolean plain() {
+      return this == SQL_GZ || this == SQL_ZST;
+    }
   }
 
   public BackupName {
     time = time.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** The name of an unencrypted backup. */
+  public BackupName(Instant time, String label, Format format) {
+    this(time, label, format, false);
   }
 
   /** Parses a file name; empty when it is not one of our backups. */
@@ -75,9 +92,10 @@ public record BackupName(Instant time, String label, Format format)
           switch (m.group(3)) {
             case ".dump" -> Format.CUSTOM;
             case ".dir.tar" -> Format.DIRECTORY_TAR;
+            case ".sql.zst" -> Format.SQL_ZST;
             default -> Format.SQL_GZ;
           };
-      return Optional.of(new BackupName(time, m.group(2), format));
+      return Optional.of(new BackupName(time, m.group(2), format, m.group(4) != null));
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
@@ -89,7 +107,8 @@ public record BackupName(Instant time, String label, Format format)
         + TIME.format(LocalDateTime.ofInstant(time, ZoneOffset.UTC))
         + "Z-"
         + label
-        + format.extension();
+        + format.extension()
+        + (encrypted ? ENCRYPTED_SUFFIX : "");
   }
 
   /**

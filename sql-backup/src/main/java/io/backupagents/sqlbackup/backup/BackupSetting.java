@@ -48,16 +48,31 @@ public enum BackupSetting implements SettingDefinition {
   DUMP_TIMEOUT(
       Setting.of(
           "DUMP_TIMEOUT", "6h", "a dump running longer is killed and the run fails (0: no limit)")),
+  BACKUP_COMPRESSION(
+      Setting.of(
+          "BACKUP_COMPRESSION",
+          "gzip",
+          "gzip (.sql.gz, what legacy restores read) or zstd (.sql.zst: faster, smaller; zstd -dc"
+              + " reads it); custom and directory dumps pass zstd to pg_dump 16 and later")),
   BACKUP_COMPRESSION_LEVEL(
       Setting.of(
           "BACKUP_COMPRESSION_LEVEL",
-          "6",
-          "gzip level 1 (fastest) to 9 (smallest); 6 is gzip's default")),
+          null,
+          "gzip 1 (fastest) to 9 (smallest), default 6 (gzip's); zstd 1 to 19, default 3 (zstd's)")),
   BACKUP_COMPRESSION_THREADS(
       Setting.of(
           "BACKUP_COMPRESSION_THREADS",
           "0",
           "threads compressing blocks in parallel; 0: one per available core")),
+  BACKUP_ENCRYPTION_RECIPIENTS(
+      Setting.of(
+              "BACKUP_ENCRYPTION_RECIPIENTS",
+              null,
+              "OpenPGP public keys (armored, as gpg --export --armor writes them; several blocks"
+                  + " may follow each other): every backup is encrypted to all of them as it is"
+                  + " written (.gpg); public keys are not secret, the value is only masked for"
+                  + " its length, and their fingerprints are logged")
+          .asSecret()),
   BACKUP_LOCK_WAIT(
       Setting.of(
           "BACKUP_LOCK_WAIT",

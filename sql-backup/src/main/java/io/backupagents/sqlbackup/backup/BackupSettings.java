@@ -2,6 +2,9 @@ package io.backupagents.sqlbackup.backup;
 
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.codec.Compression;
+import io.backupagents.sqlbackup.codec.EncryptionSettings;
+import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
 import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.dump.DumpSettings;
 import io.backupagents.sqlbackup.lock.LockSettings;
@@ -120,12 +123,29 @@ public record BackupSettings(
               + " format)");
     }
     Duration timeout = r.duration(BackupSetting.DUMP_TIMEOUT);
+    Compression compression = r.choice(BackupSetting.BACKUP_COMPRESSION, Compression.class);
+    int level =
+        r.isSet(BackupSetting.BACKUP_COMPRESSION_LEVEL)
+            ? r.integer(
+                BackupSetting.BACKUP_COMPRESSION_LEVEL,
+                compression.minLevel(),
+                compression.maxLevel())
+            : compression.defaultLevel();
+    Optional<OpenPgpEncryption> encryption = EncryptionSettings.recipients(r, BackupSetting.BACKUP_ENCRYPTION_RECIPIENTS);
+    if (encryption.isPresent() && format == DumpFormat.DIRECTORY) {
+      r.problem(
+          "DUMP_FORMAT=directory cannot be encrypted: pg_dump writes a directory dump to disk"
+              + " unencrypted before it is packed; use DUMP_FORMAT=custom (or plain) with"
+              + " BACKUP_ENCRYPTION_RECIPIENTS");
+    }
     return new DumpSettings(
         format,
         jobs,
         timeout.isZero() ? Optional.empty() : Optional.of(timeout),
-        r.integer(BackupSetting.BACKUP_COMPRESSION_LEVEL, 1, 9),
-        r.integer(BackupSetting.BACKUP_COMPRESSION_THREADS, 0, 256));
+        level,
+        r.integer(BackupSetting.BACKUP_COMPRESSION_THREADS, 0, 256),
+        compression,
+        encryption);
   }
 
   private static Optional<MirrorSettings> mirror(SettingsReader r) {

@@ -58,13 +58,11 @@ final class DumpPhase {
   /** How plain dumps are compressed, for the start-up line. */
   private String compression() {
     if (dump.format() != DumpFormat.PLAIN) {
-      return "";
+      return dump.encryption()
+          .map(e -> "; encrypted to " + e.recipients().fingerprints())
+          .orElse("");
     }
-    return "; gzip -%d on %d threads with %s"
-        .formatted(
-            dump.compressionLevel(),
-            dump.effectiveThreads(),
-            BlockCompressors.best().description());
+    return "; " + dump.encoding().describe(BlockCompressors.best().description());
   }
 
   /** Dumps into {@code tier} of the session's store; returns the names published. */
@@ -92,7 +90,7 @@ final class DumpPhase {
       Duration total = Duration.ZERO;
       Duration busy = Duration.ZERO;
       for (DumpCommand command : commands()) {
-        BackupName name = new BackupName(start, command.label(), dump.format().stored());
+        BackupName name = dump.backupName(start, command.label());
         try {
           VerifiedDump d = step.run(command, name, session.tempFor(tier, name));
           publish(session, d, tier);

@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.dump;
 
+import io.backupagents.sqlbackup.codec.Compression;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,16 +58,27 @@ public record DumpCommand(Optional<String> database, DumpSettings settings) {
       }
       case CUSTOM -> {
         argv.add("--format=custom");
-        argv.add("--compress=" + settings.compressionLevel());
+        argv.add(compress(clients.major()));
       }
       case DIRECTORY -> {
         argv.add("--format=directory");
-        argv.add("--compress=" + settings.compressionLevel());
+        argv.add(compress(clients.major()));
         argv.add("--jobs=" + settings.jobs());
         argv.add("--file=" + directory);
       }
     }
     database.ifPresent(db -> argv.add("--dbname=" + db));
     return argv;
+  }
+
+  /**
+   * pg_dump's own compression of an archive: zstd where pg_dump has it (16 and later), else gzip
+   * (older clients, or BACKUP_COMPRESSION=gzip) at the level, capped at gzip's 9.
+   */
+  String compress(int clientMajor) {
+    if (settings.compression() == Compression.ZSTD && clientMajor >= 16) {
+      return "--compress=zstd:" + settings.compressionLevel();
+    }
+    return "--compress=" + Math.min(settings.compressionLevel(), Compression.GZIP.maxLevel());
   }
 }

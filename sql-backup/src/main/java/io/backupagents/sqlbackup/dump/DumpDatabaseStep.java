@@ -8,7 +8,8 @@ import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.compress.ParallelGzipOutputStream;
+import io.backupagents.sqlbackup.codec.BackupDecoding;
+import io.backupagents.sqlbackup.codec.PlainEncoder;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,8 +91,8 @@ public final class DumpDatabaseStep {
     DumpSettings s = command.settings();
     try (FileChannel channel = create(temp)) {
       HashingOutputStream hashing = new HashingOutputStream(Channels.newOutputStream(channel));
-      ParallelGzipOutputStream gz =
-          new ParallelGzipOutputStream(hashing, s.compressionLevel(), s.effectiveThreads());
+      // Compression (and encryption) happen on the way to the file: no plaintext touches disk.
+      PlainEncoder gz = s.encoding().plain(hashing, BackupDecoding.innerName(name.fileName()));
       try {
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         processes.run(
@@ -132,12 +133,20 @@ public final class DumpDatabaseStep {
     try (FileChannel channel = create(temp)) {
       hashing = new HashingOutputStream(Channels.newOutputStream(channel));
       Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
+      OutputStream stored =
+          command.settings().encoding().stored(hashing, BackupDecoding.innerName(name.fileName()));
+      ArchiveHead head = new ArchiveHead(stored);
       processes.run(
           spec(command, stderr, Path.of("-"))
-              .withStdout(in -> new ProgressInputStream(in, progress).transferTo(hashing)));
+              .withStdout(in -> new ProgressInputStream(in, progress).transferTo(head)));
+      stored.close();
       channel.force(true);
+      head.require(what);
     }
-    checkArchive(what, temp);
+    if (!name.encrypted()) {
+      // An encrypted archive cannot be read back here: the backup run holds public keys only.
+      checkArchive(what, temp);
+    }
     return new VerifiedDump(
         name,
         temp,

@@ -7,6 +7,8 @@ import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.backup.ChecksumRecord;
+import io.backupagents.sqlbackup.codec.BackupDecoding;
+import io.backupagents.sqlbackup.codec.CodecException;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,9 +65,17 @@ final class ArchiveBackup {
       requireCustomArchive(file);
       restorable = file;
     }
-    String toc = pgRestore(runner, clients, name, "--list", restorable.toString());
+    boolean fed = EncryptedArchiveFeed.needed(restorable);
+    String toc =
+        fed
+            ? pgRestore(runner, clients, name, EncryptedArchiveFeed.of(file, true), "--list")
+            : pgRestore(runner, clients, name, null, "--list", restorable.toString());
     int items = (int) toc.lines().filter(l -> !l.isBlank() && !l.startsWith(";")).count();
-    pgRestore(runner, clients, name, "--file=/dev/null", restorable.toString());
+    if (fed) {
+      pgRestore(runner, clients, name, EncryptedArchiveFeed.of(file, false), "--file=/dev/null");
+    } else {
+      pgRestore(runner, clients, name, null, "--file=/dev/null", restorable.toString());
+    }
     return new Checked(restorable, items);
   }
 
@@ -84,13 +94,16 @@ final class ArchiveBackup {
 
   private static void requireCustomArchive(Path file) {
     byte[] head = new byte[CUSTOM_MAGIC.length];
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in =
+        BackupDecoding.archive(file.getFileName().toString(), Files.newInputStream(file))) {
       int n = in.readNBytes(head, 0, head.length);
       if (n < head.length || !java.util.Arrays.equals(head, CUSTOM_MAGIC)) {
         throw new AgentException(
             ExitCode.VERIFY_FAILED,
             file.getFileName() + " is not a pg_dump custom archive (it does not start with PGDMP)");
       }
+    } catch (CodecException e) {
+      throw e.toAgentException(file.getFileName().toString());
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
@@ -135,16 +148,23 @@ final class ArchiveBackup {
 
   /** Runs a checking pg_restore and returns its standard output. */
   private static String pgRestore(
-      ProcessRunner runner, ClientTools.Clients clients, String name, String... args)
+      ProcessRunner runner,
+      ClientTools.Clients clients,
+      String name,
+      ProcessSpec.StdinWriter stdin,
+      String... args)
       throws InterruptedException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> argv =
         Stream.concat(Stream.of(clients.tool("pg_restore")), Stream.of(args)).toList();
     try {
-      runner.run(
+      ProcessSpec spec =
           ProcessSpec.of("pg_restore", argv)
               .withStdout(in -> in.transferTo(out))
-              .withStderrLine(line -> {}));
+              .withStderrLine(line -> {});
+      runner.run(stdin == null ? spec : spec.withStdin(stdin));
+    } catch (CodecException e) {
+      throw e.toAgentException(name);
     } catch (ProcessFailedException e) {
       throw new AgentException(
           ExitCode.VERIFY_FAILED,

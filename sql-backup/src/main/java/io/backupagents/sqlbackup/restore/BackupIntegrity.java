@@ -102,7 +102,7 @@ final class BackupIntegrity {
     Instant start = clock.instant();
     Checked checked;
     try (RestoreProgress progress = RestoreProgress.start("check", size, clock)) {
-      if (fetched.name().format() == BackupName.Format.SQL_GZ) {
+      if (fetched.name().format().plain()) {
         PlainBackupCheck.Result r = PlainBackupCheck.check(file, fetched.sha256(), progress);
         metrics.sqlBytes(r.sqlBytes());
         checked = new Checked(fetched, Optional.of(r.kind()), r.sqlBytes(), Optional.empty());

@@ -43,6 +43,12 @@ public final class BackupVerifier {
     this.host = host;
   }
 
+  /** The decryption key VERIFY_AFTER_BACKUP reads encrypted backups with, if one is given. */
+  public static java.util.Optional<io.backupagents.sqlbackup.codec.DecryptionKey> decryptionKey(
+      SettingsReader settings) {
+    return RecoverAction.decryptionKey(settings);
+  }
+
   /**
    * Reads the VERIFY_* settings (and RESTORE_TIMEOUT, RESTORE_JOBS), recording problems in {@code
    * settings}; {@code source} is the server the backups are made from.

@@ -18,7 +18,7 @@ public record FoundBackup(BackupName name, List<BackupCopy> copies) {
 
   /** True for a whole-server dump (pg_dumpall), which only plain SQL can be. */
   public boolean isDumpall() {
-    return name.label().equals(BackupName.DUMPALL) && name.format() == BackupName.Format.SQL_GZ;
+    return name.label().equals(BackupName.DUMPALL) && name.format().plain();
   }
 
   /** The size of the preferred copy. */

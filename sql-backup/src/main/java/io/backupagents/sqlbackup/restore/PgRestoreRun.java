@@ -55,13 +55,17 @@ final class PgRestoreRun {
                 "--verbose",
                 "--clean",
                 "--if-exists",
-                "--jobs=" + jobs,
+                // pg_restore reads an encrypted archive from a pipe, which allows one job only.
+                "--jobs=" + (EncryptedArchiveFeed.needed(archive.restorable()) ? 1 : jobs),
                 "--dbname=" + database));
     if (options.stopOnError()) {
       argv.add("--exit-on-error");
     }
     argv.addAll(extraArgs);
-    argv.add(archive.restorable().toString());
+    boolean fed = EncryptedArchiveFeed.needed(archive.restorable());
+    if (!fed) {
+      argv.add(archive.restorable().toString());
+    }
     Map<String, String> env = new HashMap<>(credentials.environment());
     env.put("PGOPTIONS", "-c client_min_messages=warning");
     AtomicInteger items = new AtomicInteger();
@@ -92,6 +96,9 @@ final class PgRestoreRun {
                 });
     if (options.timeout().isPresent()) {
       spec = spec.withTimeout(options.timeout().get());
+    }
+    if (fed) {
+      spec = spec.withStdin(EncryptedArchiveFeed.of(archive.restorable(), false));
     }
     try {
       runner.run(spec);

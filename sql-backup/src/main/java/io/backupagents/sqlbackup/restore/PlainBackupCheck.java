@@ -3,6 +3,8 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.sqlbackup.backup.ChecksumRecord;
+import io.backupagents.sqlbackup.codec.BackupDecoding;
+import io.backupagents.sqlbackup.codec.CodecException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -43,7 +44,7 @@ final class PlainBackupCheck {
     try (InputStream raw =
             new DigestInputStream(
                 new CountingInputStream(Files.newInputStream(file), progress::add), sha256);
-        InputStream sql = new GZIPInputStream(raw, BUFFER)) {
+        InputStream sql = BackupDecoding.plainSql(name, raw)) {
       byte[] buffer = new byte[BUFFER];
       int n;
       while ((n = sql.read(buffer)) > 0) {
@@ -55,6 +56,8 @@ final class PlainBackupCheck {
       }
       // Bytes after the last gzip member are not SQL, but the checksum covers the whole file.
       raw.transferTo(OutputStream.nullOutputStream());
+    } catch (CodecException e) {
+      throw e.toAgentException(name);
     } catch (ZipException | EOFException e) {
       throw new AgentException(
           ExitCode.VERIFY_FAILED,

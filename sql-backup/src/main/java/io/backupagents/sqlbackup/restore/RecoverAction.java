@@ -4,7 +4,11 @@ import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.codec.DecryptingJob;
+import io.backupagents.sqlbackup.codec.DecryptionKey;
+import io.backupagents.sqlbackup.codec.EncryptionSettings;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code recover} action: restores a backup (the newest by default) into the server or, with
@@ -20,7 +24,14 @@ public final class RecoverAction {
     RestoreArguments arguments = RestoreArguments.parse(args, settings, "recover");
     PostgresSettings postgres = PostgresSettings.read(settings);
     RestoreSettings restore = RestoreSettings.read(settings, postgres, host, arguments, true);
+    Optional<DecryptionKey> key = decryptionKey(settings);
     // The listing is the action's output, so it goes to standard output rather than the log.
-    return new RecoverJob(restore, postgres, host, System.out);
+    return new DecryptingJob(new RecoverJob(restore, postgres, host, System.out), key);
+  }
+
+  /** BACKUP_DECRYPTION_KEY(_FILE) with its passphrase, unlocked; problems go to {@code r}. */
+  static Optional<DecryptionKey> decryptionKey(SettingsReader r) {
+    return EncryptionSettings.decryptionKey(
+        r, RestoreSetting.BACKUP_DECRYPTION_KEY, RestoreSetting.BACKUP_DECRYPTION_KEY_PASSPHRASE);
   }
 }

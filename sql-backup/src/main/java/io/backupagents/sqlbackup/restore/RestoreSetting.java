@@ -68,6 +68,20 @@ public enum RestoreSetting implements SettingDefinition {
           "RESTORE_TIMEOUT",
           "0",
           "a restore running longer is stopped and the run fails (e.g. 6h); 0: no limit")),
+  BACKUP_DECRYPTION_KEY(
+      Setting.of(
+              "BACKUP_DECRYPTION_KEY",
+              null,
+              "recover and verify: the armored OpenPGP private key (gpg --export-secret-keys"
+                  + " --armor) of a recipient of the encrypted backups; normally a mounted"
+                  + " Secret in BACKUP_DECRYPTION_KEY_FILE")
+          .asSecret()),
+  BACKUP_DECRYPTION_KEY_PASSPHRASE(
+      Setting.of(
+              "BACKUP_DECRYPTION_KEY_PASSPHRASE",
+              null,
+              "the passphrase of BACKUP_DECRYPTION_KEY, when it has one")
+          .asSecret()),
   VERIFY_AFTER_BACKUP(
       Setting.of(
           "VERIFY_AFTER_BACKUP",

@@ -27,7 +27,7 @@ final class RestoreTools {
             ? List.of()
             : Stream.of(host.path().split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
     ClientTools tools = new ClientTools(postgres.binDir(), host.pgInstallRoot(), path, runner);
-    return format == BackupName.Format.SQL_GZ
+    return format.plain()
         ? tools.forServer(serverMajor, "psql")
         : tools.forServer(serverMajor, "pg_restore");
   }

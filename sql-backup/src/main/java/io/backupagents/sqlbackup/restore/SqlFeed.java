@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.codec.BackupDecoding;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The SQL of a plain backup, decompressed on the fly into psql's standard input: nothing is
@@ -33,11 +33,11 @@ final class SqlFeed {
 
   private SqlFeed() {}
 
-  /** The decompressed content of a gzip backup, counting compressed bytes read as progress. */
+  /** The decompressed content of a plain backup, counting stored bytes read as progress. */
   static InputStream open(Path file, RestoreProgress progress) throws IOException {
     InputStream raw = new CountingInputStream(Files.newInputStream(file), progress::add);
     try {
-      return new GZIPInputStream(raw, BUFFER);
+      return BackupDecoding.plainSql(file.getFileName().toString(), raw);
     } catch (IOException e) {
       raw.close();
       throw e;

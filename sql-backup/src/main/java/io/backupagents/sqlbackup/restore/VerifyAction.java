@@ -4,6 +4,7 @@ import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.codec.DecryptingJob;
 import java.util.List;
 
 /**
@@ -22,6 +23,8 @@ public final class VerifyAction {
     VerifySettings verify = VerifySettings.read(settings, postgres);
     Verification verification =
         new Verification(verify, postgres, host, restore.timeout(), restore.jobs());
-    return new VerifyJob(restore, verification, host, System.out);
+    return new DecryptingJob(
+        new VerifyJob(restore, verification, host, System.out),
+        RecoverAction.decryptionKey(settings));
   }
 }
