@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Benchmark: sql-backup's hourly backup against the pipelines users would otherwise run,
+# Benchmark: sql-backup's hourly backup (gzip and zstd, each without and with OpenPGP encryption)
+# against the pipelines users would otherwise run,
 #   pg_dumpall --clean --if-exists | gzip -L > f   (the legacy image)
 #   pg_dumpall --clean --if-exists | pigz -L > f
-# at the same gzip level, on a throw-away PostgreSQL with a pgbench database of >= 1 GB plus a
-# table of realistic text. Measures wall time, CPU (user+sys of the command and its children),
-# peak RSS of the largest process, and output size; RUNS runs each, interleaved; medians.
+#   pg_dumpall --clean --if-exists > f             (no compression: the floor)
+# on a throw-away PostgreSQL with a pgbench database of >= 1 GB plus a table of realistic text,
+# then recover of the gzip and the zstd backup into the same server (RESTORE_RUNS each).
+# Measures wall time, CPU (user+sys of the command and its children), peak RSS of the largest
+# process, and output size; RUNS runs each, interleaved; medians and ranges.
 # Writes bench/results/sql-backup.md.
 #
 # Usage: bench/sql-backup/run.sh     (env: RUNS=3 LEVEL=6 SCALE=70 TEXT_ROWS=4000000
+#                                           RESTORE_RUNS=2 ZSTD_LEVEL=3
 #                                           SQL_BACKUP_JAR=... JAVA=... JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +19,8 @@ repo=$(pwd)
 
 RUNS=${RUNS:-3}
 LEVEL=${LEVEL:-6}
+ZSTD_LEVEL=${ZSTD_LEVEL:-3}
+RESTORE_RUNS=${RESTORE_RUNS:-2}
 SCALE=${SCALE:-70}
 TEXT_ROWS=${TEXT_ROWS:-4000000}
 WORK=${WORK:-$repo/bench/work/sql-backup}
@@ -25,7 +31,7 @@ JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | while read -r j; do
 JAR=${SQL_BACKUP_JAR:-$repo/sql-backup/target/sql-backup.jar}
 RESULTS=$repo/bench/results/sql-backup.md
 
-for tool in gzip pigz python3 /usr/bin/time; do
+for tool in gzip pigz gpg python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
 done
 [ -x "$JAVA" ] || { echo "no JDK >= 21 found under /usr/lib/jvm; set JAVA" >&2; exit 2; }
@@ -86,6 +92,16 @@ fi
 db_size=$("$PGBIN/psql" -X -At -d postgres -c "SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database")
 db_bytes=$("$PGBIN/psql" -X -At -d postgres -c "SELECT sum(pg_database_size(datname)) FROM pg_database")
 
+# A throw-away OpenPGP key pair made by gpg: the backups are encrypted to its public key.
+gnupg=$WORK/gnupg
+if [ ! -f "$WORK/recipient.asc" ]; then
+  rm -rf "$gnupg"; mkdir -m 700 -p "$gnupg"
+  gpg --homedir "$gnupg" --batch --passphrase '' --quick-gen-key 'Bench <bench@example.org>' \
+    default default never 2>/dev/null
+  gpg --homedir "$gnupg" --armor --export > "$WORK/recipient.asc"
+  gpg --homedir "$gnupg" --armor --export-secret-keys > "$WORK/private.asc"
+fi
+
 root=$WORK/root
 timings=$WORK/timings.tsv
 : > "$timings"
@@ -113,26 +129,49 @@ PY
 
 # As the image runs it (Dockerfiles/sql-backup/sql-backup), with only the variables a CronJob sets.
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
-ours=(env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres
-  PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root" BACKUP_COMPRESSION_LEVEL="$LEVEL"
-  TERMINATION_LOG_PATH="$WORK/termination-log" LOG_LEVEL=warn
-  "$JAVA" -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" -jar "$JAR" backup)
+agent() { # extra VAR=value..., then the action
+  env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres \
+    PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root" TERMINATION_LOG_PATH="$WORK/termination-log" \
+    LOG_LEVEL=warn "$@"
+}
+java_cmd=("$JAVA" -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" -jar "$JAR")
+encrypt=(BACKUP_ENCRYPTION_RECIPIENTS_FILE="$WORK/recipient.asc")
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
   echo "run $run of $RUNS"
-  measure "sql-backup" "$root/hourly/backup-*.sql.gz" "${ours[@]}"
+  measure "sql-backup gzip" "$root/hourly/backup-*.sql.gz" \
+    agent BACKUP_COMPRESSION_LEVEL="$LEVEL" "${java_cmd[@]}" backup
+  rm -rf "$WORK/keep-gzip"; cp -r "$root" "$WORK/keep-gzip"
+  measure "sql-backup zstd" "$root/hourly/backup-*.sql.zst" \
+    agent BACKUP_COMPRESSION=zstd BACKUP_COMPRESSION_LEVEL="$ZSTD_LEVEL" "${java_cmd[@]}" backup
+  rm -rf "$WORK/keep-zstd"; cp -r "$root" "$WORK/keep-zstd"
+  measure "sql-backup gzip, encrypted" "$root/hourly/backup-*.sql.gz.gpg" \
+    agent BACKUP_COMPRESSION_LEVEL="$LEVEL" "${encrypt[@]}" "${java_cmd[@]}" backup
+  measure "sql-backup zstd, encrypted" "$root/hourly/backup-*.sql.zst.gpg" \
+    agent BACKUP_COMPRESSION=zstd BACKUP_COMPRESSION_LEVEL="$ZSTD_LEVEL" "${encrypt[@]}" \
+    "${java_cmd[@]}" backup
   measure "pg_dumpall | gzip -$LEVEL" "$WORK/out.gz" \
     bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists | gzip -$LEVEL > '$WORK/out.gz'"
   measure "pg_dumpall | pigz -$LEVEL" "$WORK/out.gz" \
     bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists | pigz -$LEVEL > '$WORK/out.gz'"
+  measure "pg_dumpall > file (no compression)" "$WORK/out.gz" \
+    bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists > '$WORK/out.gz'"
 done
-measure "pg_dumpall > file (no compression)" "$WORK/out.gz" \
-  bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists > '$WORK/out.gz'"
 dump_bytes=$(tail -1 "$timings" | cut -f5)
 
+# Restores: the whole server from each codec's backup, over the same server (RESTORE_FORCE).
+for run in $(seq 1 "$RESTORE_RUNS"); do
+  for codec in gzip zstd; do
+    keep=$WORK/keep-$codec
+    measure "recover $codec" "$keep/hourly/backup-*" \
+      agent RECOVERY_ROOT_DIR="$keep" BACKUP_ROOT_DIR="$keep" RESTORE_FORCE=yes \
+      "${java_cmd[@]}" recover
+  done
+done
+
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-export RUNS LEVEL SCALE TEXT_ROWS db_size dump_bytes load_before load_after
+export RUNS RESTORE_RUNS LEVEL ZSTD_LEVEL SCALE TEXT_ROWS db_size dump_bytes load_before load_after
 export machine="$(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, loopback"
 export pg_version=$("$PGBIN/postgres" --version | awk '{print $3}')
 export java_version=$("$JAVA" -version 2>&1 | head -1)
@@ -145,36 +184,45 @@ for line in open(sys.argv[1]):
     name, wall, cpu, rss, size = line.rstrip("\n").split("\t")
     rows.setdefault(name, []).append((float(wall), float(cpu), int(rss), int(size)))
 med = {n: tuple(statistics.median(r[i] for r in v) for i in range(4)) for n, v in rows.items()}
+spread = {n: (min(r[0] for r in v), max(r[0] for r in v)) for n, v in rows.items()}
 level = e["LEVEL"]
-gz, pz, us = f"pg_dumpall | gzip -{level}", f"pg_dumpall | pigz -{level}", "sql-backup"
+gz, pz, raw = f"pg_dumpall | gzip -{level}", f"pg_dumpall | pigz -{level}", "pg_dumpall > file (no compression)"
 dump = int(e["dump_bytes"])
 out = [
-    "# sql-backup: hourly backup vs pg_dumpall | gzip / pigz",
+    "# sql-backup: hourly backup (gzip, zstd, encrypted) vs pg_dumpall | gzip / pigz / > file",
     "",
-    f"Written by `bench/sql-backup/run.sh`; medians of {e['RUNS']} interleaved runs.",
+    f"Written by `bench/sql-backup/run.sh`; medians of {e['RUNS']} interleaved runs"
+    f" ({e['RESTORE_RUNS']} for the restores), with the range of the wall times.",
     "",
     f"- machine: {e['machine']}; load average (1/5/15 min) {e['load_before']} before the runs,"
     f" {e['load_after']} after (other work shares the machine: compare ratios, not seconds)",
     f"- PostgreSQL {e['pg_version']}, databases {e['db_size']} on disk (pgbench scale {e['SCALE']}"
     f" + {int(e['TEXT_ROWS']):,} rows of text), plain dump {dump / 2**20:,.0f} MiB",
-    f"- gzip level {level} for all; sql-backup runs as the image runs it: `java"
-    f" -XX:+ExitOnOutOfMemoryError {e['java_opts_text']} -jar sql-backup.jar backup`, {e['java_version']}",
+    f"- gzip level {level}, zstd level {e['ZSTD_LEVEL']}; encryption: OpenPGP (AES-256, SEIPD with"
+    f" MDC) to one gpg-made key; sql-backup runs as the image runs it: `java"
+    f" -XX:+ExitOnOutOfMemoryError {e['java_opts_text']} -jar sql-backup.jar`, {e['java_version']}",
     "",
-    "| command | wall | CPU (user+sys) | peak RSS (largest process) | output | wall vs gzip | wall vs pigz |",
-    "|---|---|---|---|---|---|---|",
+    "| command | wall (median) | wall (range) | CPU (user+sys) | peak RSS (largest process) | output | wall vs > file | wall vs gzip |",
+    "|---|---|---|---|---|---|---|---|",
 ]
 for n, (w, c, r, s) in med.items():
-    vs_g = f"{w / med[gz][0]:.2f}x" if gz in med else ""
-    vs_p = f"{w / med[pz][0]:.2f}x" if pz in med else ""
+    lo, hi = spread[n]
     cell = n.replace("|", "\\|")  # a pipe inside a table cell must be escaped
-    out.append(f"| `{cell}` | {w:.1f} s | {c:.1f} s | {r / 1024:,.0f} MiB | {s:,} B | {vs_g} | {vs_p} |")
-w, c, r, s = med[us]
+    out.append(f"| `{cell}` | {w:.1f} s | {lo:.1f}-{hi:.1f} s | {c:.1f} s | {r / 1024:,.0f} MiB | {s:,} B"
+               f" | {w / med[raw][0]:.2f}x | {w / med[gz][0]:.2f}x |")
+z, ze, g, ge = (med["sql-backup zstd"], med["sql-backup zstd, encrypted"],
+                med["sql-backup gzip"], med["sql-backup gzip, encrypted"])
+rss = max(v[2] for k, v in med.items() if k.startswith("sql-backup") or k.startswith("recover"))
 checks = [
-    ("wall <= 0.6x the gzip pipeline", w <= 0.6 * med[gz][0], f"{w / med[gz][0]:.2f}x"),
-    ("wall <= 1.1x the pigz pipeline", w <= 1.1 * med[pz][0], f"{w / med[pz][0]:.2f}x"),
-    ("output no larger than gzip's + 2%", s <= 1.02 * med[gz][3], f"{(s / med[gz][3] - 1) * 100:+.2f}%"),
-    ("JVM peak RSS <= 256 MiB", r <= 256 * 1024, f"{r / 1024:,.0f} MiB"),
+    ("zstd backup wall <= 1.05x pg_dumpall > file", z[0] <= 1.05 * med[raw][0], f"{z[0] / med[raw][0]:.2f}x"),
+    ("zstd output <= gzip -6's", z[3] <= med[gz][3], f"{(z[3] / med[gz][3] - 1) * 100:+.1f}%"),
+    ("encryption adds <= 5% wall (zstd)", ze[0] <= 1.05 * z[0], f"{(ze[0] / z[0] - 1) * 100:+.1f}%"),
+    ("encryption adds <= 5% wall (gzip)", ge[0] <= 1.05 * g[0], f"{(ge[0] / g[0] - 1) * 100:+.1f}%"),
+    ("JVM peak RSS <= 256 MiB", rss <= 256 * 1024, f"{rss / 1024:,.0f} MiB"),
 ]
+if "recover zstd" in med and "recover gzip" in med:
+    rz, rg = med["recover zstd"][0], med["recover gzip"][0]
+    checks.append(("restore of zstd no slower than of gzip", rz <= rg, f"{rz:.1f} s vs {rg:.1f} s"))
 out += ["", "| target | met? | measured |", "|---|---|---|"]
 for label, ok, value in checks:
     out.append(f"| {label} | {'yes' if ok else '**no**'} | {value} |")

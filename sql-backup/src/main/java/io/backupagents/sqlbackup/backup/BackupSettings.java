@@ -131,7 +131,8 @@ public record BackupSettings(
                 compression.minLevel(),
                 compression.maxLevel())
             : compression.defaultLevel();
-    Optional<OpenPgpEncryption> encryption = EncryptionSettings.recipients(r, BackupSetting.BACKUP_ENCRYPTION_RECIPIENTS);
+    Optional<OpenPgpEncryption> encryption =
+        EncryptionSettings.recipients(r, BackupSetting.BACKUP_ENCRYPTION_RECIPIENTS);
     if (encryption.isPresent() && format == DumpFormat.DIRECTORY) {
       r.problem(
           "DUMP_FORMAT=directory cannot be encrypted: pg_dump writes a directory dump to disk"

@@ -10,6 +10,8 @@ import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
+import io.backupagents.sqlbackup.codec.EncryptedHeader;
+import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
 import io.backupagents.sqlbackup.offsite.RemoteTiers;
 import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoredBackup;
@@ -88,11 +90,24 @@ public final class ListAction {
       for (Tier t : Tier.values()) {
         List<TierReport.Entry> entries = new ArrayList<>();
         for (StoredBackup b : store.list(t)) {
-          entries.add(TierReport.Entry.of(b, check ? Checks.verify(store, b) : null));
+          entries.add(
+              TierReport.Entry.of(
+                  b, check ? Checks.verify(store, b) : null, recipients(store, t, b)));
         }
         tiers.put(t, entries);
       }
       return new TierReport.Location("local", settings.root().toString(), tiers);
+    }
+
+    /** Who a local encrypted backup is encrypted to, from its header. */
+    private List<String> recipients(LocalBackupStore store, Tier t, StoredBackup b) {
+      if (!b.name().encrypted()) {
+        return List.of();
+      }
+      return EncryptedHeader.recipients(
+              store.tierDirectory(t).resolve(b.name().fileName()),
+              settings.dump().encryption().map(OpenPgpEncryption::recipients))
+          .orElse(List.of());
     }
 
     private TierReport.Location remote(String kind, S3Location location, S3Settings s3) {
@@ -102,7 +117,9 @@ public final class ListAction {
         Map<Tier, List<TierReport.Entry>> tiers = new EnumMap<>(Tier.class);
         listing.forEach(
             (t, backups) ->
-                tiers.put(t, backups.stream().map(b -> TierReport.Entry.of(b, null)).toList()));
+                tiers.put(
+                    t,
+                    backups.stream().map(b -> TierReport.Entry.of(b, null, List.of())).toList()));
         return new TierReport.Location(kind, location.toString(), tiers);
       }
     }

@@ -17,12 +17,26 @@ record TierReport(Instant now, List<Location> locations) {
 
   /**
    * One backup; {@code checksum} is {@code recorded} or {@code missing}, or after a check {@code
-   * ok} or {@code mismatch}.
+   * ok} or {@code mismatch}. {@code recipients} names the keys an encrypted backup is encrypted to
+   * (read from its header where the file is local), empty for an unencrypted one.
    */
-  record Entry(String name, long size, Instant time, String checksum) {
-    static Entry of(StoredBackup b, String checked) {
+  record Entry(String name, long size, Instant time, String checksum, List<String> recipients) {
+    static Entry of(StoredBackup b, String checked, List<String> recipients) {
       String status = checked != null ? checked : b.checksumRecorded() ? "recorded" : "missing";
-      return new Entry(b.name().fileName(), b.size(), b.name().time(), status);
+      return new Entry(b.name().fileName(), b.size(), b.name().time(), status, recipients);
+    }
+
+    boolean encrypted() {
+      return name.endsWith(BackupName.ENCRYPTED_SUFFIX);
+    }
+
+    String encryption() {
+      if (!encrypted()) {
+        return "";
+      }
+      return recipients.isEmpty()
+          ? "  encrypted"
+          : "  encrypted to " + String.join(", ", recipients);
     }
   }
 
@@ -55,11 +69,12 @@ record TierReport(Instant now, List<Location> locations) {
           sb.append(
               String.format(
                   Locale.ROOT,
-                  "  %-50s %10s %12s old  sha256 %s%n",
+                  "  %-50s %10s %12s old  sha256 %s%s%n",
                   e.name(),
                   Units.bytes(e.size()),
                   age(Duration.between(e.time(), now)),
-                  e.checksum()));
+                  e.checksum(),
+                  e.encryption()));
         }
       }
     }

@@ -16,8 +16,8 @@ import java.util.zip.ZipException;
 
 /**
  * Reads what a backup file stores: decrypts {@code ….gpg} backups with the run's decryption key and
- * decompresses plain dumps ({@code .sql.gz}, {@code .sql.zst}). The restore read path calls it once,
- * where it opens a backup; everything it throws for a bad backup is a {@link CodecException}.
+ * decompresses plain dumps ({@code .sql.gz}, {@code .sql.zst}). The restore read path calls it
+ * once, where it opens a backup; everything it throws for a bad backup is a {@link CodecException}.
  *
  * <p>The key is the run's: recover and verify install it for their run ({@link #using}), since it
  * is needed wherever the deep restore path opens a backup and is the same for all of them.
@@ -95,7 +95,11 @@ public final class BackupDecoding {
     String codec = inner.endsWith(".sql.zst") ? "zstd" : "gzip";
     return new CodecException(
         ExitCode.VERIFY_FAILED,
-        "it is not a complete " + codec + " file (" + e.getMessage() + "): it is truncated or corrupt",
+        "it is not a complete "
+            + codec
+            + " file ("
+            + e.getMessage()
+            + "): it is truncated or corrupt",
         e);
   }
 

@@ -7,14 +7,15 @@ import java.util.Optional;
 
 /**
  * How a backup is written: the compression of plain dumps and its level and threads, and the
- * recipients every backup is encrypted to, if any. The dump step asks it for one stream per
- * backup; nothing here writes plaintext anywhere but into that stream.
+ * recipients every backup is encrypted to, if any. The dump step asks it for one stream per backup;
+ * nothing here writes plaintext anywhere but into that stream.
  */
 public record BackupEncoding(
     Compression compression, int level, int threads, Optional<OpenPgpEncryption> encryption) {
 
   /** What an encrypted backup's name ends with, after the name of what it holds. */
-  public static final String ENCRYPTED_SUFFIX = io.backupagents.sqlbackup.backup.BackupName.ENCRYPTED_SUFFIX;
+  public static final String ENCRYPTED_SUFFIX =
+      io.backupagents.sqlbackup.backup.BackupName.ENCRYPTED_SUFFIX;
 
   public BackupEncoding {
     if (level < compression.minLevel() || level > compression.maxLevel() || threads < 1) {

@@ -141,7 +141,9 @@ public final class OpenPgpDecryption {
         }
       } catch (PGPException e) {
         throw corrupt(
-            "its OpenPGP integrity check failed (" + e.getMessage() + "): it is truncated or"
+            "its OpenPGP integrity check failed ("
+                + e.getMessage()
+                + "): it is truncated or"
                 + " corrupt",
             e);
       }

@@ -47,7 +47,9 @@ public final class OpenPgpEncryption {
     recipients
         .list()
         .forEach(
-            r -> generator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(r.encryptionKey())));
+            r ->
+                generator.addMethod(
+                    new BcPublicKeyKeyEncryptionMethodGenerator(r.encryptionKey())));
     OutputStream encrypted;
     try {
       encrypted = generator.open(new Unclosable(out), new byte[CHUNK]);

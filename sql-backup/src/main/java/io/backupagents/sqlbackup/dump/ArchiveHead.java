@@ -10,8 +10,8 @@ import java.util.Arrays;
 
 /**
  * Passes a custom archive through and keeps its first bytes: an archive written encrypted cannot be
- * read back by pg_restore in the backup run (which holds no private key), so at least its header
- * is checked on the way in; recover and verify read it end to end.
+ * read back by pg_restore in the backup run (which holds no private key), so at least its header is
+ * checked on the way in; recover and verify read it end to end.
  */
 final class ArchiveHead extends FilterOutputStream {
 

@@ -3,10 +3,10 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
-import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.codec.DecryptingJob;
 import io.backupagents.sqlbackup.codec.DecryptionKey;
 import io.backupagents.sqlbackup.codec.EncryptionSettings;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.util.List;
 import java.util.Optional;
 

@@ -3,8 +3,8 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
-import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.codec.DecryptingJob;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.util.List;
 
 /**
