@@ -60,9 +60,13 @@ public final class BackupDecoding {
           inner.endsWith(".sql.zst")
               ? new BufferedInputStream(new ZstdInputStreamNoFinalizer(source), BUFFER)
               : new GZIPInputStream(new TrueAvailable(source), BUFFER);
-      return new Decoded(decompressed, source, inner);
+      return new Decoded(decompressed, source, inner, encrypted(fileName));
     } catch (ZipException | EOFException | ZstdIOException e) {
-      source.close();
+      try (source) {
+        if (encrypted(fileName)) {
+          source.transferTo(OutputStream.nullOutputStream());
+        }
+      }
       throw truncated(inner, e);
     } catch (IOException | RuntimeException e) {
       source.close();
@@ -110,11 +114,13 @@ public final class BackupDecoding {
   private static final class Decoded extends FilterInputStream {
     private final InputStream source;
     private final String inner;
+    private final boolean encrypted;
 
-    Decoded(InputStream decompressed, InputStream source, String inner) {
+    Decoded(InputStream decompressed, InputStream source, String inner, boolean encrypted) {
       super(decompressed);
       this.source = source;
       this.inner = inner;
+      this.encrypted = encrypted;
     }
 
     @Override
@@ -130,6 +136,11 @@ public final class BackupDecoding {
       try {
         n = in.read(b, off, len);
       } catch (ZipException | EOFException | ZstdIOException e) {
+        if (encrypted) {
+          // In an encrypted backup, damage shows first as bad compressed data; the message's
+          // integrity check, run by reading it to its end, names the real cause.
+          source.transferTo(OutputStream.nullOutputStream());
+        }
         throw truncated(inner, e);
       }
       if (n < 0) {

@@ -1,0 +1,319 @@
+package io.backupagents.sqlbackup.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import io.backupagents.sqlbackup.backup.ChecksumRecord;
+import io.backupagents.sqlbackup.testing.GpgKeys;
+import io.backupagents.testing.Commands;
+import io.backupagents.testing.PostgresServer;
+import io.backupagents.testing.RequiredTool;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Encrypted and zstd backups through the real agent and a real server: backup, list, verify and
+ * recover for each codec with and without encryption; gpg and zstd on the command line; a wrong or
+ * missing key, a truncated or tampered file (each fails before the target is touched); no plaintext
+ * on disk while a dump runs; no secret in a log line or a message.
+ */
+class EncryptedBackupTest {
+
+  private static final String PASSPHRASE = "s3cret-passphrase-for-tests";
+  private static final String BACKUP = "backup-2025-09-10T12:00:00Z-shop";
+
+  @TempDir static Path keysDir;
+  @TempDir Path base;
+
+  private static PostgresServer server;
+  private static GpgKeys keys;
+  private static GpgKeys otherKeys;
+  private static Map<String, String> shop;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = PostgresServer.start();
+    RestoreFixture.loadSampleData(server);
+    shop = RestoreFixture.fingerprint(server, "shop");
+    keys = GpgKeys.generate(keysDir, "backup@example.org", PASSPHRASE);
+    otherKeys = GpgKeys.generate(keysDir, "other@example.org", "");
+    Files.writeString(keysDir.resolve("recipients.asc"), keys.publicKey());
+    Files.writeString(keysDir.resolve("private.asc"), keys.secretKey());
+    Files.writeString(keysDir.resolve("passphrase"), PASSPHRASE + "\n");
+    Files.writeString(keysDir.resolve("other-private.asc"), otherKeys.secretKey());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "gzip,false,.sql.gz",
+    "gzip,true,.sql.gz.gpg",
+    "zstd,false,.sql.zst",
+    "zstd,true,.sql.zst.gpg"
+  })
+  void eachCodecWithAndWithoutEncryptionRoundTrips(
+      String compression, boolean encrypted, String extension) throws Exception {
+    Map<String, String> env = backupEnv(compression, encrypted);
+    RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+    assertThat(backup.status()).as(backup.termination()).isZero();
+    assertThat(base.resolve("backup/hourly/" + BACKUP + extension)).isRegularFile();
+
+    RestoreFixture.Run list = RestoreFixture.run(env, base, "list", "--check");
+    assertThat(list.status()).as(list.termination()).isZero();
+    assertThat(list.output()).contains(BACKUP + extension).contains("sha256 ok");
+    if (encrypted) {
+      assertThat(list.output()).contains("encrypted to " + keys.fingerprint());
+    }
+
+    withKey(env);
+    RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+    assertThat(verify.status()).as(verify.termination()).isZero();
+
+    String target = "copy_" + compression + (encrypted ? "_enc" : "");
+    RestoreFixture.Run recover = recoverInto(env, target);
+    assertThat(recover.status()).as(recover.termination()).isZero();
+    assertThat(RestoreFixture.fingerprint(server, target)).isEqualTo(shop);
+  }
+
+  @Test
+  void anEncryptedCustomArchiveRoundTrips() throws Exception {
+    Map<String, String> env = backupEnv("gzip", true);
+    env.put("DUMP_FORMAT", "custom");
+    RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+    assertThat(backup.status()).as(backup.termination()).isZero();
+    Path file = base.resolve("backup/hourly/" + BACKUP + ".dump.gpg");
+    assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+        .doesNotStartWith("PGDMP");
+
+    withKey(env);
+    RestoreFixture.Run recover = recoverInto(env, "copy_custom_enc");
+    assertThat(recover.status()).as(recover.termination()).isZero();
+    assertThat(RestoreFixture.fingerprint(server, "copy_custom_enc")).isEqualTo(shop);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"gzip,.sql.gz.gpg,gunzip -c", "zstd,.sql.zst.gpg,zstd -dc"})
+  void gpgDecryptPipedIntoTheDecompressorAndPsqlRestoresTheBackup(
+      String compression, String extension, String decompress) throws Exception {
+    RequiredTool.require("zstd");
+    RestoreFixture.Run backup = RestoreFixture.run(backupEnv(compression, true), base, "backup");
+    assertThat(backup.status()).as(backup.termination()).isZero();
+    String target = "cli_" + compression;
+    server.createDatabase(target);
+
+    Commands.run(
+        List.of(
+            "bash",
+            "-c",
+            "set -eo pipefail; "
+                + keys.shellGpg()
+                + " --decrypt '"
+                + base.resolve("backup/hourly/" + BACKUP + extension)
+                + "' | "
+                + decompress
+                + " | "
+                + server.binDir().resolve("psql")
+                + " -X -q -v ON_ERROR_STOP=1 -d "
+                + target),
+        server.libpqEnvironment());
+
+    assertThat(RestoreFixture.fingerprint(server, target)).isEqualTo(shop);
+  }
+
+  @Test
+  void aBackupEncryptedByGpgItselfIsRecovered() throws Exception {
+    RequiredTool.require("zstd");
+    Path hourly = Files.createDirectories(base.resolve("backup/hourly"));
+    Path plain = RestoreFixture.legacyDump(server, "shop", base.resolve("legacy.sql.gz"));
+    keys.encrypt(plain, hourly.resolve(BACKUP + ".sql.gz.gpg"));
+    Map<String, String> env = backupEnv("gzip", false);
+    withKey(env);
+
+    RestoreFixture.Run recover = recoverInto(env, "copy_by_gpg");
+
+    assertThat(recover.status()).as(recover.termination()).isZero();
+    assertThat(RestoreFixture.fingerprint(server, "copy_by_gpg")).isEqualTo(shop);
+  }
+
+  @Test
+  void aWrongOrMissingKeyFailsWithItsOwnCauseBeforeTheTargetIsTouched() throws Exception {
+    Map<String, String> env = backupEnv("zstd", true);
+    assertThat(RestoreFixture.run(env, base, "backup").status()).isZero();
+
+    RestoreFixture.Run missing = recoverInto(env, "never_missing");
+    env.put("BACKUP_DECRYPTION_KEY_FILE", keysDir.resolve("other-private.asc").toString());
+    RestoreFixture.Run wrong = recoverInto(env, "never_wrong");
+
+    assertThat(missing.status()).isEqualTo(13);
+    assertThat(missing.termination()).startsWith("FAILURE (13: ").contains("no decryption key");
+    assertThat(wrong.status()).isEqualTo(13);
+    assertThat(wrong.termination()).contains("none of which BACKUP_DECRYPTION_KEY holds");
+    assertThat(databases()).doesNotContain("never_missing", "never_wrong");
+  }
+
+  @Test
+  void aTruncatedOrTamperedEncryptedBackupFailsBeforeTheTargetIsTouched() throws Exception {
+    Map<String, String> env = backupEnv("gzip", true);
+    assertThat(RestoreFixture.run(env, base, "backup").status()).isZero();
+    withKey(env);
+    Path file = base.resolve("backup/hourly/" + BACKUP + ".sql.gz.gpg");
+    byte[] good = Files.readAllBytes(file);
+
+    Files.write(file, Arrays.copyOf(good, good.length - 100));
+    rerecord(file);
+    RestoreFixture.Run truncated = recoverInto(env, "never_truncated");
+
+    byte[] tampered = good.clone();
+    tampered[good.length / 2] ^= 0x20;
+    Files.write(file, tampered);
+    rerecord(file);
+    RestoreFixture.Run modified = recoverInto(env, "never_tampered");
+
+    assertThat(truncated.status()).as(truncated.termination()).isEqualTo(12);
+    assertThat(modified.status()).as(modified.termination()).isEqualTo(12);
+    assertThat(modified.termination()).contains("integrity check failed");
+    assertThat(databases()).doesNotContain("never_truncated", "never_tampered");
+  }
+
+  @Test
+  void noPlaintextTouchesTheDiskWhileAnEncryptedDumpRuns() throws Exception {
+    // A pg_dump that pauses half-way, so the directory can be looked at during the dump.
+    Path bin = Files.createDirectories(base.resolve("slow-bin"));
+    Path pgDump = bin.resolve("pg_dump");
+    Files.writeString(
+        pgDump,
+        "#!/bin/bash\nset -o pipefail\nreal='"
+            + server.binDir().resolve("pg_dump")
+            + "'\nif [ \"$1\" = --version ]; then exec \"$real\" --version; fi\n"
+            + "\"$real\" \"$@\" | { head -c 20000; touch '"
+            + base.resolve("paused")
+            + "'; sleep 4; cat; }\n");
+    pgDump.toFile().setExecutable(true);
+    Map<String, String> env = backupEnv("zstd", true);
+    env.put("PG_BIN_DIR", bin.toString());
+
+    CompletableFuture<RestoreFixture.Run> run =
+        CompletableFuture.supplyAsync(() -> RestoreFixture.run(env, base, "backup"));
+    Path paused = base.resolve("paused");
+    for (int i = 0; i < 600 && !Files.exists(paused) && !run.isDone(); i++) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(500); // what pg_dump wrote so far has gone through the encoder
+    Map<Path, String> files = new java.util.HashMap<>();
+    try (Stream<Path> walk = Files.walk(base.resolve("backup"))) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        files.put(p, new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+      }
+    }
+    RestoreFixture.Run backup = run.get();
+
+    assertThat(Files.exists(paused)).as("the dump paused").isTrue();
+    assertThat(files)
+        .as("the temporary backup file exists during the dump")
+        .anySatisfy(
+            (p, content) -> {
+              assertThat(p.getFileName().toString()).startsWith(".tmp-" + BACKUP);
+              // An OpenPGP message from its first byte: a packet tag has its high bit set.
+              assertThat(content).isNotEmpty();
+              assertThat(content.charAt(0) & 0x80).isEqualTo(0x80);
+            });
+    files.forEach(
+        (p, content) ->
+            assertThat(content)
+                .as(p.toString())
+                .doesNotContain("PostgreSQL database dump", "COPY ", "CREATE TABLE"));
+    assertThat(backup.status()).as(backup.termination()).isZero();
+  }
+
+  @Test
+  void theKeyAndItsPassphraseAppearInNoLogLineOrMessage() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      Map<String, String> env = backupEnv("gzip", true);
+      assertThat(RestoreFixture.run(env, base, "backup").status()).isZero();
+      withKey(env);
+      RestoreFixture.Run good = recoverInto(env, "copy_for_logs");
+      env.remove("BACKUP_DECRYPTION_KEY_PASSPHRASE_FILE");
+      env.put("BACKUP_DECRYPTION_KEY_PASSPHRASE", "not-" + PASSPHRASE);
+      RestoreFixture.Run bad = recoverInto(env, "never_bad_passphrase");
+
+      assertThat(good.status()).as(good.termination()).isZero();
+      assertThat(bad.status()).isEqualTo(2);
+      assertThat(bad.termination()).contains("the passphrase does not unlock the key");
+      String secretLine =
+          keys.secretKey().lines().filter(l -> l.length() > 60).skip(3).findFirst().orElseThrow();
+      StringBuilder all = new StringBuilder(good.output() + bad.output() + bad.termination());
+      for (ILoggingEvent e : logs.list) {
+        all.append(e.getFormattedMessage()).append('\n');
+        if (e.getThrowableProxy() != null) {
+          all.append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
+        }
+      }
+      assertThat(all.toString())
+          .contains("decryption key for backups encrypted to")
+          .doesNotContain(PASSPHRASE)
+          .doesNotContain(secretLine);
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  private Map<String, String> backupEnv(String compression, boolean encrypted) throws Exception {
+    Files.createDirectories(base.resolve("backup"));
+    Map<String, String> env = RestoreFixture.env(server, base);
+    env.put("DATABASE", "shop");
+    env.put("BACKUP_COMPRESSION", compression);
+    if (encrypted) {
+      env.put("BACKUP_ENCRYPTION_RECIPIENTS_FILE", keysDir.resolve("recipients.asc").toString());
+    }
+    return env;
+  }
+
+  private static void withKey(Map<String, String> env) {
+    env.put("BACKUP_DECRYPTION_KEY_FILE", keysDir.resolve("private.asc").toString());
+    env.put("BACKUP_DECRYPTION_KEY_PASSPHRASE_FILE", keysDir.resolve("passphrase").toString());
+  }
+
+  private RestoreFixture.Run recoverInto(Map<String, String> env, String database) {
+    Map<String, String> recover = new java.util.HashMap<>(env);
+    recover.put("DATABASE", database);
+    recover.put("RESTORE_CREATE_DATABASE", "yes");
+    return RestoreFixture.run(recover, base, "recover");
+  }
+
+  private static List<String> databases() {
+    return server.queryColumn("postgres", "SELECT datname FROM pg_database");
+  }
+
+  /** Writes the SHA-256 record of the file as it is now, so that only the content check is left. */
+  private static void rerecord(Path file) throws Exception {
+    byte[] digest = ChecksumRecord.newDigest().digest(Files.readAllBytes(file));
+    Files.writeString(
+        file.resolveSibling("." + file.getFileName() + ".sha256"),
+        HexFormat.of().formatHex(digest) + "  " + file.getFileName() + "\n");
+  }
+}
