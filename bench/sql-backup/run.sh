@@ -129,11 +129,10 @@ PY
 
 # As the image runs it (Dockerfiles/sql-backup/sql-backup), with only the variables a CronJob sets.
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
-agent() { # extra VAR=value..., then the action
-  env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres \
-    PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root" TERMINATION_LOG_PATH="$WORK/termination-log" \
-    LOG_LEVEL=warn "$@"
-}
+# Followed by more VAR=value pairs, then the command.
+agent=(env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres
+  PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root" TERMINATION_LOG_PATH="$WORK/termination-log"
+  LOG_LEVEL=warn)
 java_cmd=("$JAVA" -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" -jar "$JAR")
 encrypt=(BACKUP_ENCRYPTION_RECIPIENTS_FILE="$WORK/recipient.asc")
 
@@ -141,15 +140,15 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
   echo "run $run of $RUNS"
   measure "sql-backup gzip" "$root/hourly/backup-*.sql.gz" \
-    agent BACKUP_COMPRESSION_LEVEL="$LEVEL" "${java_cmd[@]}" backup
+    "${agent[@]}" BACKUP_COMPRESSION_LEVEL="$LEVEL" "${java_cmd[@]}" backup
   rm -rf "$WORK/keep-gzip"; cp -r "$root" "$WORK/keep-gzip"
   measure "sql-backup zstd" "$root/hourly/backup-*.sql.zst" \
-    agent BACKUP_COMPRESSION=zstd BACKUP_COMPRESSION_LEVEL="$ZSTD_LEVEL" "${java_cmd[@]}" backup
+    "${agent[@]}" BACKUP_COMPRESSION=zstd BACKUP_COMPRESSION_LEVEL="$ZSTD_LEVEL" "${java_cmd[@]}" backup
   rm -rf "$WORK/keep-zstd"; cp -r "$root" "$WORK/keep-zstd"
   measure "sql-backup gzip, encrypted" "$root/hourly/backup-*.sql.gz.gpg" \
-    agent BACKUP_COMPRESSION_LEVEL="$LEVEL" "${encrypt[@]}" "${java_cmd[@]}" backup
+    "${agent[@]}" BACKUP_COMPRESSION_LEVEL="$LEVEL" "${encrypt[@]}" "${java_cmd[@]}" backup
   measure "sql-backup zstd, encrypted" "$root/hourly/backup-*.sql.zst.gpg" \
-    agent BACKUP_COMPRESSION=zstd BACKUP_COMPRESSION_LEVEL="$ZSTD_LEVEL" "${encrypt[@]}" \
+    "${agent[@]}" BACKUP_COMPRESSION=zstd BACKUP_COMPRESSION_LEVEL="$ZSTD_LEVEL" "${encrypt[@]}" \
     "${java_cmd[@]}" backup
   measure "pg_dumpall | gzip -$LEVEL" "$WORK/out.gz" \
     bash -o pipefail -c "'$PGBIN/pg_dumpall' --clean --if-exists | gzip -$LEVEL > '$WORK/out.gz'"
@@ -165,7 +164,7 @@ for run in $(seq 1 "$RESTORE_RUNS"); do
   for codec in gzip zstd; do
     keep=$WORK/keep-$codec
     measure "recover $codec" "$keep/hourly/backup-*" \
-      agent RECOVERY_ROOT_DIR="$keep" BACKUP_ROOT_DIR="$keep" RESTORE_FORCE=yes \
+      "${agent[@]}" RECOVERY_ROOT_DIR="$keep" BACKUP_ROOT_DIR="$keep" RESTORE_FORCE=yes \
       "${java_cmd[@]}" recover
   done
 done
