@@ -112,6 +112,34 @@ plain value is refused. Params: state, list, where.
 {{- include "backup-agents.addSecretEnv" (dict "state" .state "root" .root "name" "METRICS_PUSHGATEWAY_PASSWORD" "ref" $v.metrics.pushgatewayPasswordSecret) -}}
 {{- end -}}
 
+{{/*
+Encryption of new backups: the recipients' public keys from a ConfigMap key (configMap) or a
+Secret key (secret), and the compression. Params: state, root, sb.
+*/}}
+{{- define "backup-agents.addBackupEncodingEnv" -}}
+{{- include "backup-agents.addEnv" (dict "state" .state "name" "BACKUP_COMPRESSION" "value" .sb.compression) -}}
+{{- include "backup-agents.addEnv" (dict "state" .state "name" "BACKUP_COMPRESSION_LEVEL" "value" .sb.compressionLevel) -}}
+{{- $r := (.sb.encryption | default dict).recipients | default dict -}}
+{{- if and $r.configMap $r.configMap.name -}}
+{{- $key := required "sqlBackup.encryption.recipients.configMap needs a key" $r.configMap.key -}}
+{{- $from := dict "configMapKeyRef" (dict "name" $r.configMap.name "key" $key) -}}
+{{- $_ := set .state "env" (append .state.env (dict "name" "BACKUP_ENCRYPTION_RECIPIENTS" "valueFrom" $from)) -}}
+{{- else if $r.secret -}}
+{{- include "backup-agents.addSecretEnv" (dict "state" .state "root" .root "name" "BACKUP_ENCRYPTION_RECIPIENTS" "ref" $r.secret) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The private key that decrypts encrypted backups, always mounted as a file, and its passphrase;
+only recovery and verify workloads get it. Params: state, root, key, passphrase.
+*/}}
+{{- define "backup-agents.addDecryptionEnv" -}}
+{{- if and .key .key.name -}}
+{{- include "backup-agents.addSecretEnv" (dict "state" .state "root" .root "name" "BACKUP_DECRYPTION_KEY" "ref" (merge (dict "asFile" true) .key)) -}}
+{{- include "backup-agents.addSecretEnv" (dict "state" .state "root" .root "name" "BACKUP_DECRYPTION_KEY_PASSPHRASE" "ref" .passphrase) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* PostgreSQL connection variables. Params: state, root, pg, where. */}}
 {{- define "backup-agents.addPostgresEnv" -}}
 {{- include "backup-agents.addEnv" (dict "state" .state "name" "PGHOST" "value" (required (printf "%s.host is required" .where) .pg.host)) -}}

@@ -139,6 +139,66 @@ class ChartOptionsTest {
   }
 
   @Test
+  void onlyTheHourlyTierGetsThePublicKeysAndOnlyVerifyAndRecoveryThePrivateKey() {
+    Map<String, Object> set =
+        with(
+            backups(),
+            "sqlBackup.compression",
+            "zstd",
+            "sqlBackup.encryption.recipients.configMap.name",
+            "backup-recipients",
+            "sqlBackup.encryption.recipients.configMap.key",
+            "recipients.asc",
+            "sqlBackup.encryption.decryptionKeySecret.name",
+            "backup-key",
+            "sqlBackup.encryption.decryptionKeySecret.key",
+            "private.asc",
+            "sqlBackup.encryption.decryptionKeyPassphraseSecret.name",
+            "backup-key",
+            "sqlBackup.encryption.decryptionKeyPassphraseSecret.key",
+            "passphrase",
+            "sqlBackup.verify.enabled",
+            "true",
+            "recovery.enabled",
+            "true",
+            "recovery.postgres.host",
+            "staging-db",
+            "recovery.decryptionKeySecret.name",
+            "backup-key",
+            "recovery.decryptionKeySecret.key",
+            "private.asc");
+    List<JsonNode> objects = HelmChart.render(set);
+
+    Workload hourly =
+        new Workload(HelmChart.named(objects, "CronJob", "frag-backup-agents-backup-hourly"));
+    assertThat(hourly.envValue("BACKUP_COMPRESSION")).isEqualTo("zstd");
+    assertThat(
+            hourly
+                .env()
+                .get("BACKUP_ENCRYPTION_RECIPIENTS")
+                .at("/valueFrom/configMapKeyRef/name")
+                .asText())
+        .isEqualTo("backup-recipients");
+    for (String tier : List.of("hourly", "daily", "weekly", "monthly")) {
+      Workload w =
+          new Workload(HelmChart.named(objects, "CronJob", "frag-backup-agents-backup-" + tier));
+      assertThat(w.env())
+          .as(tier)
+          .doesNotContainKeys("BACKUP_DECRYPTION_KEY", "BACKUP_DECRYPTION_KEY_FILE");
+    }
+    Workload verify =
+        new Workload(HelmChart.named(objects, "CronJob", "frag-backup-agents-verify"));
+    assertThat(verify.envValue("BACKUP_DECRYPTION_KEY_FILE"))
+        .isEqualTo("/run/secrets/backup-agents/backup-key/private.asc");
+    assertThat(verify.env()).containsKey("BACKUP_DECRYPTION_KEY_PASSPHRASE");
+    assertThat(verify.env()).doesNotContainKey("BACKUP_ENCRYPTION_RECIPIENTS");
+    Workload recover =
+        new Workload(HelmChart.named(objects, "Job", "frag-backup-agents-recover-1"));
+    assertThat(recover.envValue("BACKUP_DECRYPTION_KEY_FILE"))
+        .isEqualTo("/run/secrets/backup-agents/backup-key/private.asc");
+  }
+
+  @Test
   void disabledTiersAreNotScheduled() {
     List<JsonNode> objects =
         HelmChart.render(with(backups(), "sqlBackup.tiers.monthly.enabled", "false"));
