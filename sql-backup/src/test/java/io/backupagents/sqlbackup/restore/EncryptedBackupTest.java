@@ -6,11 +6,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import io.backupagents.common.s3.S3Connection;
+import io.backupagents.common.s3.S3Setting;
+import io.backupagents.common.s3.S3Settings;
+import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.testing.GpgKeys;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import io.backupagents.testing.RequiredTool;
+import io.backupagents.testing.S3ProxyServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +159,80 @@ class EncryptedBackupTest {
 
     assertThat(recover.status()).as(recover.termination()).isZero();
     assertThat(RestoreFixture.fingerprint(server, "copy_by_gpg")).isEqualTo(shop);
+  }
+
+  @Test
+  void aMixedTierIsRotatedPromotedMirroredAndRecoveredFromTheBucket() throws Exception {
+    Path hourly = Files.createDirectories(base.resolve("backup/hourly"));
+    Path dailyTier = Files.createDirectories(base.resolve("backup/daily"));
+    RestoreFixture.legacyDump(
+        server, "shop", dailyTier.resolve("backup-2025-09-09T00:21:00Z-shop.sql.gz"));
+    try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
+      try (S3Connection connection =
+          S3Connection.open(
+              S3Settings.read(
+                  new SettingsReader(s3.agentEnvironment(), List.of(S3Setting.values()), List.of()),
+                  "for the test"))) {
+        connection.sdk().createBucket(b -> b.bucket("offsite")).join();
+      }
+      Map<String, String> env = backupEnv("zstd", true);
+      env.putAll(s3.agentEnvironment());
+      env.put("BACKUP_S3_URL", "s3://offsite/db");
+      env.put("BACKUP_COUNT", "2");
+
+      RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+      Map<String, String> daily = new java.util.HashMap<>(env);
+      daily.put("BACKUP_TYPE", "daily");
+      RestoreFixture.Run promotion = RestoreFixture.run(daily, base, "backup");
+      RestoreFixture.Run list = RestoreFixture.run(env, base, "list");
+
+      assertThat(backup.status()).as(backup.termination()).isZero();
+      assertThat(promotion.status()).as(promotion.termination()).isZero();
+      assertThat(list.output())
+          .contains("backup-2025-09-09T00:21:00Z-shop.sql.gz ")
+          .contains(BACKUP + ".sql.zst.gpg")
+          .contains("encrypted to " + keys.fingerprint());
+      assertThat(dailyTier.resolve(BACKUP + ".sql.zst.gpg")).isRegularFile();
+      assertThat(Files.getAttribute(hourly.resolve(BACKUP + ".sql.zst.gpg"), "unix:nlink"))
+          .as("promoted by a hard link")
+          .isEqualTo(2);
+
+      withKey(env);
+      env.put("RESTORE_SOURCE", "s3");
+      RestoreFixture.Run fromBucket = recoverInto(env, "copy_from_bucket");
+      assertThat(fromBucket.status()).as(fromBucket.termination()).isZero();
+      assertThat(RestoreFixture.fingerprint(server, "copy_from_bucket")).isEqualTo(shop);
+
+      env.put("RESTORE_SOURCE", "local");
+      env.put("FROM_BACKUP", "2025-09-09T00:21:00Z");
+      RestoreFixture.Run older = recoverInto(env, "copy_of_plain");
+      assertThat(older.status()).as("the older plain backup of the mixed tier").isZero();
+      assertThat(RestoreFixture.fingerprint(server, "copy_of_plain")).isEqualTo(shop);
+    }
+  }
+
+  @Test
+  void theBucketStoreOfTheLegacyS3fsModeHoldsEncryptedBackups() throws Exception {
+    try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
+      try (S3Connection connection =
+          S3Connection.open(
+              S3Settings.read(
+                  new SettingsReader(s3.agentEnvironment(), List.of(S3Setting.values()), List.of()),
+                  "for the test"))) {
+        connection.sdk().createBucket(b -> b.bucket("store")).join();
+      }
+      Map<String, String> env = backupEnv("gzip", true);
+      env.putAll(s3.agentEnvironment());
+      env.put("BACKUP_VOLUME_IS_S3", "true");
+      env.put("AWS_BUCKET_NAME", "store");
+      env.put("BACKUP_TEMP_DIR", Files.createDirectories(base.resolve("tmp")).toString());
+
+      RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+      RestoreFixture.Run list = RestoreFixture.run(env, base, "list");
+
+      assertThat(backup.status()).as(backup.termination()).isZero();
+      assertThat(list.output()).contains(BACKUP + ".sql.gz.gpg").contains("encrypted");
+    }
   }
 
   @Test
