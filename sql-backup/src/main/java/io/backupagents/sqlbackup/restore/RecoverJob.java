@@ -114,7 +114,7 @@ final class RecoverJob implements Job {
         target.create(settings.database().get(), null);
       }
       RestoreRun.Result result =
-          new RestoreRun(settings, context, clients, credentials, metrics).restore(checked, target);
+          new RestoreRun(settings, context, clients, credentials, metrics).restore(checked, target, create);
       afterwards(target, result, metrics);
     }
   }

@@ -46,7 +46,11 @@ final class RestoreRun {
     this.metrics = metrics;
   }
 
-  Result restore(BackupIntegrity.Checked checked, TargetServer target)
+  /**
+   * Restores {@code checked}; {@code newDatabase} says the target database was just created (an
+   * archive's objects then replace nothing).
+   */
+  Result restore(BackupIntegrity.Checked checked, TargetServer target, boolean newDatabase)
       throws IOException, InterruptedException {
     Instant start = context.clock().instant();
     String what = "restore of " + checked.name();
@@ -68,7 +72,7 @@ final class RestoreRun {
               checked.archive().get(),
               settings.jobs(),
               options,
-              List.of(),
+              newDatabase ? List.of() : PgRestoreRun.REPLACE,
               context.clock());
     } else {
       errors = plain(checked, target, options);
@@ -99,7 +103,7 @@ final class RestoreRun {
           kept);
     } else {
       database = settings.database().orElseThrow();
-      filter = options.singleTransaction() ? new OneTransactionFilter() : null;
+      filter = new OneTransactionFilter(options.singleTransaction());
       log.info(
           "restoring into {} through psql{}",
           database,
@@ -116,6 +120,11 @@ final class RestoreRun {
               database,
               options,
               SqlFeed.of(checked.fetched().file(), progress, filter));
+    }
+    if (filter.cleaningStatementsLeftOut() > 0) {
+      log.info(
+          "left out {} of pg_dump's cleaning statements that fail where their object is missing",
+          filter.cleaningStatementsLeftOut());
     }
     if (cluster != null && cluster.roleStatementsLeftOut() > 0) {
       log.info(

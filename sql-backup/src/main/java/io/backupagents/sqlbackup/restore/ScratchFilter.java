@@ -74,21 +74,6 @@ final class ScratchFilter extends SqlStreamFilter {
     return line.startsWith("\\connect") || line.startsWith("\\c ") ? Action.SKIP : Action.PASS;
   }
 
-  /**
-   * A {@code \connect} would leave the scratch database for a real one, so such a line is dropped
-   * wherever it is. pg_dump never writes one inside a statement, and COPY data cannot hold one (it
-   * doubles backslashes).
-   */
-  @Override
-  protected boolean neverPasses(SqlLineReader lines) {
-    byte[] b = lines.buffer();
-    int s = lines.start();
-    return lines.length() >= 3
-        && b[s] == '\\'
-        && b[s + 1] == 'c'
-        && (b[s + 2] == ' ' || b[s + 2] == '\n' || b[s + 2] == 'o');
-  }
-
   @Override
   protected Action onStatement(String line) {
     if (OneTransactionFilter.isTransactionControl(line)) {

@@ -34,6 +34,14 @@ final class SqlScanner {
     return state == State.NORMAL && !pending && parenDepth == 0;
   }
 
+  /**
+   * True when the next byte is SQL code: not inside a string, a quoted identifier, a dollar-quoted
+   * body or a comment.
+   */
+  boolean inCode() {
+    return state == State.NORMAL;
+  }
+
   void scan(byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       int c = bytes[i] & 0xff;
