@@ -54,7 +54,7 @@ public final class DumpDatabaseStep {
   /** Dumps as {@code command} says into {@code temp} (which must not exist). */
   public VerifiedDump run(DumpCommand command, BackupName name, Path temp)
       throws InterruptedException {
-    String what = command.tool() + (command.database().isPresent() ? " of " + command.label() : "");
+    String what = command.tool() + command.database().map(db -> " of " + db).orElse("");
     long start = System.nanoTime();
     StderrLog stderr = new StderrLog(what);
     try {

@@ -1,5 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.backup.BackupName;
+
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import java.time.Duration;
@@ -199,7 +201,7 @@ final class BackupSelection {
       return backups;
     }
     List<FoundBackup> same =
-        backups.stream().filter(b -> b.name().label().equals(database.get())).toList();
+        backups.stream().filter(b -> b.name().label().equals(BackupName.labelOf(database.get()))).toList();
     return same.isEmpty() ? backups : same;
   }
 

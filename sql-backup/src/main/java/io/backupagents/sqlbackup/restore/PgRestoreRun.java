@@ -6,6 +6,7 @@ import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,7 +59,7 @@ final class PgRestoreRun {
                 "--no-password",
                 "--verbose",
                 "--jobs=" + jobs,
-                "--dbname=" + database));
+                "--dbname=" + DatabaseNames.connInfo(database)));
     if (options.stopOnError()) {
       argv.add("--exit-on-error");
     }

@@ -1,5 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.backup.BackupName;
+
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
@@ -69,7 +71,7 @@ final class ScratchRestore {
   /** Restores and checks every database of the backup, returning what each held. */
   List<SanityCheck.Report> all(BackupIntegrity.Checked checked)
       throws IOException, InterruptedException {
-    String label = checked.name().label();
+    String label = BackupName.databaseOf(checked.name().label());
     if (checked.archive().isPresent()) {
       return List.of(one(label, () -> archive(checked)));
     }

@@ -21,17 +21,6 @@ import java.util.Map;
  */
 final class TargetServer {
 
-  /** User tables: not the catalogs', not TOAST or temporary ones, not an extension's. */
-  static final String USER_TABLES =
-      "SELECT format('%I.%I', n.nspname, c.relname), pg_total_relation_size(c.oid)"
-          + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " WHERE c.relkind IN ('r', 'p')"
-          + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-          + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
-          + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-          + " AND d.objid = c.oid AND d.deptype = 'e')"
-          + " ORDER BY 2 DESC, 1";
-
   private final PgCredentials credentials;
   private final String maintenanceDatabase;
   private final String where;
@@ -100,7 +89,7 @@ final class TargetServer {
   Map<String, Integer> userTablesByDatabase(List<String> databases) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (String db : databases) {
-      int n = query(db, USER_TABLES).size();
+      int n = Integer.parseInt(query(db, UserTables.COUNT).get(0));
       if (n > 0) {
         counts.put(db, n);
       }
