@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.backup.BackupSetting;
+import io.backupagents.sqlbackup.backup.LegacySettings;
 import io.backupagents.sqlbackup.backup.OffsiteSettings;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.nio.file.InvalidPathException;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validated settings of a restore: which backup, where to look for it, what the target gets, and
@@ -22,7 +25,8 @@ import java.util.OptionalInt;
  *     restored into the server
  * @param recoveryRoot RECOVERY_ROOT_DIR, the default work directory for downloads
  * @param roots local directories searched one tier level down, in order of preference
- * @param s3 the S3 location searched too, if any
+ * @param buckets the S3 locations searched too: the bucket of the legacy s3fs mode (where the
+ *     backup action keeps the tiers) and the off-site copy
  */
 public record RestoreSettings(
     FromBackup from,
@@ -32,12 +36,14 @@ public record RestoreSettings(
     Optional<String> database,
     Path recoveryRoot,
     List<Path> roots,
-    Optional<OffsiteSettings> s3,
+    List<OffsiteSettings> buckets,
     Optional<Path> downloadDir,
     boolean createDatabase,
     boolean force,
     int jobs,
     Optional<Duration> timeout) {
+
+  private static final Logger log = LoggerFactory.getLogger(RestoreSettings.class);
 
   /** Where backups are looked for. */
   enum Source {
@@ -48,6 +54,7 @@ public record RestoreSettings(
 
   public RestoreSettings {
     roots = List.copyOf(roots);
+    buckets = List.copyOf(buckets);
   }
 
   /**
@@ -80,8 +87,17 @@ public record RestoreSettings(
           .filter(p -> !roots.contains(p))
           .ifPresent(roots::add);
     }
-    Optional<OffsiteSettings> s3 =
-        source == Source.LOCAL ? Optional.empty() : OffsiteSettings.read(r);
+    List<OffsiteSettings> buckets = new ArrayList<>();
+    if (source != Source.S3) {
+      // In the legacy s3fs mode the bucket was mounted as the backup volume: it is read in place.
+      List<String> notes = new ArrayList<>();
+      LegacySettings.bucketVolume(r, host, notes)
+          .ifPresent(v -> buckets.add(new OffsiteSettings(v.location(), v.s3())));
+      notes.forEach(log::info);
+    }
+    if (source != Source.LOCAL) {
+      OffsiteSettings.read(r).ifPresent(buckets::add);
+    }
     if (source == Source.S3
         && !r.isSet(BackupSetting.BACKUP_S3_URL)
         && !r.isSet(BackupSetting.USE_RCLONE)) {
@@ -98,7 +114,7 @@ public record RestoreSettings(
         intoTarget ? targetDatabase(r, postgres) : Optional.empty(),
         recoveryRoot,
         roots,
-        s3,
+        buckets,
         absolutePath(r, RestoreSetting.RESTORE_DOWNLOAD_DIR, host),
         r.flag(RestoreSetting.RESTORE_CREATE_DATABASE),
         args.force() || r.flag(RestoreSetting.RESTORE_FORCE),
