@@ -45,6 +45,20 @@ public record DumpCommand(Optional<String> database, DumpSettings settings) {
   }
 
   /**
+   * The argv of the small pg_dump that reads the database's own properties (encoding, locale,
+   * owner, comment, grants, settings): {@code --create} with every schema excluded.
+   */
+  public List<String> propertiesArgv(ClientTools.Clients clients) {
+    return List.of(
+        clients.tool("pg_dump"),
+        "--no-password",
+        "--create",
+        "--schema-only",
+        "--exclude-schema=*",
+        "--dbname=" + DatabaseNames.connInfo(database.orElseThrow()));
+  }
+
+  /**
    * The argv. {@code directory} is where a directory-format dump goes (ignored otherwise): plain
    * and custom dumps go to stdout.
    */

@@ -41,7 +41,7 @@ final class CleaningStatements {
    * without its object; counted when it is.
    */
   boolean leaveOut(String line) {
-    if (!inBlock) {
+    if (!inBlock || line.isBlank()) {
       return false;
     }
     if (CLEANING.matcher(line).matches()) {

@@ -1,5 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.Identifiers;
+
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;

@@ -110,8 +110,19 @@ final class RecoverJob implements Job {
               chosen, fetcher, context.processes(), clients, context.clock(), metrics);
       requireKind(checked);
       if (create) {
-        log.info("creating database {} (RESTORE_CREATE_DATABASE=yes)", settings.database().get());
-        target.create(settings.database().get(), null);
+        DatabaseCreation.create(
+            target,
+            settings.database().get(),
+            DatabaseCreation.of(checked, context.processes(), clients),
+            context.processes(),
+            clients,
+            credentials);
+      } else if (settings.database().isPresent()) {
+        log.info(
+            "restoring into the existing database {}: it keeps its own encoding, locale, owner,"
+                + " comment, grants and settings (only a database the restore creates gets the"
+                + " backup's)",
+            settings.database().get());
       }
       RestoreRun.Result result =
           new RestoreRun(settings, context, clients, credentials, metrics).restore(checked, target, create);

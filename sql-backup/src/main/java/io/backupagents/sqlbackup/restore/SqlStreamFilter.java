@@ -1,5 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.SqlScanner;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

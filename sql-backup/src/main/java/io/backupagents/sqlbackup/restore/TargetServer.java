@@ -1,9 +1,12 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.Identifiers;
+
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.ServerProbe;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server a restore writes to, as JDBC sees it: its version, what it already holds, and the few
@@ -20,6 +26,8 @@ import java.util.Map;
  * connection, so none is left open while psql drops databases.
  */
 final class TargetServer {
+
+  private static final Logger log = LoggerFactory.getLogger(TargetServer.class);
 
   private final PgCredentials credentials;
   private final String maintenanceDatabase;
@@ -116,6 +124,42 @@ final class TargetServer {
       execute(
           "CREATE DATABASE " + name + " TEMPLATE template0",
           "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment));
+    }
+  }
+
+  /**
+   * Creates verify's scratch database with the source database's encoding and locale when they are
+   * known, so that its text restores as it was stored (a SQL_ASCII or LATIN1 database does not
+   * restore into UTF8). A locale this server lacks (or a form its version does not read) falls
+   * back to the source's encoding with the C locale, which takes every encoding.
+   */
+  void createScratch(String database, Optional<DatabaseProperties> properties, String comment) {
+    String name = Identifiers.quote(database);
+    String commentOn = "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment);
+    if (properties.isEmpty()) {
+      execute("CREATE DATABASE " + name + " TEMPLATE template0", commentOn);
+      return;
+    }
+    DatabaseProperties p = properties.get();
+    try {
+      execute(p.createAs(database), commentOn);
+    } catch (AgentException e) {
+      String encoding = p.encoding().orElse("UTF8");
+      log.warn(
+          "the scratch database cannot have the source's locale ({}): it is created with encoding"
+              + " {} and the C locale, so sorting may differ from the source's",
+          e.getMessage(),
+          encoding);
+      if (exists(database)) {
+        drop(database);
+      }
+      execute(
+          "CREATE DATABASE "
+              + name
+              + " TEMPLATE template0 ENCODING "
+              + Identifiers.literal(encoding)
+              + " LC_COLLATE 'C' LC_CTYPE 'C'",
+          commentOn);
     }
   }
 
