@@ -134,8 +134,8 @@ public final class DumpDatabaseStep {
   }
 
   /**
-   * The database's own properties as a comment block for the head of a single-database plain
-   * dump (see {@link DatabaseProperties}): pg_dump without {@code --create} leaves them out.
+   * The database's own properties as a comment block for the head of a single-database plain dump
+   * (see {@link DatabaseProperties}): pg_dump without {@code --create} leaves them out.
    */
   private byte[] properties(DumpCommand command, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {

@@ -20,8 +20,8 @@ public final class DatabaseNames {
 
   /**
    * Splits a comma-separated list. An element that starts with a double quote is a quoted
-   * identifier, SQL style ({@code ""} for a quote inside), so {@code "a,b"} names {@code a,b};
-   * any other element is the name itself, spaces around it removed.
+   * identifier, SQL style ({@code ""} for a quote inside), so {@code "a,b"} names {@code a,b}; any
+   * other element is the name itself, spaces around it removed.
    *
    * @param problems receives one line per malformed element
    */

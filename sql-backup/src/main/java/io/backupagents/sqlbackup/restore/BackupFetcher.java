@@ -1,9 +1,9 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.logging.Units;
+import io.backupagents.common.s3.S3Location;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.IOException;

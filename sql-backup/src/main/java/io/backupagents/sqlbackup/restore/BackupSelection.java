@@ -1,9 +1,8 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.sqlbackup.backup.BackupName;
-
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.backup.BackupName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -201,7 +200,9 @@ final class BackupSelection {
       return backups;
     }
     List<FoundBackup> same =
-        backups.stream().filter(b -> b.name().label().equals(BackupName.labelOf(database.get()))).toList();
+        backups.stream()
+            .filter(b -> b.name().label().equals(BackupName.labelOf(database.get())))
+            .toList();
     return same.isEmpty() ? backups : same;
   }
 

@@ -1,7 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
-
 import java.util.List;
 import java.util.Optional;
 

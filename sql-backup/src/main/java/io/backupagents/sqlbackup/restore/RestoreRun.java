@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -50,7 +51,11 @@ final class RestoreRun {
    * Restores {@code checked}; {@code newDatabase} says the target database was just created (an
    * archive's objects then replace nothing).
    */
-  Result restore(BackupIntegrity.Checked checked, TargetServer target, boolean newDatabase)
+  Result restore(
+      BackupIntegrity.Checked checked,
+      TargetServer target,
+      boolean newDatabase,
+      Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
     Instant start = context.clock().instant();
     String what = "restore of " + checked.name();
@@ -75,7 +80,7 @@ final class RestoreRun {
               newDatabase ? List.of() : PgRestoreRun.REPLACE,
               context.clock());
     } else {
-      errors = plain(checked, target, options);
+      errors = plain(checked, target, options, selection);
     }
     Duration took = Duration.between(start, context.clock().instant());
     metrics.phase("restore", took);
@@ -83,7 +88,11 @@ final class RestoreRun {
     return new Result(checked.name(), errors, took);
   }
 
-  private int plain(BackupIntegrity.Checked checked, TargetServer target, PsqlRun.Options options)
+  private int plain(
+      BackupIntegrity.Checked checked,
+      TargetServer target,
+      PsqlRun.Options options,
+      Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
     SqlStreamFilter filter;
     ClusterRestoreFilter cluster = null;
@@ -93,7 +102,7 @@ final class RestoreRun {
           new TreeSet<>(
               List.of(credentials.environment().get("PGUSER"), target.bootstrapSuperuser()));
       boolean force = settings.force() && target.version().major() >= 13;
-      cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force);
+      cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force, selection);
       filter = cluster;
       database = target.maintenanceDatabase();
       log.info(

@@ -5,6 +5,7 @@ import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.backup.BackupSetting;
 import io.backupagents.sqlbackup.backup.LegacySettings;
 import io.backupagents.sqlbackup.backup.OffsiteSettings;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param database the database a single-database backup is restored into; empty: a dumpall is
  *     restored into the server
+ * @param databases of a dumpall, the databases to restore; empty: all of them
  * @param recoveryRoot RECOVERY_ROOT_DIR, the default work directory for downloads
  * @param roots local directories searched one tier level down, in order of preference
  * @param buckets the S3 locations searched too: the bucket of the legacy s3fs mode (where the
@@ -34,6 +36,7 @@ public record RestoreSettings(
     OptionalInt expectedDatabases,
     boolean stopOnError,
     Optional<String> database,
+    List<String> databases,
     Path recoveryRoot,
     List<Path> roots,
     List<OffsiteSettings> buckets,
@@ -54,6 +57,7 @@ public record RestoreSettings(
 
   public RestoreSettings {
     roots = List.copyOf(roots);
+    databases = List.copyOf(databases);
     buckets = List.copyOf(buckets);
   }
 
@@ -106,12 +110,20 @@ public record RestoreSettings(
               + " USE_RCLONE_BUCKET_AND_PATH)");
     }
     Duration timeout = r.duration(RestoreSetting.RESTORE_TIMEOUT);
+    Optional<String> target = intoTarget ? targetDatabase(r, postgres) : Optional.empty();
+    List<String> chosen = chosenDatabases(r, args);
+    if (!chosen.isEmpty() && target.isPresent()) {
+      r.problem(
+          "RESTORE_DATABASES (or --database) chooses databases of a dumpall, DATABASE names the"
+              + " target of a single-database backup: set only one of them");
+    }
     return new RestoreSettings(
         from,
         hours == 0 ? Optional.empty() : Optional.of(Duration.ofHours(hours)),
         expected,
         stopOnError(r),
-        intoTarget ? targetDatabase(r, postgres) : Optional.empty(),
+        target,
+        chosen,
         recoveryRoot,
         roots,
         buckets,
@@ -144,6 +156,19 @@ public record RestoreSettings(
               + ": a restore goes into one database; name only the one to restore into");
     }
     return databases.stream().findFirst();
+  }
+
+  private static List<String> chosenDatabases(SettingsReader r, RestoreArguments args) {
+    if (!args.databases().isEmpty()) {
+      return args.databases();
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> chosen =
+        r.optional(RestoreSetting.RESTORE_DATABASES)
+            .map(v -> DatabaseNames.parseList(v, "RESTORE_DATABASES", problems))
+            .orElse(List.of());
+    problems.forEach(r::problem);
+    return chosen;
   }
 
   static Optional<Path> absolutePath(

@@ -57,8 +57,8 @@ final class ScratchFilter extends SqlStreamFilter {
 
   /**
    * Copies the head of a pg_dumpall section, up to its {@code CREATE DATABASE} or its first {@code
-   * \connect}, whichever comes first; {@link #createDatabase} then tells how the section's
-   * database was created. The rest follows with {@link #copy}.
+   * \connect}, whichever comes first; {@link #createDatabase} then tells how the section's database
+   * was created. The rest follows with {@link #copy}.
    */
   void copyHead(SqlLineReader lines, OutputStream out) throws IOException {
     inHead = true;

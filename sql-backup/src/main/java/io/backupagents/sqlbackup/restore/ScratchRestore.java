@@ -1,10 +1,9 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.sqlbackup.backup.BackupName;
-
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
+import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;

@@ -1,7 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.sqlbackup.sql.SqlScanner;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +52,7 @@ abstract class SqlStreamFilter {
   private boolean inCopy;
   private boolean copyStatement;
   private boolean skipping;
+  private boolean skipCopyData;
   private final CleaningStatements cleaning = new CleaningStatements();
 
   /** How many of pg_dump's cleaning statements were left out (see {@link CleaningStatements}). */
@@ -79,7 +79,10 @@ abstract class SqlStreamFilter {
     while (true) {
       if (inCopy) {
         inCopy = false;
-        if (!lines.copyData(out)) {
+        // The data of a COPY statement left out goes with it.
+        OutputStream data = skipCopyData ? OutputStream.nullOutputStream() : out;
+        skipCopyData = false;
+        if (!lines.copyData(data)) {
           return false;
         }
       }
@@ -123,7 +126,7 @@ abstract class SqlStreamFilter {
       }
       case PASS -> lines.write(out);
       case REPLACE -> out.write(action.replacement().getBytes(StandardCharsets.UTF_8));
-      case SKIP -> copyStatement = false;
+      case SKIP -> skipCopyData = copyStatement;
     }
     if (!meta) {
       scanner.scan(lines.buffer(), lines.start(), lines.length());

@@ -1,12 +1,11 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.sqlbackup.sql.Identifiers;
-
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.ServerProbe;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import io.backupagents.sqlbackup.sql.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -76,6 +75,11 @@ final class TargetServer {
     return query(maintenanceDatabase, "SELECT rolname FROM pg_roles WHERE oid = 10").get(0);
   }
 
+  /** Every role's name. */
+  List<String> roles() {
+    return query(maintenanceDatabase, "SELECT rolname FROM pg_roles ORDER BY 1");
+  }
+
   /** Databases that accept connections, template0 excepted. */
   List<String> databases() {
     return query(
@@ -130,8 +134,8 @@ final class TargetServer {
   /**
    * Creates verify's scratch database with the source database's encoding and locale when they are
    * known, so that its text restores as it was stored (a SQL_ASCII or LATIN1 database does not
-   * restore into UTF8). A locale this server lacks (or a form its version does not read) falls
-   * back to the source's encoding with the C locale, which takes every encoding.
+   * restore into UTF8). A locale this server lacks (or a form its version does not read) falls back
+   * to the source's encoding with the C locale, which takes every encoding.
    */
   void createScratch(String database, Optional<DatabaseProperties> properties, String comment) {
     String name = Identifiers.quote(database);

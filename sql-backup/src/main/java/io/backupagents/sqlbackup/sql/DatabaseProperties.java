@@ -38,15 +38,20 @@ public final class DatabaseProperties {
 
   private static final String ID = "(" + Identifiers.PATTERN + ")";
   private static final Pattern CREATE = Pattern.compile("CREATE DATABASE " + ID + "( .*)?;\\s*");
-  private static final Pattern TABLESPACE = Pattern.compile(" TABLESPACE = (?:" + Identifiers.PATTERN + ")");
+  private static final Pattern TABLESPACE =
+      Pattern.compile(" TABLESPACE = (?:" + Identifiers.PATTERN + ")");
   private static final Pattern ENCODING = Pattern.compile(" ENCODING = '([^']*)'");
   private static final List<Pattern> NAMED =
       List.of(
           Pattern.compile("ALTER DATABASE " + ID + " .*", Pattern.DOTALL),
           Pattern.compile("COMMENT ON DATABASE " + ID + " IS .*", Pattern.DOTALL),
-          Pattern.compile("SECURITY LABEL (?:FOR \\S+ )?ON DATABASE " + ID + " IS .*", Pattern.DOTALL),
-          Pattern.compile("(?:GRANT|REVOKE) [A-Z, ]+ ON DATABASE " + ID + " (?:TO|FROM) .*", Pattern.DOTALL),
-          Pattern.compile("ALTER ROLE (?:" + Identifiers.PATTERN + ") IN DATABASE " + ID + " .*", Pattern.DOTALL));
+          Pattern.compile(
+              "SECURITY LABEL (?:FOR \\S+ )?ON DATABASE " + ID + " IS .*", Pattern.DOTALL),
+          Pattern.compile(
+              "(?:GRANT|REVOKE) [A-Z, ]+ ON DATABASE " + ID + " (?:TO|FROM) .*", Pattern.DOTALL),
+          Pattern.compile(
+              "ALTER ROLE (?:" + Identifiers.PATTERN + ") IN DATABASE " + ID + " .*",
+              Pattern.DOTALL));
 
   private final String clientEncoding;
   private final String create;
@@ -153,8 +158,8 @@ public final class DatabaseProperties {
   }
 
   /**
-   * The statements that give a database named {@code target} these properties after it was
-   * created: owner, comment, grants and settings, with the name replaced.
+   * The statements that give a database named {@code target} these properties after it was created:
+   * owner, comment, grants and settings, with the name replaced.
    */
   public List<String> applyTo(String target) {
     List<String> renamed = new ArrayList<>();
@@ -174,8 +179,8 @@ public final class DatabaseProperties {
   }
 
   /**
-   * The whole script that creates {@code target} with these properties, as bytes to feed psql:
-   * the client encoding first, so text keeps its meaning.
+   * The whole script that creates {@code target} with these properties, as bytes to feed psql: the
+   * client encoding first, so text keeps its meaning.
    */
   public byte[] script(String target) {
     StringBuilder sql = new StringBuilder(clientEncoding).append('\n');

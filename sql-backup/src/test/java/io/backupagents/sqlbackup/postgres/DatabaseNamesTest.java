@@ -32,7 +32,9 @@ class DatabaseNamesTest {
         .containsExactly(
             "DATABASE: the quoted name starting at \"open, x\"y, éééééééé is not closed by a double quote"
                 + " before the next comma",
-            "DATABASE=" + "é".repeat(32) + ": a database name has at most 63 bytes, this one has 64");
+            "DATABASE="
+                + "é".repeat(32)
+                + ": a database name has at most 63 bytes, this one has 64");
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.backupagents.sqlbackup.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupagents.sqlbackup.sql.Identifiers;
+import io.backupagents.sqlbackup.sql.SqlScanner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import io.backupagents.sqlbackup.sql.Identifiers;
-import io.backupagents.sqlbackup.sql.SqlScanner;
 import org.junit.jupiter.api.Test;
 
 /** The stream filters on a real pg_dumpall file of PostgreSQL 15 (with \restrict lines). */
@@ -179,7 +179,8 @@ class SqlFiltersTest {
 
     String out = filter(filter, sql);
 
-    assertThat(out).isEqualTo(sql.replaceFirst("ALTER DOMAIN public.d DROP CONSTRAINT IF EXISTS c;\n", ""));
+    assertThat(out)
+        .isEqualTo(sql.replaceFirst("ALTER DOMAIN public.d DROP CONSTRAINT IF EXISTS c;\n", ""));
     assertThat(filter.cleaningStatementsLeftOut()).isEqualTo(1);
   }
 
