@@ -59,8 +59,8 @@ final class SqlFeed {
         tail::add,
         () -> {
           if (!kind.isCompleteTail(tail.text())) {
-            throw new IOException(
-                PlainBackupCheck.cutShort(file.getFileName().toString(), kind).getMessage());
+            throw new UnsoundBackupException(
+                PlainBackupCheck.cutShort(file.getFileName().toString(), kind).getMessage(), null);
           }
         });
   }
