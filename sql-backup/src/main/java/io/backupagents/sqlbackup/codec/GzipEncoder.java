@@ -17,6 +17,11 @@ final class GzipEncoder implements PlainEncoder {
   }
 
   @Override
+  public void write(byte[] bytes) throws IOException {
+    gz.write(bytes, 0, bytes.length);
+  }
+
+  @Override
   public long transferFrom(InputStream in) throws IOException {
     return gz.transferFrom(in);
   }

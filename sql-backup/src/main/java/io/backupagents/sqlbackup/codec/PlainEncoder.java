@@ -6,6 +6,9 @@ import java.io.InputStream;
 /** Compresses (and, with recipients, encrypts) a plain dump on its way into the backup file. */
 public interface PlainEncoder {
 
+  /** Adds {@code bytes} to the dump (before what {@link #transferFrom} reads). */
+  void write(byte[] bytes) throws IOException;
+
   /** Reads {@code in} to its end into the backup; returns the bytes read. */
   long transferFrom(InputStream in) throws IOException;
 

@@ -30,6 +30,13 @@ final class ZstdEncoder implements PlainEncoder {
   }
 
   @Override
+  public void write(byte[] bytes) throws IOException {
+    zstd.write(bytes, 0, bytes.length);
+    keepTail(bytes, bytes.length);
+    input += bytes.length;
+  }
+
+  @Override
   public long transferFrom(InputStream in) throws IOException {
     byte[] buffer = new byte[BUFFER];
     long total = 0;

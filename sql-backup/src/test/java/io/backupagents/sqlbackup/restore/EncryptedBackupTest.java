@@ -284,7 +284,7 @@ class EncryptedBackupTest {
         pgDump,
         "#!/bin/bash\nset -o pipefail\nreal='"
             + server.binDir().resolve("pg_dump")
-            + "'\nif [ \"$1\" = --version ]; then exec \"$real\" --version; fi\n"
+            + "'\ncase \"$*\" in *--version*|*--schema-only*) exec \"$real\" \"$@\";; esac\n"
             + "\"$real\" \"$@\" | { head -c 20000; touch '"
             + base.resolve("paused")
             + "'; sleep 4; cat; }\n");
