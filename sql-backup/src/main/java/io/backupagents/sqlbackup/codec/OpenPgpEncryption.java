@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.Date;
-import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
-import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 
 /**
  * Encrypts a stream to the recipients as an OpenPGP message ({@code gpg --decrypt} reads it):
@@ -39,14 +37,11 @@ public final class OpenPgpEncryption {
    * (the integrity packet) but leaves {@code out} open.
    */
   public OutputStream encrypting(OutputStream out, String innerName) throws IOException {
+    // The JDK's AES (with the CPU's AES instructions) does the bulk work, several times faster
+    // than Bouncy Castle's pure-Java engine; see JdkAesEncryptorBuilder. The session key is
+    // encrypted to each recipient by Bouncy Castle's own code.
     PGPEncryptedDataGenerator generator =
-        new PGPEncryptedDataGenerator(
-            // The JDK's own AES (with the CPU's AES instructions) and SHA-1 do the bulk work,
-            // several times faster than Bouncy Castle's pure-Java engines; the session key is
-            // still encrypted to each recipient by Bouncy Castle's own code.
-            new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                .setWithIntegrityPacket(true)
-                .setSecureRandom(new SecureRandom()));
+        new PGPEncryptedDataGenerator(new JdkAesEncryptorBuilder(new SecureRandom()));
     recipients
         .list()
         .forEach(
