@@ -207,12 +207,15 @@ out = [
 for n, (w, c, r, s) in med.items():
     lo, hi = spread[n]
     cell = n.replace("|", "\\|")  # a pipe inside a table cell must be escaped
-    out.append(f"| `{cell}` | {w:.1f} s | {lo:.1f}-{hi:.1f} s | {c:.1f} s | {r / 1024:,.0f} MiB | {s:,} B"
+    out.append(f"| `{cell}` | {w:.1f} s | {lo:.1f}-{hi:.1f} s | {c:.1f} s | {r / 1024:,.0f} MiB | {int(s):,} B"
                f" | {w / med[raw][0]:.2f}x | {w / med[gz][0]:.2f}x |")
 z, ze, g, ge = (med["sql-backup zstd"], med["sql-backup zstd, encrypted"],
                 med["sql-backup gzip"], med["sql-backup gzip, encrypted"])
 rss = max(v[2] for k, v in med.items() if k.startswith("sql-backup") or k.startswith("recover"))
 checks = [
+    ("gzip backup wall <= 0.6x the gzip pipeline", g[0] <= 0.6 * med[gz][0], f"{g[0] / med[gz][0]:.2f}x"),
+    ("gzip backup wall <= 1.1x the pigz pipeline", g[0] <= 1.1 * med[pz][0], f"{g[0] / med[pz][0]:.2f}x"),
+    ("gzip output no larger than gzip's + 2%", g[3] <= 1.02 * med[gz][3], f"{(g[3] / med[gz][3] - 1) * 100:+.2f}%"),
     ("zstd backup wall <= 1.05x pg_dumpall > file", z[0] <= 1.05 * med[raw][0], f"{z[0] / med[raw][0]:.2f}x"),
     ("zstd output <= gzip -6's", z[3] <= med[gz][3], f"{(z[3] / med[gz][3] - 1) * 100:+.1f}%"),
     ("encryption adds <= 5% wall (zstd)", ze[0] <= 1.05 * z[0], f"{(ze[0] / z[0] - 1) * 100:+.1f}%"),
