@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupagents.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,18 +31,18 @@ class RestoreDatabasesTest {
   @BeforeAll
   static void backUpTheInfrastructureServer(@TempDir Path dir) throws Exception {
     source = PostgresServer.start();
-    source.execute(
-        "postgres",
-        String.join(
-            "\n",
-            "CREATE ROLE keycloak_owner LOGIN;",
-            "CREATE ROLE awx_reader LOGIN;",
-            "CREATE ROLE unrelated LOGIN;",
-            "CREATE DATABASE keycloak OWNER keycloak_owner;",
-            "CREATE DATABASE \"a,w \"\"x\"\"\";",
-            "CREATE DATABASE other OWNER unrelated;",
-            "COMMENT ON DATABASE \"a,w \"\"x\"\"\" IS 'automation';",
-            "CREATE TABLE postgres_only (id int);"));
+    for (String statement :
+        List.of(
+            "CREATE ROLE keycloak_owner LOGIN",
+            "CREATE ROLE awx_reader LOGIN",
+            "CREATE ROLE unrelated LOGIN",
+            "CREATE DATABASE keycloak OWNER keycloak_owner",
+            "CREATE DATABASE \"a,w \"\"x\"\"\"",
+            "CREATE DATABASE other OWNER unrelated",
+            "COMMENT ON DATABASE \"a,w \"\"x\"\"\" IS 'automation'",
+            "CREATE TABLE postgres_only (id int)")) {
+      source.execute("postgres", statement);
+    }
     source.execute(
         "keycloak",
         "CREATE TABLE realm (id int, name text) ; ALTER TABLE realm OWNER TO keycloak_owner;"
