@@ -8,6 +8,7 @@ import io.backupagents.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -37,9 +39,24 @@ class RestoreFidelityTest {
     source = PostgresServer.start();
     target = PostgresServer.start();
     TrickyData.load(source);
+    // The smallest reproductions: a comment whose second line starts with \connect, and a NOT
+    // VALID domain constraint, each alone in its database.
+    source.createDatabase("comment_only");
+    source.execute(
+        "comment_only",
+        "CREATE TABLE t (i int); COMMENT ON TABLE t IS E'see\\n\\\\connect elsewhere'");
+    source.createDatabase("domain_only");
+    source.execute(
+        "domain_only",
+        "CREATE DOMAIN d AS int;"
+            + " ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;"
+            + " CREATE TABLE uses_d (v d); INSERT INTO uses_d VALUES (1)");
     target.execute("postgres", "CREATE ROLE \"rôle \"\"r\"\" s\" LOGIN");
     checksums = new java.util.HashMap<>();
     for (String db : TrickyData.DATABASES) {
+      checksums.put(db, Checksums.of(source, db));
+    }
+    for (String db : List.of("comment_only", "domain_only")) {
       checksums.put(db, Checksums.of(source, db));
     }
   }
@@ -109,6 +126,30 @@ class RestoreFidelityTest {
     RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
 
     assertThat(verify.status()).as(verify.termination()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"comment_only,plain", "domain_only,plain", "domain_only,custom"})
+  void theIssuesSmallestReproductionsVerify(String database, String format) throws Exception {
+    Map<String, String> env = backup(Map.of("DATABASE", database, "DUMP_FORMAT", format));
+
+    RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+
+    assertThat(verify.status()).as(verify.termination()).isZero();
+    assertThat(verify.output()).doesNotContain("dropped a line");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"comment_only,plain", "domain_only,plain", "domain_only,custom"})
+  void theIssuesSmallestReproductionsRecoverIntoANewDatabase(String database, String format)
+      throws Exception {
+    backup(Map.of("DATABASE", database, "DUMP_FORMAT", format));
+    String copy = database + "_" + format + "_" + COPIES.incrementAndGet();
+
+    RestoreFixture.Run recover = recover(copy, Map.of("RESTORE_CREATE_DATABASE", "yes"));
+
+    assertThat(recover.status()).as(recover.termination()).isZero();
+    assertThat(Checksums.of(target, copy)).isEqualTo(checksums.get(database));
   }
 
   @Test
