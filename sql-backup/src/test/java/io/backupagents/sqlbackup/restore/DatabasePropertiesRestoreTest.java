@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ... IN DATABASE ... SET}); a restore that creates the database reproduces them, under any target
  * name; a restore into an existing database keeps that database's own.
  */
-class DatabasePropertiesTest {
+class DatabasePropertiesRestoreTest {
 
   /** LATIN1 with the C locale: neither is the target server's default (UTF8, C.UTF-8). */
   private static final String LATIN1 = "props_latin1";
@@ -114,7 +114,7 @@ class DatabasePropertiesTest {
   void aRestoreThatCreatesTheDatabaseUnderAnotherNameReproducesItsProperties(String database)
       throws Exception {
     backup(database);
-    // A plain name: names that need quoting are DatabaseNamesTest's concern.
+    // A plain name: names that need quoting are QuotedDatabaseNamesRoundTripTest's concern.
     String other = database + "_renamed";
 
     RestoreFixture.Run recover = recover(other, "yes");

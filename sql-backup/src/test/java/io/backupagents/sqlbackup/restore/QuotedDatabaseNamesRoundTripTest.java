@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * label keeps ASCII letters, digits, {@code _ - .} and writes every other byte of the name's UTF-8
  * as {@code %XX}.
  */
-class DatabaseNamesTest {
+class QuotedDatabaseNamesRoundTripTest {
 
   private static final String QUOTED = "db \"quoted\" ünï";
 
