@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.compress.GzipInflaters;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The SQL of a plain backup, decompressed on the fly into psql's standard input: nothing is
@@ -38,18 +38,39 @@ final class SqlFeed {
   static InputStream open(Path file, LongConsumer progress) throws IOException {
     InputStream raw = new CountingInputStream(Files.newInputStream(file), progress);
     try {
-      return new GZIPInputStream(raw, BUFFER);
+      return GzipInflaters.open(raw);
     } catch (IOException e) {
       raw.close();
       throw e;
     }
   }
 
+  /**
+   * The SQL of a checked backup for a restore: decompressed a few blocks ahead in a thread of its
+   * own ({@link InflatingStream}), and its last line checked once more as it ends, so a file that
+   * changed since its check fails the restore (psql is made to give up) instead of ending it early.
+   */
+  static InputStream restoreStream(Path file, LongConsumer progress, DumpKind kind)
+      throws IOException {
+    InputStream sql = open(file, progress);
+    DumpTail tail = new DumpTail();
+    return new InflatingStream(
+        sql,
+        tail::add,
+        () -> {
+          if (!kind.isCompleteTail(tail.text())) {
+            throw new UnsoundBackupException(
+                PlainBackupCheck.cutShort(file.getFileName().toString(), kind).getMessage(), null);
+          }
+        });
+  }
+
   /** The whole backup, through {@code filter} when there is one. */
-  static ProcessSpec.StdinWriter of(Path file, RestoreProgress progress, SqlStreamFilter filter) {
+  static ProcessSpec.StdinWriter of(
+      Path file, RestoreProgress progress, DumpKind kind, SqlStreamFilter filter) {
     return guarded(
         out -> {
-          try (InputStream sql = open(file, progress::add)) {
+          try (InputStream sql = restoreStream(file, progress::add, kind)) {
             if (filter == null) {
               sql.transferTo(out);
             } else {
