@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.codec;
 import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.compress.GzipInflaters;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -11,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -51,15 +51,15 @@ public final class BackupDecoding {
   public static InputStream plainSql(String fileName, InputStream stored) throws IOException {
     String inner = innerName(fileName);
     if (!encrypted(fileName) && inner.endsWith(".sql.gz")) {
-      // The legacy form, read exactly as before (its errors are the callers' gzip errors).
-      return new GZIPInputStream(stored, BUFFER);
+      // The legacy form, read as before (its errors are the callers' gzip errors).
+      return GzipInflaters.open(stored);
     }
     InputStream source = encrypted(fileName) ? decrypted(stored) : stored;
     try {
       InputStream decompressed =
           inner.endsWith(".sql.zst")
               ? new BufferedInputStream(new ZstdInputStreamNoFinalizer(source), BUFFER)
-              : new GZIPInputStream(new TrueAvailable(source), BUFFER);
+              : GzipInflaters.open(new TrueAvailable(source));
       return new Decoded(decompressed, source, inner, encrypted(fileName));
     } catch (ZipException | EOFException | ZstdIOException e) {
       try (source) {
@@ -135,13 +135,20 @@ public final class BackupDecoding {
       int n;
       try {
         n = in.read(b, off, len);
-      } catch (ZipException | EOFException | ZstdIOException e) {
+      } catch (CodecException e) {
+        throw e;
+      } catch (IOException e) {
         if (encrypted) {
           // In an encrypted backup, damage shows first as bad compressed data; the message's
           // integrity check, run by reading it to its end, names the real cause.
           source.transferTo(OutputStream.nullOutputStream());
         }
-        throw truncated(inner, e);
+        if (e instanceof ZipException
+            || e instanceof EOFException
+            || e instanceof ZstdIOException) {
+          throw truncated(inner, e);
+        }
+        throw e;
       }
       if (n < 0) {
         source.transferTo(OutputStream.nullOutputStream());
