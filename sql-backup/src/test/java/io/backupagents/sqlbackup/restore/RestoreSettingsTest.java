@@ -43,7 +43,7 @@ class RestoreSettingsTest {
         .isEqualTo(
             "FAILURE (2: invalid settings (9 problems)"
                 + " - unknown argument '--bogus' for recover: expected --from <LATEST|NONE|part of"
-                + " a backup name>, --list or --force"
+                + " a backup name>, --list, --force or --database <name>"
                 + " - LATEST_BACKUP_MAXIMUM_AGE_H=a day: expected a whole number from 0 to 1000000"
                 + " - DATABASE_EXPECTED_COUNT=0: expected a whole number from 1 to 1000000"
                 + " - RESTORE_SOURCE=ftp: expected one of all, local, s3"
