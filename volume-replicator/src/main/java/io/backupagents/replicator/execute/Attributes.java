@@ -51,12 +51,13 @@ public final class Attributes {
 
   /**
    * Applies {@code source}'s attributes to {@code path}; {@code current} holds what the path has
-   * now (null: a file this run just created), so unchanged attributes cost no system call.
+   * now (null: a file this run just created), so unchanged attributes cost no system call. With
+   * {@code noFollow} the last component is never followed (even a temporary file of ours may have
+   * been swapped for a symlink by someone else with access to the target).
    */
-  public void apply(Path path, Entry source, Entry current) throws IOException {
+  public void apply(Path path, Entry source, Entry current, boolean noFollow) throws IOException {
     boolean link = source.kind() == Entry.Kind.SYMLINK;
-    // Our own new files can be changed by path; existing entries never through a symlink.
-    boolean noFollow = link || current != null;
+    noFollow = noFollow || link;
     boolean chowned = false;
     if (owners
         && source.uid() != Entry.UNKNOWN
