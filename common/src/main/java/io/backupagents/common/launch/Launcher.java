@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class Launcher {
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+  private static final String SIGTERM_CAUSE = "terminated by SIGTERM before the run ended";
 
   private final Agent agent;
+  private final AtomicBoolean signalled = new AtomicBoolean();
   private final Map<String, String> env;
   private final Clock clock;
   private final PrometheusMeterRegistry registry =
@@ -94,8 +96,11 @@ public final class Launcher {
     Thread onSigterm =
         new Thread(
             () -> {
+              // The JVM exits with 143 after a SIGTERM whatever the run does next: the message
+              // says the same (finish() below writes it again if the run ends meanwhile).
+              signalled.set(true);
               if (!finished.get()) {
-                termination.write(ExitCode.OPERATION_FAILED, "terminated by a signal");
+                termination.write(ExitCode.TERMINATED, SIGTERM_CAUSE);
               }
             },
             "termination-message-on-signal");
@@ -126,7 +131,7 @@ public final class Launcher {
         cause = e.toString();
         log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
       }
-      recordRun(start, code);
+      recordRun(start, code, job.recordsSuccess());
       exporter.export(job.metricsGroupingKey());
     } finally {
       finished.set(true);
@@ -143,6 +148,10 @@ public final class Launcher {
   }
 
   private int finish(ExitCode code, String cause, TerminationMessage termination, boolean zero) {
+    if (signalled.get()) {
+      code = ExitCode.TERMINATED;
+      cause = SIGTERM_CAUSE;
+    }
     termination.write(code, cause);
     if (code != ExitCode.SUCCESS && zero) {
       log.warn("EXIT_ZERO_ON_FAILURE=yes: exiting 0 although the run failed ({})", code);
@@ -151,7 +160,7 @@ public final class Launcher {
     return code.status();
   }
 
-  private void recordRun(Instant start, ExitCode code) {
+  private void recordRun(Instant start, ExitCode code, boolean recordsSuccess) {
     String prefix = agent.name().replace('-', '_');
     double now = clock.millis() / 1000.0;
     double seconds = Duration.between(start, clock.instant()).toMillis() / 1000.0;
@@ -169,7 +178,7 @@ public final class Launcher {
     Gauge.builder(prefix + ".last.run.success", () -> code == ExitCode.SUCCESS ? 1 : 0)
         .description("1 when the last run succeeded, else 0")
         .register(registry);
-    if (code == ExitCode.SUCCESS) {
+    if (code == ExitCode.SUCCESS && recordsSuccess) {
       // Only a successful run carries this gauge, so push-add keeps the previous success.
       Gauge.builder(prefix + ".last.success.timestamp", () -> now)
           .description("when the last successful run ended")
