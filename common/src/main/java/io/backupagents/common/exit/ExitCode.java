@@ -28,6 +28,10 @@ public enum ExitCode {
       "no: a person must look"),
   LOCKED(11, "another run holds the lock and it was not released in time", "yes, later"),
   VERIFY_FAILED(12, "a backup is corrupt, truncated or did not restore", "no: use another backup"),
+  READ_ONLY(
+      13,
+      "the volume the run must write to is mounted read-only; nothing was changed",
+      "no: mount it read-write"),
   TERMINATED(
       143,
       "stopped by SIGTERM (pod deleted, Job deadline, node drain) before the run ended; its"

@@ -2,6 +2,7 @@ package io.backupagents.common.launch;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.exit.FileSystemFailures;
 import io.backupagents.common.exit.TerminationMessage;
 import io.backupagents.common.logging.LogSetup;
 import io.backupagents.common.metrics.MetricsExporter;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,9 +129,18 @@ public final class Launcher {
         cause = "interrupted";
         log.error("{} was interrupted", agent.name());
       } catch (Exception | Error e) {
-        code = isDiskFull(e) ? ExitCode.NO_SPACE : ExitCode.UNEXPECTED;
-        cause = e.toString();
-        log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
+        Optional<AgentException> fs = FileSystemFailures.classify(e, null);
+        if (fs.isPresent()) {
+          // A full or read-only volume is the environment's, not a bug: one line, no trace.
+          code = fs.get().exitCode();
+          cause = fs.get().getMessage();
+          log.error("{} failed ({}): {}", agent.name(), code, cause);
+          log.debug("failure detail", e);
+        } else {
+          code = ExitCode.UNEXPECTED;
+          cause = e.toString();
+          log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
+        }
       }
       recordRun(start, code, job.recordsSuccess());
       exporter.export(job.metricsGroupingKey());

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.backup;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.exit.FileSystemFailures;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.s3.S3Connection;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,8 +136,17 @@ final class BackupJob implements Job {
               + " does not exist or is not a directory: mount the backup volume there (or set"
               + " BACKUP_ROOT_DIR)");
     }
-    RunLock lock =
-        FileRunLock.acquire(settings.root(), me, settings.lock(), context.clock(), sleeper);
+    RunLock lock;
+    try {
+      lock = FileRunLock.acquire(settings.root(), me, settings.lock(), context.clock(), sleeper);
+    } catch (IOException e) {
+      // The lock is the run's first write to the volume: a full or read-only one shows here.
+      Optional<AgentException> volume = FileSystemFailures.classify(e, settings.root());
+      if (volume.isPresent()) {
+        throw volume.get();
+      }
+      throw e;
+    }
     return StoreSession.local(new LocalBackupStore(settings.root()), lock);
   }
 
