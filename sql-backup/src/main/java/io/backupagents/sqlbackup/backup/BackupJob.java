@@ -27,6 +27,7 @@ import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoreSession;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -100,7 +101,7 @@ final class BackupJob implements Job {
       reportRetained(session.store(), metrics);
       preExitSleep();
       if (tier == Tier.HOURLY && settings.mirror().isPresent()) {
-        mirror(settings.mirror().get(), metrics);
+        mirror(settings.mirror().get(), metrics, context.clock());
       }
     }
   }
@@ -186,13 +187,13 @@ final class BackupJob implements Job {
     }
   }
 
-  private void mirror(MirrorSettings mirror, SqlBackupMetrics metrics)
+  private void mirror(MirrorSettings mirror, SqlBackupMetrics metrics, Clock clock)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     try (S3Connection connection = S3Connection.open(mirror.s3())) {
       S3Store s3 = new S3Store(connection, mirror.location().bucket());
       try {
-        S3Mirror.Outcome o = new S3Mirror(s3, mirror, metrics).mirror(settings.root());
+        S3Mirror.Outcome o = new S3Mirror(s3, mirror, metrics, clock).mirror(settings.root());
         log.info(
             "off-site copy {} is up to date: {} uploaded, {} unchanged, {} deleted",
             mirror.location(),

@@ -2,7 +2,7 @@ package io.backupagents.sqlbackup.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.sqlbackup.SqlBackupMain;
+import io.backupagents.sqlbackup.testing.AgentProcess;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.Interference;
 import io.backupagents.sqlbackup.testing.SharedServers;
@@ -144,9 +144,8 @@ class RunEndingsTest {
     return s;
   }
 
-  private Process startAgent(int port) throws IOException {
+  private Process startAgent(int port) {
     Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv("PATH"));
     env.put("HOME", work.toString());
     env.put("TMPDIR", tmp.toString());
     env.put("PGHOST", "127.0.0.1");
@@ -155,18 +154,7 @@ class RunEndingsTest {
     env.put("PG_CONNECT_TIMEOUT", "2m");
     env.put("BACKUP_ROOT_DIR", root.toString());
     env.put("TERMINATION_LOG_PATH", work.resolve("termination-log").toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                SqlBackupMain.class.getName(),
-                "backup")
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("agent.log").toFile());
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    return pb.start();
+    return AgentProcess.start(env, work.resolve("agent.log"), "backup").process();
   }
 
   private void awaitPasswordFile(Process run) throws Exception {
