@@ -78,6 +78,21 @@ public final class Attributes {
     }
   }
 
+  /** False when {@link #apply} would make no system call: an unchanged pass opens nothing. */
+  public boolean wouldChange(Entry source, Entry current) {
+    if (current == null) {
+      return true;
+    }
+    boolean link = source.kind() == Entry.Kind.SYMLINK;
+    boolean owner =
+        owners
+            && source.uid() != Entry.UNKNOWN
+            && (current.uid() != source.uid() || current.gid() != source.gid());
+    boolean mode = !link && source.mode() != Entry.UNKNOWN && current.mode() != source.mode();
+    boolean time = source.hasMtime() && current.mtimeNanos() != source.mtimeNanos();
+    return owner || mode || time;
+  }
+
   /**
    * Sets the modification time (nanoseconds where the file system keeps them) and the access time
    * to now; never through a symlink when {@code noFollow}.

@@ -226,6 +226,9 @@ public final class DirectoryTarget implements AutoCloseable {
   }
 
   private void onEntry(Entry s, Entry current, Entry source) throws IOException {
+    if (!attributes.wouldChange(source, current)) {
+      return; // nothing to set: no directory is opened for it
+    }
     if (s.key().isEmpty()) {
       // The root is reached through its own descriptor, which the kernel follows to the
       // directory that was opened.
