@@ -3,6 +3,7 @@ package io.backupagents.replicator.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.replicator.testing.Run;
+import io.backupagents.replicator.testing.S3TestEndpoint;
 import io.backupagents.replicator.testing.TreeSnapshot;
 import io.backupagents.replicator.testing.TrickyTree;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -116,6 +118,26 @@ class SymlinkRaceTest {
         TrickyTree.file(outside, "b/y" + i, "outside " + i, 0600, OLD);
       }
       underSwaps(() -> Run.of(dir, env()));
+    }
+  }
+
+  @Test
+  void nothingOutsideTheTargetChangesWhileADirectoryIsSwappedDuringARestoreFromS3(TestInfo test)
+      throws Exception {
+    try (S3TestEndpoint s3 = new S3TestEndpoint()) {
+      String media = "s3://" + s3.newBucket("race-", test) + "/media";
+      Map<String, String> upload = env();
+      upload.putAll(s3.server().agentEnvironment());
+      upload.put("REPLICATE_TARGET", media);
+      assertThat(Run.of(dir, upload).exitCode()).isZero();
+      Map<String, String> restore = env();
+      restore.putAll(s3.server().agentEnvironment());
+      restore.put("REPLICATE_SOURCE", media);
+      for (int round = 0; round < 3; round++) {
+        deleteTree(target);
+        Files.createDirectories(target.resolve("a"));
+        underSwaps(() -> Run.of(dir, restore));
+      }
     }
   }
 
