@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -34,8 +35,8 @@ final class SqlFeed {
   private SqlFeed() {}
 
   /** The decompressed content of a gzip backup, counting compressed bytes read as progress. */
-  static InputStream open(Path file, RestoreProgress progress) throws IOException {
-    InputStream raw = new CountingInputStream(Files.newInputStream(file), progress::add);
+  static InputStream open(Path file, LongConsumer progress) throws IOException {
+    InputStream raw = new CountingInputStream(Files.newInputStream(file), progress);
     try {
       return new GZIPInputStream(raw, BUFFER);
     } catch (IOException e) {
@@ -44,11 +45,32 @@ final class SqlFeed {
     }
   }
 
+  /**
+   * The SQL of a checked backup for a restore: decompressed a few blocks ahead in a thread of its
+   * own ({@link InflatingStream}), and its last line checked once more as it ends, so a file that
+   * changed since its check fails the restore (psql is made to give up) instead of ending it early.
+   */
+  static InputStream restoreStream(Path file, LongConsumer progress, DumpKind kind)
+      throws IOException {
+    InputStream sql = open(file, progress);
+    DumpTail tail = new DumpTail();
+    return new InflatingStream(
+        sql,
+        tail::add,
+        () -> {
+          if (!kind.isCompleteTail(tail.text())) {
+            throw new IOException(
+                PlainBackupCheck.cutShort(file.getFileName().toString(), kind).getMessage());
+          }
+        });
+  }
+
   /** The whole backup, through {@code filter} when there is one. */
-  static ProcessSpec.StdinWriter of(Path file, RestoreProgress progress, SqlStreamFilter filter) {
+  static ProcessSpec.StdinWriter of(
+      Path file, RestoreProgress progress, DumpKind kind, SqlStreamFilter filter) {
     return guarded(
         out -> {
-          try (InputStream sql = open(file, progress)) {
+          try (InputStream sql = restoreStream(file, progress::add, kind)) {
             if (filter == null) {
               sql.transferTo(out);
             } else {
