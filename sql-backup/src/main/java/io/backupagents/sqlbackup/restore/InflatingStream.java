@@ -1,10 +1,12 @@
 package io.backupagents.sqlbackup.restore;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.zip.ZipException;
 
 /**
  * Decompresses a backup in a thread of its own, a few blocks ahead of the reader, as {@code gunzip
@@ -67,6 +69,13 @@ final class InflatingStream extends InputStream {
           return;
         }
       }
+    } catch (ZipException | EOFException e) {
+      offer(
+          new Chunk(
+              new byte[0],
+              0,
+              new UnsoundBackupException(
+                  "the backup is not a complete gzip file (" + e.getMessage() + ")", e)));
     } catch (IOException e) {
       offer(new Chunk(new byte[0], 0, e));
     } catch (InterruptedException e) {
