@@ -201,13 +201,4 @@ public final class Launcher {
   private String elapsed(Instant start) {
     return io.backupagents.common.logging.Units.duration(Duration.between(start, clock.instant()));
   }
-
-  static boolean isDiskFull(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException && String.valueOf(c.getMessage()).contains("No space left")) {
-        return true;
-      }
-    }
-    return false;
-  }
 }
