@@ -24,6 +24,7 @@ public final class PgCredentials implements AutoCloseable {
   private final Optional<String> password;
   private final Path passFile;
   private final boolean ownFile;
+  private PgTlsFiles tls;
 
   private PgCredentials(
       PostgresSettings settings, Optional<String> password, Path passFile, boolean ownFile) {
@@ -34,10 +35,26 @@ public final class PgCredentials implements AutoCloseable {
   }
 
   /**
+   * The password as {@link #createPasswords} finds it, and the TLS client key (if any) written
+   * {@code 0600} under {@code tempRoot} for the run.
+   */
+  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
+      throws IOException {
+    PgCredentials credentials = createPasswords(settings, tempRoot, home);
+    try {
+      credentials.tls = PgTlsFiles.create(settings.tls(), tempRoot);
+      return credentials;
+    } catch (IOException | RuntimeException e) {
+      credentials.close();
+      throw e;
+    }
+  }
+
+  /**
    * With PGADMINPASS: writes it to a new password file in a private directory under {@code
    * tempRoot}. Without: uses PGPASSFILE (or {@code $HOME/.pgpass} as given by {@code home}).
    */
-  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
+  private static PgCredentials createPasswords(PostgresSettings settings, Path tempRoot, Path home)
       throws IOException {
     if (settings.password().isPresent()) {
       Path dir =
@@ -78,6 +95,7 @@ public final class PgCredentials implements AutoCloseable {
     env.put("PGPASSFILE", passFile.toString());
     env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, settings.connectTimeout().toSeconds())));
     env.put("PGAPPNAME", "sql-backup");
+    env.putAll(tls.environment());
     return env;
   }
 
@@ -97,6 +115,7 @@ public final class PgCredentials implements AutoCloseable {
     p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
     p.setProperty("loginTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
     p.setProperty("ApplicationName", "sql-backup");
+    p.putAll(tls.jdbcProperties());
     return p;
   }
 
@@ -105,8 +124,16 @@ public final class PgCredentials implements AutoCloseable {
     return value.replace("\\", "\\\\").replace(":", "\\:");
   }
 
+  /** The TLS settings of this connection. */
+  public PgTls tls() {
+    return settings.tls();
+  }
+
   @Override
   public void close() throws IOException {
+    if (tls != null) {
+      tls.close();
+    }
     if (ownFile) {
       Files.deleteIfExists(passFile);
       Files.deleteIfExists(passFile.getParent());

@@ -16,7 +16,8 @@ public record PostgresSettings(
     Optional<Path> passFile,
     List<String> databases,
     Optional<Path> binDir,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    PgTls tls) {
 
   /** The legacy images' "no password" sentinel for PGADMINPASS. */
   static final String NO_PASSWORD = "-";
@@ -52,7 +53,8 @@ public record PostgresSettings(
         r.path(PostgresSetting.PGPASSFILE),
         databases,
         r.path(PostgresSetting.PG_BIN_DIR),
-        timeout.isZero() ? Duration.ofSeconds(30) : timeout);
+        timeout.isZero() ? Duration.ofSeconds(30) : timeout,
+        PgTls.read(r));
   }
 
   /** True when the whole server is dumped with pg_dumpall. */
