@@ -164,12 +164,7 @@ public record PgTls(
       return Pem.certificates(file);
     } catch (IOException | GeneralSecurityException e) {
       r.problem(
-          name
-              + "="
-              + file
-              + ": expected a readable PEM file of certificates ("
-              + e.getMessage()
-              + ")");
+          name + "=" + file + ": expected a readable PEM file of certificates (" + why(e) + ")");
       return List.of();
     }
   }
@@ -183,8 +178,14 @@ public record PgTls(
               + "="
               + file
               + ": expected a readable PEM file of revocation lists ("
-              + e.getMessage()
+              + why(e)
               + ")");
     }
+  }
+
+  private static String why(Exception e) {
+    return e instanceof IOException
+        ? "cannot read it: " + e.getClass().getSimpleName()
+        : "none in it";
   }
 }

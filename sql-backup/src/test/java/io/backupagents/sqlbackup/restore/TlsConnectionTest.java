@@ -177,6 +177,45 @@ class TlsConnectionTest {
                 + " check PGSSLMODE or turn ssl on in the server)");
   }
 
+  @Test
+  void theScratchServersTlsSettingsNeedAScratchServer() {
+    Map<String, String> env = verifyFull();
+    env.put("VERIFY_PGSSLMODE", "verify-full");
+    env.put("VERIFY_PGSSLROOTCERT", certs.resolve("ca.crt").toString());
+
+    RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+
+    assertThat(verify.termination())
+        .isEqualTo(
+            "FAILURE (2: invalid settings (1 problem) - VERIFY_PGSSLMODE, VERIFY_PGSSLROOTCERT"
+                + " describe a scratch server's TLS: set VERIFY_PGHOST too, or unset them)");
+  }
+
+  @Test
+  void aScratchServerIsReachedWithItsOwnTlsSettings() throws Exception {
+    Map<String, String> env = RestoreFixture.env(SharedServers.source(), base);
+    env.put("DATABASE", "shop");
+    env.put("BACKUP_ROOT_DIR", base.resolve("backup").toString());
+    Files.createDirectories(base.resolve("backup"));
+    assertThat(RestoreFixture.run(env, base, "backup").status()).isZero();
+    env.put("VERIFY_PGHOST", "localhost");
+    env.put("VERIFY_PGPORT", Integer.toString(server.port()));
+    env.put("VERIFY_PGADMINPASS", server.password());
+    env.put("VERIFY_PGSSLMODE", "verify-full");
+    env.put(
+        "VERIFY_PGSSLROOTCERT",
+        TestCertificates.authority("x").ca().writeCertificate(base.resolve("x.crt")).toString());
+
+    RestoreFixture.Run wrongCa = RestoreFixture.run(env, base, "verify");
+    env.put("VERIFY_PGSSLROOTCERT", certs.resolve("ca.crt").toString());
+    RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+
+    assertThat(wrongCa.termination())
+        .startsWith("FAILURE (4: the server's TLS certificate at localhost:" + server.port())
+        .contains("check VERIFY_PGSSLROOTCERT");
+    assertThat(verify.status()).as(verify.termination()).isZero();
+  }
+
   private RestoreFixture.Run backup(Map<String, String> env) throws IOException {
     Files.createDirectories(base.resolve("backup"));
     return RestoreFixture.run(env, base, "backup");
