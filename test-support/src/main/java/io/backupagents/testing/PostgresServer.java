@@ -51,6 +51,11 @@ public final class PostgresServer implements AutoCloseable {
     return start(findBinDir(null));
   }
 
+  /** Starts a new server of PostgreSQL {@code major} (see {@link ServerBinaries}). */
+  public static PostgresServer start(int major) {
+    return start(ServerBinaries.forMajor(major));
+  }
+
   /** Starts a new server from the binaries in {@code binDir}. */
   public static PostgresServer start(Path binDir) {
     try {
