@@ -1,5 +1,7 @@
 package io.backupagents.sqlbackup.backup;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +32,7 @@ public record BackupName(Instant time, String label, Format format)
   private static final String CHECKSUM_PREFIX = ".";
   private static final String CHECKSUM_SUFFIX = ".sha256";
 
+  private static final String HEX = "0123456789ABCDEF";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
   private static final Pattern NAME =
@@ -61,6 +64,52 @@ public record BackupName(Instant time, String label, Format format)
 
   public BackupName {
     time = time.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /**
+   * The label of a single-database backup: the database's name with ASCII letters, digits, {@code
+   * _}, {@code -} and {@code .} as they are and every other byte of its UTF-8 as {@code %XX}, so
+   * that any name PostgreSQL allows makes a file name (and an S3 key) without spaces, quotes or
+   * slashes: {@code db "quoted" ünï} becomes {@code db%20%22quoted%22%20%C3%BCn%C3%AF}. The names
+   * legacy images could write keep their legacy label.
+   */
+  public static String labelOf(String database) {
+    StringBuilder label = new StringBuilder(database.length());
+    for (byte b : database.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-'
+          || c == '.') {
+        label.append((char) c);
+      } else {
+        label.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
+      }
+    }
+    return label.toString();
+  }
+
+  /** The database a label names: {@link #labelOf} undone (a label without {@code %} is as is). */
+  public static String databaseOf(String label) {
+    if (label.indexOf('%') < 0) {
+      return label;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(label.length());
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      int hi = i + 2 < label.length() ? HEX.indexOf(label.charAt(i + 1)) : -1;
+      int lo = hi >= 0 ? HEX.indexOf(label.charAt(i + 2)) : -1;
+      if (c == '%' && lo >= 0) {
+        bytes.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(raw, 0, raw.length);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   /** Parses a file name; empty when it is not one of our backups. */

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * The legacy image's features that needed a privileged pod or a password on a command line: the
  * s3fs-mounted bucket becomes direct S3 I/O, the rsync-over-ssh copy is refused.
  */
-final class LegacySettings {
+public final class LegacySettings {
 
   private static final List<BackupSetting> RSYNC =
       List.of(
@@ -41,7 +41,7 @@ final class LegacySettings {
   }
 
   /** The bucket store of the legacy s3fs mode, when BACKUP_VOLUME_IS_S3 turns it on. */
-  static Optional<BucketVolume> bucketVolume(
+  public static Optional<BucketVolume> bucketVolume(
       SettingsReader r, HostEnvironment host, List<String> notes) {
     Optional<String> mode = r.optional(BackupSetting.BACKUP_VOLUME_IS_S3);
     boolean on =

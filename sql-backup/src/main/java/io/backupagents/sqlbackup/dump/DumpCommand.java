@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.dump;
 
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +34,28 @@ public record DumpCommand(Optional<String> database, DumpSettings settings) {
 
   /** The label of the backup file: the database, or {@code dumpall}. */
   public String label() {
-    return database.orElse(io.backupagents.sqlbackup.backup.BackupName.DUMPALL);
+    return database
+        .map(io.backupagents.sqlbackup.backup.BackupName::labelOf)
+        .orElse(io.backupagents.sqlbackup.backup.BackupName.DUMPALL);
   }
 
   /** The trailer a complete plain dump of this command ends with. */
   public String completeTrailer() {
     return database.isPresent() ? DUMP_COMPLETE : CLUSTER_DUMP_COMPLETE;
+  }
+
+  /**
+   * The argv of the small pg_dump that reads the database's own properties (encoding, locale,
+   * owner, comment, grants, settings): {@code --create} with every schema excluded.
+   */
+  public List<String> propertiesArgv(ClientTools.Clients clients) {
+    return List.of(
+        clients.tool("pg_dump"),
+        "--no-password",
+        "--create",
+        "--schema-only",
+        "--exclude-schema=*",
+        "--dbname=" + DatabaseNames.connInfo(database.orElseThrow()));
   }
 
   /**
@@ -66,7 +83,7 @@ public record DumpCommand(Optional<String> database, DumpSettings settings) {
         argv.add("--file=" + directory);
       }
     }
-    database.ifPresent(db -> argv.add("--dbname=" + db));
+    database.ifPresent(db -> argv.add("--dbname=" + DatabaseNames.connInfo(db)));
     return argv;
   }
 }

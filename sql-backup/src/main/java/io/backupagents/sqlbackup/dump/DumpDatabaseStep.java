@@ -10,6 +10,8 @@ import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.compress.ParallelGzipOutputStream;
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,7 @@ public final class DumpDatabaseStep {
 
   private static final Logger log = LoggerFactory.getLogger(DumpDatabaseStep.class);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+  private static final Duration PROPERTIES_TIMEOUT = Duration.ofMinutes(5);
 
   private final ProcessRunner processes;
   private final ClientTools.Clients clients;
@@ -54,7 +58,7 @@ public final class DumpDatabaseStep {
   /** Dumps as {@code command} says into {@code temp} (which must not exist). */
   public VerifiedDump run(DumpCommand command, BackupName name, Path temp)
       throws InterruptedException {
-    String what = command.tool() + (command.database().isPresent() ? " of " + command.label() : "");
+    String what = command.tool() + command.database().map(db -> " of " + db).orElse("");
     long start = System.nanoTime();
     StderrLog stderr = new StderrLog(what);
     try {
@@ -88,11 +92,15 @@ public final class DumpDatabaseStep {
       DumpCommand command, BackupName name, Path temp, String what, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {
     DumpSettings s = command.settings();
+    byte[] properties = command.database().isPresent() ? properties(command, stderr) : null;
     try (FileChannel channel = create(temp)) {
       HashingOutputStream hashing = new HashingOutputStream(Channels.newOutputStream(channel));
       ParallelGzipOutputStream gz =
           new ParallelGzipOutputStream(hashing, s.compressionLevel(), s.effectiveThreads());
       try {
+        if (properties != null) {
+          gz.write(properties);
+        }
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         processes.run(
             spec(command, stderr, Path.of("-"))
@@ -123,6 +131,28 @@ public final class DumpDatabaseStep {
           Duration.ofNanos(gz.busyNanos()),
           0);
     }
+  }
+
+  /**
+   * The database's own properties as a comment block for the head of a single-database plain dump
+   * (see {@link DatabaseProperties}): pg_dump without {@code --create} leaves them out.
+   */
+  private byte[] properties(DumpCommand command, StderrLog stderr)
+      throws IOException, ProcessFailedException, InterruptedException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    processes.run(
+        ProcessSpec.of("pg_dump", command.propertiesArgv(clients))
+            .withEnvironment(libpqEnvironment)
+            .withStderrLine(stderr)
+            .withTimeout(PROPERTIES_TIMEOUT)
+            .withStdout(in -> in.transferTo(out)));
+    Optional<DatabaseProperties> properties = DatabaseProperties.fromPgDump(out.toByteArray());
+    if (properties.isEmpty()) {
+      throw new AgentException(
+          ExitCode.OPERATION_FAILED,
+          "pg_dump --create of " + command.database().get() + " wrote no CREATE DATABASE");
+    }
+    return properties.get().block();
   }
 
   private VerifiedDump custom(

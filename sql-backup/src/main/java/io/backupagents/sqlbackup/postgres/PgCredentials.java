@@ -103,7 +103,12 @@ public final class PgCredentials implements AutoCloseable {
   public String jdbcUrl(String database) {
     // A socket directory cannot be reached over JDBC's TCP; the server is then local.
     String host = settings.host().startsWith("/") ? "localhost" : settings.host();
-    return "jdbc:postgresql://" + host + ":" + settings.port() + "/" + database;
+    return "jdbc:postgresql://"
+        + host
+        + ":"
+        + settings.port()
+        + "/"
+        + DatabaseNames.urlPath(database);
   }
 
   /** JDBC properties: user, password (if known), timeouts. */

@@ -3,7 +3,7 @@ package io.backupagents.sqlbackup.postgres;
 import io.backupagents.common.settings.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,25 +25,12 @@ public record PostgresSettings(
   public static PostgresSettings read(SettingsReader r) {
     Optional<String> password =
         r.optional(PostgresSetting.PGADMINPASS).filter(p -> !p.equals(NO_PASSWORD));
+    List<String> problems = new ArrayList<>();
     List<String> databases =
         r.optional(PostgresSetting.DATABASE)
-            .map(
-                d ->
-                    Arrays.stream(d.split(","))
-                        .map(String::strip)
-                        .filter(s -> !s.isEmpty())
-                        .toList())
+            .map(d -> DatabaseNames.parseList(d, "DATABASE", problems))
             .orElse(List.of());
-    for (String db : databases) {
-      // Names become part of file names: keep them to what a path segment can hold safely.
-      if (!db.matches("[\\p{L}\\p{N}_$.\\-]{1,63}")) {
-        r.problem(
-            "DATABASE="
-                + db
-                + ": expected database names of letters, digits, '_', '$', '.' or '-',"
-                + " separated by commas");
-      }
-    }
+    problems.forEach(r::problem);
     Duration timeout = r.duration(PostgresSetting.PG_CONNECT_TIMEOUT);
     return new PostgresSettings(
         r.string(PostgresSetting.PGHOST),

@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.logging.Units;
+import io.backupagents.common.s3.S3Location;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.IOException;
@@ -97,10 +98,11 @@ final class BackupFetcher implements AutoCloseable {
       requireSpace(remote.size() * (unpacked ? 2 : 1));
       // The file keeps its name (for messages and tools) inside a private directory.
       Path file = temporaryDirectory().resolve(name);
-      Optional<String> sha256 = remote.checksumKey().flatMap(this::readRemoteRecord);
+      Optional<String> sha256 =
+          remote.checksumKey().flatMap(key -> readRemoteRecord(remote.location(), key));
       log.info("downloading {} ({}) to {}", url, Units.bytes(remote.size()), workDir);
       Instant start = clock.instant();
-      sources.store().download(remote.key(), file);
+      sources.store(remote.location()).download(remote.key(), file);
       Duration took = Duration.between(start, clock.instant());
       log.info(
           "downloaded {} in {} ({}/s)",
@@ -132,9 +134,9 @@ final class BackupFetcher implements AutoCloseable {
   }
 
   /** The digest in the record at {@code key}; empty when the object went away since the listing. */
-  private Optional<String> readRemoteRecord(String key) {
+  private Optional<String> readRemoteRecord(S3Location location, String key) {
     return sources
-        .store()
+        .store(location)
         .getBytes(key)
         .map(
             b ->

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.backup.BackupName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -199,7 +200,9 @@ final class BackupSelection {
       return backups;
     }
     List<FoundBackup> same =
-        backups.stream().filter(b -> b.name().label().equals(database.get())).toList();
+        backups.stream()
+            .filter(b -> b.name().label().equals(BackupName.labelOf(database.get())))
+            .toList();
     return same.isEmpty() ? backups : same;
   }
 

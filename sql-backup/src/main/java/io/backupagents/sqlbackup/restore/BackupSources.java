@@ -3,34 +3,38 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.s3.S3Connection;
+import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.backup.OffsiteSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where backups are looked for: the local directories and, when configured, the off-site bucket
- * (one listing of its prefix, never a download of everything). Owns the S3 connection it opens.
+ * Where backups are looked for: the local directories and, when configured, buckets (the legacy
+ * s3fs mode's tiers, the off-site copy), each with one listing of its prefix, never a download of
+ * everything. Owns the S3 connections it opens.
  */
 final class BackupSources implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BackupSources.class);
 
   private final List<Path> roots;
-  private final Optional<OffsiteSettings> s3;
-  private S3Connection connection;
-  private S3Store store;
+  private final List<OffsiteSettings> buckets;
+  private final Map<S3Location, S3Connection> connections = new LinkedHashMap<>();
+  private final Map<S3Location, S3Store> stores = new HashMap<>();
 
-  BackupSources(List<Path> roots, Optional<OffsiteSettings> s3) {
+  BackupSources(List<Path> roots, List<OffsiteSettings> buckets) {
     this.roots = List.copyOf(roots);
-    this.s3 = s3;
+    this.buckets = List.copyOf(buckets);
   }
 
   /** Every backup found, newest first, copies of the same name merged (local copies first). */
@@ -46,9 +50,9 @@ final class BackupSources implements AutoCloseable {
             ExitCode.OPERATION_FAILED, "could not list backups in " + root + ": " + e, e);
       }
     }
-    if (s3.isPresent()) {
-      var location = s3.get().location();
-      var objects = store().listAll(location.listPrefix());
+    for (OffsiteSettings bucket : buckets) {
+      S3Location location = bucket.location();
+      var objects = store(location).listAll(location.listPrefix());
       List<BackupFinder.Entry> remote = BackupFinder.fromListing(location, objects);
       log.info("{}: {} backup objects", location, remote.size());
       entries.addAll(remote);
@@ -59,25 +63,28 @@ final class BackupSources implements AutoCloseable {
   /** Where the search looks, for messages: e.g. {@code /recovery, /backup, s3://bucket/prefix}. */
   String describe() {
     return Stream.concat(
-            roots.stream().map(Path::toString), s3.stream().map(o -> o.location().toString()))
+            roots.stream().map(Path::toString), buckets.stream().map(o -> o.location().toString()))
         .collect(Collectors.joining(", "));
   }
 
-  /** The bucket's store; created on first use. */
-  S3Store store() {
-    if (store == null) {
-      OffsiteSettings o =
-          s3.orElseThrow(() -> new IllegalStateException("no S3 location configured"));
-      connection = S3Connection.open(o.s3());
-      store = new S3Store(connection, o.location().bucket());
-    }
-    return store;
+  /** The store of the bucket {@code location} is in; created on first use. */
+  S3Store store(S3Location location) {
+    return stores.computeIfAbsent(
+        location,
+        l -> {
+          OffsiteSettings bucket =
+              buckets.stream()
+                  .filter(b -> b.location().equals(l))
+                  .findFirst()
+                  .orElseThrow(() -> new IllegalStateException("no S3 location " + l));
+          S3Connection connection = S3Connection.open(bucket.s3());
+          connections.put(l, connection);
+          return new S3Store(connection, l.bucket());
+        });
   }
 
   @Override
   public void close() {
-    if (connection != null) {
-      connection.close();
-    }
+    connections.values().forEach(S3Connection::close);
   }
 }

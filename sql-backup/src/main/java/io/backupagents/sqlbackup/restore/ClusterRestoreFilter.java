@@ -1,5 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.Identifiers;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -24,6 +26,11 @@ import java.util.regex.Pattern;
  *
  * Role statements are only looked at in the dump's global part, before the first {@code \connect};
  * nothing else changes.
+ *
+ * <p>With a {@link Selection}, only the chosen databases are restored: of the global part, their
+ * {@code DROP DATABASE} and the statements that create the roles they need and the target lacks
+ * (never a {@code DROP ROLE}, never a change to a role the target has); of the sections, theirs,
+ * whole, with their data. Everything else is left out.
  */
 final class ClusterRestoreFilter extends SqlStreamFilter {
 
@@ -38,6 +45,37 @@ final class ClusterRestoreFilter extends SqlStreamFilter {
               + Identifiers.PATTERN
               + ")(?<force> WITH \\(FORCE\\))?;\\s*");
 
+  /**
+   * A restore of some databases of the dump.
+   *
+   * @param databases the databases to restore
+   * @param neededRoles the roles their sections name
+   * @param newRoles the roles to create: those needed that the target lacks
+   */
+  record Selection(Set<String> databases, Set<String> neededRoles, Set<String> newRoles) {
+    Selection {
+      databases = Set.copyOf(databases);
+      neededRoles = Set.copyOf(neededRoles);
+      newRoles = Set.copyOf(newRoles);
+    }
+  }
+
+  private static final Pattern DATABASE_HEADER = Pattern.compile("-- Database \"(.*)\" dump");
+  private static final Pattern ROLE_OBJECT =
+      Pattern.compile(
+          "(?:CREATE ROLE |ALTER ROLE |COMMENT ON ROLE |SECURITY LABEL (?:FOR \\S+ )?ON ROLE )("
+              + Identifiers.PATTERN
+              + ")[ ;].*");
+  private static final Pattern MEMBERSHIP =
+      Pattern.compile(
+          "GRANT (" + Identifiers.PATTERN + ") TO (" + Identifiers.PATTERN + ")(?<rest>[ ;].*)");
+  private static final Pattern GRANTED_BY =
+      Pattern.compile(" GRANTED BY (?:" + Identifiers.PATTERN + ")");
+  private static final Pattern HEADER =
+      Pattern.compile("(?:SET |SELECT pg_catalog\\.set_config\\().*");
+
+  private final Optional<Selection> selection;
+  private boolean inChosen = true;
   private final Set<String> keptRoles;
   private final boolean force;
   private String currentDatabase;
@@ -51,6 +89,13 @@ final class ClusterRestoreFilter extends SqlStreamFilter {
    * @param force whether DROP DATABASE disconnects other sessions
    */
   ClusterRestoreFilter(Set<String> keptRoles, String initialDatabase, boolean force) {
+    this(keptRoles, initialDatabase, force, Optional.empty());
+  }
+
+  /** The same, restoring only what {@code selection} chooses. */
+  ClusterRestoreFilter(
+      Set<String> keptRoles, String initialDatabase, boolean force, Optional<Selection> selection) {
+    this.selection = selection;
     this.keptRoles = Set.copyOf(keptRoles);
     this.currentDatabase = initialDatabase;
     this.force = force;
@@ -62,7 +107,20 @@ final class ClusterRestoreFilter extends SqlStreamFilter {
   }
 
   @Override
+  protected Action onComment(String line) {
+    Matcher header = DATABASE_HEADER.matcher(line.strip());
+    if (header.matches() && selection.isPresent()) {
+      globals = false;
+      inChosen = selection.get().databases().contains(header.group(1));
+    }
+    return inChosen ? Action.PASS : Action.SKIP;
+  }
+
+  @Override
   protected Action onMetaCommand(String line) {
+    if (!inChosen && !line.startsWith("\\restrict ") && !line.startsWith("\\unrestrict")) {
+      return Action.SKIP; // a \connect to a database not restored
+    }
     if (line.startsWith("\\restrict ")) {
       restrictKey = Optional.of(line.substring("\\restrict ".length()).strip());
     } else if (line.startsWith("\\unrestrict")) {
@@ -76,6 +134,18 @@ final class ClusterRestoreFilter extends SqlStreamFilter {
 
   @Override
   protected Action onStatement(String line) {
+    if (!inChosen) {
+      return Action.SKIP;
+    }
+    if (globals && selection.isPresent()) {
+      if (!chosenGlobal(line, selection.get())) {
+        return Action.SKIP;
+      }
+      if (MEMBERSHIP.matcher(line).matches() && line.contains(" GRANTED BY ")) {
+        // The grantor may be a role this restore does not create.
+        return Action.replace(GRANTED_BY.matcher(line).replaceFirst("") + "\n");
+      }
+    }
     if (globals) {
       Matcher role = ROLE_STATEMENT.matcher(line);
       if (role.matches()
@@ -108,6 +178,30 @@ final class ClusterRestoreFilter extends SqlStreamFilter {
     return replacement.toString().equals(line + "\n")
         ? Action.PASS
         : Action.replace(replacement.toString());
+  }
+
+  /** Whether a statement of the global part belongs to a restore of the chosen databases. */
+  private static boolean chosenGlobal(String line, Selection chosen) {
+    if (HEADER.matcher(line).matches()) {
+      return true;
+    }
+    Matcher drop = DROP_DATABASE.matcher(line);
+    if (drop.matches()) {
+      return chosen.databases().contains(Identifiers.unquote(drop.group("name")));
+    }
+    Matcher role = ROLE_OBJECT.matcher(line);
+    if (role.matches()) {
+      return chosen.newRoles().contains(Identifiers.unquote(role.group(1)));
+    }
+    Matcher grant = MEMBERSHIP.matcher(line);
+    if (grant.matches()) {
+      // A membership of a role this restore creates, between roles the databases need.
+      String granted = Identifiers.unquote(grant.group(1));
+      String member = Identifiers.unquote(grant.group(2));
+      return chosen.neededRoles().containsAll(List.of(granted, member))
+          && (chosen.newRoles().contains(granted) || chosen.newRoles().contains(member));
+    }
+    return false;
   }
 
   /** A \connect that also works in psql's restricted mode: lifted for that line, then restored. */

@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,7 +25,12 @@ enum DumpKind {
 
   /** The kind the first lines of a dump name, if any. */
   static Optional<DumpKind> fromHead(String head) {
-    List<String> lines = head.lines().limit(HEAD_LINES).map(String::strip).toList();
+    List<String> lines =
+        head.lines()
+            .filter(l -> !DatabaseProperties.isBlockLine(l))
+            .limit(HEAD_LINES)
+            .map(String::strip)
+            .toList();
     for (String line : lines) {
       for (DumpKind kind : values()) {
         if (line.equals(kind.header)) {

@@ -1,12 +1,20 @@
 package io.backupagents.sqlbackup.restore;
 
 /**
- * Keeps a plain pg_dump in the single transaction psql wraps it in ({@code --single-transaction}):
- * pg_dump writes its large objects between {@code BEGIN;} and {@code COMMIT;} of their own, and
- * that {@code COMMIT} would end psql's transaction half-way, so a later failure would leave a
- * partial restore behind. Those two statements are left out; nothing else changes.
+ * The filter of a single-database plain dump restored by psql. It leaves out pg_dump's cleaning
+ * statements that fail without their object (see {@link CleaningStatements}) and, when psql wraps
+ * the restore in one transaction ({@code --single-transaction}), the {@code BEGIN;} and {@code
+ * COMMIT;} pg_dump writes around its large objects: that {@code COMMIT} would end psql's
+ * transaction half-way, so a later failure would leave a partial restore behind. Nothing else
+ * changes.
  */
 final class OneTransactionFilter extends SqlStreamFilter {
+
+  private final boolean oneTransaction;
+
+  OneTransactionFilter(boolean oneTransaction) {
+    this.oneTransaction = oneTransaction;
+  }
 
   /** True for the transaction statements pg_dump writes around large objects. */
   static boolean isTransactionControl(String line) {
@@ -15,7 +23,7 @@ final class OneTransactionFilter extends SqlStreamFilter {
 
   @Override
   protected Action onStatement(String line) {
-    return isTransactionControl(line) ? Action.SKIP : Action.PASS;
+    return oneTransaction && isTransactionControl(line) ? Action.SKIP : Action.PASS;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import java.io.IOException;
 import java.time.Clock;
@@ -23,15 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a custom or directory archive with {@code pg_restore --jobs}: the objects it holds
- * replace theirs in the target ({@code --clean --if-exists}), stopping at the first error unless
- * told otherwise. Progress is reported in archive items.
+ * Restores a custom or directory archive with {@code pg_restore --jobs}, stopping at the first
+ * error unless told otherwise. Callers add {@code --clean --if-exists} where the archive's objects
+ * replace existing ones ({@link #REPLACE}); an empty database gets none, since pg_restore's
+ * cleaning can fail where the objects are missing. Progress is reported in archive items.
  */
 final class PgRestoreRun {
 
   private static final Logger log = LoggerFactory.getLogger(PgRestoreRun.class);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final Pattern IGNORED = Pattern.compile("errors ignored on restore: (\\d+)");
+
+  /** The arguments that make the archive's objects replace those of an existing database. */
+  static final List<String> REPLACE = List.of("--clean", "--if-exists");
 
   private PgRestoreRun() {}
 
@@ -53,10 +58,8 @@ final class PgRestoreRun {
                 clients.tool("pg_restore"),
                 "--no-password",
                 "--verbose",
-                "--clean",
-                "--if-exists",
                 "--jobs=" + jobs,
-                "--dbname=" + database));
+                "--dbname=" + DatabaseNames.connInfo(database)));
     if (options.stopOnError()) {
       argv.add("--exit-on-error");
     }

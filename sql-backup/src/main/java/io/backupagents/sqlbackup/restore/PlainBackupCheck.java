@@ -25,7 +25,7 @@ import java.util.zip.ZipException;
 final class PlainBackupCheck {
 
   private static final int BUFFER = 1 << 16;
-  private static final int HEAD = 8192;
+  private static final int HEAD = 1 << 16;
   private static final int TAIL = 8192;
 
   private PlainBackupCheck() {}

@@ -6,6 +6,7 @@ import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import java.io.IOException;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class PsqlRun {
             "--quiet",
             "--no-password",
             "--set=ON_ERROR_STOP=" + (options.stopOnError() ? "1" : "0"),
-            "--dbname=" + database,
+            "--dbname=" + DatabaseNames.connInfo(database),
             "--file=-"));
     if (options.singleTransaction()) {
       argv.add("--single-transaction");

@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,7 @@ final class RecoverJob implements Job {
 
   @Override
   public void run(RunContext context) throws Exception {
-    try (BackupSources sources = new BackupSources(settings.roots(), settings.s3())) {
+    try (BackupSources sources = new BackupSources(settings.roots(), settings.buckets())) {
       List<FoundBackup> found = sources.find();
       Instant now = context.clock().instant();
       if (settings.from().mode() == FromBackup.Mode.NONE) {
@@ -96,7 +99,13 @@ final class RecoverJob implements Job {
           "target: PostgreSQL {} at {}{}",
           target.version().full(),
           target.where(),
-          settings.database().map(db -> ", database " + db).orElse(" (the whole server)"));
+          settings
+              .database()
+              .map(db -> ", database " + db)
+              .orElse(
+                  settings.databases().isEmpty()
+                      ? " (the whole server)"
+                      : ", databases " + String.join(", ", settings.databases())));
       ClientTools.Clients clients =
           RestoreTools.forServer(
               host,
@@ -110,11 +119,29 @@ final class RecoverJob implements Job {
               chosen, fetcher, context.processes(), clients, context.clock(), metrics);
       requireKind(checked);
       if (create) {
-        log.info("creating database {} (RESTORE_CREATE_DATABASE=yes)", settings.database().get());
-        target.create(settings.database().get(), null);
+        DatabaseCreation.create(
+            target,
+            settings.database().get(),
+            DatabaseCreation.of(checked, context.processes(), clients),
+            context.processes(),
+            clients,
+            credentials);
+      } else if (settings.database().isPresent()) {
+        log.info(
+            "restoring into the existing database {}: it keeps its own encoding, locale, owner,"
+                + " comment, grants and settings (only a database the restore creates gets the"
+                + " backup's)",
+            settings.database().get());
+      }
+      Optional<ClusterRestoreFilter.Selection> selection = Optional.empty();
+      if (!settings.databases().isEmpty()) {
+        Set<String> existing = new TreeSet<>(target.roles());
+        existing.add(credentials.environment().get("PGUSER"));
+        selection = Optional.of(DumpallSelection.choose(checked, settings.databases(), existing));
       }
       RestoreRun.Result result =
-          new RestoreRun(settings, context, clients, credentials, metrics).restore(checked, target);
+          new RestoreRun(settings, context, clients, credentials, metrics)
+              .restore(checked, target, create, selection);
       afterwards(target, result, metrics);
     }
   }
@@ -128,6 +155,13 @@ final class RecoverJob implements Job {
               + " is a pg_dumpall of a whole server, but DATABASE="
               + settings.database().get()
               + " asks for one database: unset DATABASE");
+    }
+    if (!checked.cluster() && !settings.databases().isEmpty()) {
+      throw new AgentException(
+          ExitCode.BAD_SETTINGS,
+          checked.name()
+              + " holds one database: RESTORE_DATABASES (or --database) chooses databases of a"
+              + " pg_dumpall; set DATABASE to the database to restore it into");
     }
     if (!checked.cluster() && settings.database().isEmpty()) {
       throw new AgentException(
@@ -156,7 +190,13 @@ final class RecoverJob implements Job {
     log.info(
         "restored {} into {} in {}; the server now has {} databases",
         result.backup(),
-        settings.database().map(db -> "database " + db).orElse("the server"),
+        settings
+            .database()
+            .map(db -> "database " + db)
+            .orElse(
+                settings.databases().isEmpty()
+                    ? "the server"
+                    : "the server (databases " + String.join(", ", settings.databases()) + ")"),
         Units.duration(result.took()),
         databases);
   }

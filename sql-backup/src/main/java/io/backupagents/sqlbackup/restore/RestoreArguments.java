@@ -1,23 +1,32 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.settings.SettingsReader;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The command-line arguments after the action, for ad-hoc use: {@code --from <backup>} (or {@code
  * --from=<backup>}), {@code --list} (the same as {@code --from NONE}) and, for recover, {@code
- * --force}. They win over the settings.
+ * --force} and {@code --database <name>} (repeatable: the databases of a dumpall to restore). They
+ * win over the settings.
  */
-record RestoreArguments(Optional<String> from, boolean list, boolean force) {
+record RestoreArguments(
+    Optional<String> from, boolean list, boolean force, List<String> databases) {
 
-  static final RestoreArguments NONE = new RestoreArguments(Optional.empty(), false, false);
+  static final RestoreArguments NONE =
+      new RestoreArguments(Optional.empty(), false, false, List.of());
+
+  RestoreArguments {
+    databases = List.copyOf(databases);
+  }
 
   /** Parses {@code args}, recording anything unknown as a settings problem. */
   static RestoreArguments parse(List<String> args, SettingsReader r, String action) {
     Optional<String> from = Optional.empty();
     boolean list = false;
     boolean force = false;
+    List<String> databases = new ArrayList<>();
     boolean recover = action.equals("recover");
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -29,6 +38,10 @@ record RestoreArguments(Optional<String> from, boolean list, boolean force) {
         list = true;
       } else if (arg.equals("--force") && recover) {
         force = true;
+      } else if (arg.equals("--database") && recover && i + 1 < args.size()) {
+        databases.add(args.get(++i));
+      } else if (arg.startsWith("--database=") && recover) {
+        databases.add(arg.substring("--database=".length()));
       } else {
         r.problem(
             "unknown argument '"
@@ -36,9 +49,9 @@ record RestoreArguments(Optional<String> from, boolean list, boolean force) {
                 + "' for "
                 + action
                 + ": expected --from <LATEST|NONE|part of a backup name>"
-                + (recover ? ", --list or --force" : ""));
+                + (recover ? ", --list, --force or --database <name>" : ""));
       }
     }
-    return new RestoreArguments(from, list, force);
+    return new RestoreArguments(from, list, force, databases);
   }
 }

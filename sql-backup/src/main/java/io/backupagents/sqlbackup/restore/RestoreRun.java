@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -46,7 +47,15 @@ final class RestoreRun {
     this.metrics = metrics;
   }
 
-  Result restore(BackupIntegrity.Checked checked, TargetServer target)
+  /**
+   * Restores {@code checked}; {@code newDatabase} says the target database was just created (an
+   * archive's objects then replace nothing).
+   */
+  Result restore(
+      BackupIntegrity.Checked checked,
+      TargetServer target,
+      boolean newDatabase,
+      Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
     Instant start = context.clock().instant();
     String what = "restore of " + checked.name();
@@ -68,10 +77,10 @@ final class RestoreRun {
               checked.archive().get(),
               settings.jobs(),
               options,
-              List.of(),
+              newDatabase ? List.of() : PgRestoreRun.REPLACE,
               context.clock());
     } else {
-      errors = plain(checked, target, options);
+      errors = plain(checked, target, options, selection);
     }
     Duration took = Duration.between(start, context.clock().instant());
     metrics.phase("restore", took);
@@ -79,7 +88,11 @@ final class RestoreRun {
     return new Result(checked.name(), errors, took);
   }
 
-  private int plain(BackupIntegrity.Checked checked, TargetServer target, PsqlRun.Options options)
+  private int plain(
+      BackupIntegrity.Checked checked,
+      TargetServer target,
+      PsqlRun.Options options,
+      Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
     SqlStreamFilter filter;
     ClusterRestoreFilter cluster = null;
@@ -89,7 +102,7 @@ final class RestoreRun {
           new TreeSet<>(
               List.of(credentials.environment().get("PGUSER"), target.bootstrapSuperuser()));
       boolean force = settings.force() && target.version().major() >= 13;
-      cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force);
+      cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force, selection);
       filter = cluster;
       database = target.maintenanceDatabase();
       log.info(
@@ -99,7 +112,7 @@ final class RestoreRun {
           kept);
     } else {
       database = settings.database().orElseThrow();
-      filter = options.singleTransaction() ? new OneTransactionFilter() : null;
+      filter = new OneTransactionFilter(options.singleTransaction());
       log.info(
           "restoring into {} through psql{}",
           database,
@@ -116,6 +129,11 @@ final class RestoreRun {
               database,
               options,
               SqlFeed.of(checked.fetched().file(), progress, filter));
+    }
+    if (filter.cleaningStatementsLeftOut() > 0) {
+      log.info(
+          "left out {} of pg_dump's cleaning statements that fail where their object is missing",
+          filter.cleaningStatementsLeftOut());
     }
     if (cluster != null && cluster.roleStatementsLeftOut() > 0) {
       log.info(

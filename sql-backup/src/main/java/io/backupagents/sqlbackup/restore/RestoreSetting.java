@@ -49,6 +49,13 @@ public enum RestoreSetting implements SettingDefinition {
           "where a backup fetched from S3 is kept while it is checked and restored (deleted"
               + " afterwards); default: RECOVERY_ROOT_DIR when writable, else the temporary"
               + " directory")),
+  RESTORE_DATABASES(
+      Setting.of(
+          "RESTORE_DATABASES",
+          null,
+          "recover of a dumpall: restore only these databases (comma-separated; \"a,b\" quotes a"
+              + " name) with the roles they name, and nothing else of the server; the argument"
+              + " --database (repeatable) wins")),
   RESTORE_CREATE_DATABASE(
       Setting.of(
           "RESTORE_CREATE_DATABASE",

@@ -3,7 +3,9 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.backup.BackupSetting;
+import io.backupagents.sqlbackup.backup.LegacySettings;
 import io.backupagents.sqlbackup.backup.OffsiteSettings;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validated settings of a restore: which backup, where to look for it, what the target gets, and
@@ -20,9 +24,11 @@ import java.util.OptionalInt;
  *
  * @param database the database a single-database backup is restored into; empty: a dumpall is
  *     restored into the server
+ * @param databases of a dumpall, the databases to restore; empty: all of them
  * @param recoveryRoot RECOVERY_ROOT_DIR, the default work directory for downloads
  * @param roots local directories searched one tier level down, in order of preference
- * @param s3 the S3 location searched too, if any
+ * @param buckets the S3 locations searched too: the bucket of the legacy s3fs mode (where the
+ *     backup action keeps the tiers) and the off-site copy
  */
 public record RestoreSettings(
     FromBackup from,
@@ -30,14 +36,17 @@ public record RestoreSettings(
     OptionalInt expectedDatabases,
     boolean stopOnError,
     Optional<String> database,
+    List<String> databases,
     Path recoveryRoot,
     List<Path> roots,
-    Optional<OffsiteSettings> s3,
+    List<OffsiteSettings> buckets,
     Optional<Path> downloadDir,
     boolean createDatabase,
     boolean force,
     int jobs,
     Optional<Duration> timeout) {
+
+  private static final Logger log = LoggerFactory.getLogger(RestoreSettings.class);
 
   /** Where backups are looked for. */
   enum Source {
@@ -48,6 +57,8 @@ public record RestoreSettings(
 
   public RestoreSettings {
     roots = List.copyOf(roots);
+    databases = List.copyOf(databases);
+    buckets = List.copyOf(buckets);
   }
 
   /**
@@ -80,8 +91,17 @@ public record RestoreSettings(
           .filter(p -> !roots.contains(p))
           .ifPresent(roots::add);
     }
-    Optional<OffsiteSettings> s3 =
-        source == Source.LOCAL ? Optional.empty() : OffsiteSettings.read(r);
+    List<OffsiteSettings> buckets = new ArrayList<>();
+    if (source != Source.S3) {
+      // In the legacy s3fs mode the bucket was mounted as the backup volume: it is read in place.
+      List<String> notes = new ArrayList<>();
+      LegacySettings.bucketVolume(r, host, notes)
+          .ifPresent(v -> buckets.add(new OffsiteSettings(v.location(), v.s3())));
+      notes.forEach(log::info);
+    }
+    if (source != Source.LOCAL) {
+      OffsiteSettings.read(r).ifPresent(buckets::add);
+    }
     if (source == Source.S3
         && !r.isSet(BackupSetting.BACKUP_S3_URL)
         && !r.isSet(BackupSetting.USE_RCLONE)) {
@@ -90,15 +110,23 @@ public record RestoreSettings(
               + " USE_RCLONE_BUCKET_AND_PATH)");
     }
     Duration timeout = r.duration(RestoreSetting.RESTORE_TIMEOUT);
+    Optional<String> target = intoTarget ? targetDatabase(r, postgres) : Optional.empty();
+    List<String> chosen = chosenDatabases(r, args);
+    if (!chosen.isEmpty() && target.isPresent()) {
+      r.problem(
+          "RESTORE_DATABASES (or --database) chooses databases of a dumpall, DATABASE names the"
+              + " target of a single-database backup: set only one of them");
+    }
     return new RestoreSettings(
         from,
         hours == 0 ? Optional.empty() : Optional.of(Duration.ofHours(hours)),
         expected,
         stopOnError(r),
-        intoTarget ? targetDatabase(r, postgres) : Optional.empty(),
+        target,
+        chosen,
         recoveryRoot,
         roots,
-        s3,
+        buckets,
         absolutePath(r, RestoreSetting.RESTORE_DOWNLOAD_DIR, host),
         r.flag(RestoreSetting.RESTORE_CREATE_DATABASE),
         args.force() || r.flag(RestoreSetting.RESTORE_FORCE),
@@ -128,6 +156,19 @@ public record RestoreSettings(
               + ": a restore goes into one database; name only the one to restore into");
     }
     return databases.stream().findFirst();
+  }
+
+  private static List<String> chosenDatabases(SettingsReader r, RestoreArguments args) {
+    if (!args.databases().isEmpty()) {
+      return args.databases();
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> chosen =
+        r.optional(RestoreSetting.RESTORE_DATABASES)
+            .map(v -> DatabaseNames.parseList(v, "RESTORE_DATABASES", problems))
+            .orElse(List.of());
+    problems.forEach(r::problem);
+    return chosen;
   }
 
   static Optional<Path> absolutePath(

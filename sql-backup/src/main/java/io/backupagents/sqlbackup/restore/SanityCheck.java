@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,13 @@ final class SanityCheck {
   private static final int TABLE_SLACK = 2;
 
   /** A table's rows in the backup and, when the source has the table, in the source. */
-  record TableRows(String table, long rows, OptionalLong sourceRows) {}
+  record TableRows(UserTables.Table restored, long rows, OptionalLong sourceRows) {
+
+    /** The table's quoted name, for messages. */
+    String table() {
+      return restored.name();
+    }
+  }
 
   /**
    * What one database of a backup holds, next to its source.
@@ -56,12 +61,12 @@ final class SanityCheck {
       Optional<PgCredentials> source,
       String sourceDatabase,
       VerifySettings settings) {
-    List<String> tables;
+    List<UserTables.Table> tables;
     List<TableRows> largest = new ArrayList<>();
     try (Connection c = ServerProbe.connect(scratch, scratchDatabase)) {
-      tables = column(c, TargetServer.USER_TABLES);
-      for (String table : tables.subList(0, Math.min(settings.tables(), tables.size()))) {
-        largest.add(new TableRows(table, count(c, table), OptionalLong.empty()));
+      tables = UserTables.list(c);
+      for (UserTables.Table t : tables.subList(0, Math.min(settings.tables(), tables.size()))) {
+        largest.add(new TableRows(t, UserTables.rows(c, t.oid()), OptionalLong.empty()));
       }
     } catch (SQLException e) {
       throw ServerProbe.classify(scratch, scratchDatabase, e);
@@ -81,15 +86,15 @@ final class SanityCheck {
   private static Report compare(
       Connection c, String database, int tables, List<TableRows> restored, int tolerance)
       throws SQLException {
-    int sourceTables = column(c, TargetServer.USER_TABLES).size();
+    int sourceTables = UserTables.list(c).size();
     List<String> problems = new ArrayList<>();
     if (tables < sourceTables - Math.max(TABLE_SLACK, sourceTables * tolerance / 100)) {
       problems.add(database + ": the backup has " + tables + " tables, the source " + sourceTables);
     }
     List<TableRows> compared = new ArrayList<>();
     for (TableRows t : restored) {
-      OptionalLong rows = sourceRows(c, t.table());
-      compared.add(new TableRows(t.table(), t.rows(), rows));
+      OptionalLong rows = sourceRows(c, t.restored().rawName());
+      compared.add(new TableRows(t.restored(), t.rows(), rows));
       if (rows.isPresent()
           && Math.abs(t.rows() - rows.getAsLong())
               > Math.max(ROW_SLACK, rows.getAsLong() * tolerance / 100)) {
@@ -120,13 +125,16 @@ final class SanityCheck {
     }
   }
 
-  /** The source's rows in {@code table}; empty when the source has no such table now. */
-  private static OptionalLong sourceRows(Connection c, String table) throws SQLException {
+  /** The source's rows in the table so named; empty when the source has no such table now. */
+  private static OptionalLong sourceRows(Connection c, byte[] rawName) throws SQLException {
+    OptionalLong oid = UserTables.find(c, rawName);
+    if (oid.isEmpty()) {
+      return OptionalLong.empty();
+    }
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT c.reltuples::bigint, pg_relation_size(c.oid) FROM pg_class c"
-                + " WHERE c.oid = to_regclass(?)")) {
-      s.setString(1, table);
+            "SELECT c.reltuples::bigint, pg_relation_size(c.oid) FROM pg_class c WHERE c.oid = ?")) {
+      s.setLong(1, oid.getAsLong());
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           return OptionalLong.empty();
@@ -134,28 +142,8 @@ final class SanityCheck {
         long estimate = rs.getLong(1);
         return estimate >= 0 && rs.getLong(2) > EXACT_COUNT_LIMIT
             ? OptionalLong.of(estimate)
-            : OptionalLong.of(count(c, table));
+            : OptionalLong.of(UserTables.rows(c, oid.getAsLong()));
       }
     }
-  }
-
-  /** Exact rows; {@code table} comes from format('%I.%I'), so it is safely quoted. */
-  private static long count(Connection c, String table) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static List<String> column(Connection c, String sql) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-    }
-    return values;
   }
 }

@@ -1,5 +1,9 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -33,9 +37,13 @@ final class ScratchFilter extends SqlStreamFilter {
           Pattern.compile("SET ROLE .*"),
           Pattern.compile("(CREATE|ALTER|COMMENT ON|SECURITY LABEL .* ON) SUBSCRIPTION .*"));
 
+  private static final Pattern CREATE_DATABASE = Pattern.compile("CREATE DATABASE .*");
+
   private final boolean cluster;
   private Optional<String> nextDatabase = Optional.empty();
   private boolean clusterEnd;
+  private boolean inHead;
+  private Optional<DatabaseProperties> createDatabase = Optional.empty();
 
   /** {@code cluster}: the input is a pg_dumpall file, read one database at a time. */
   ScratchFilter(boolean cluster) {
@@ -45,6 +53,25 @@ final class ScratchFilter extends SqlStreamFilter {
   /** The database whose header the filter stopped at, if it stopped at one. */
   Optional<String> nextDatabase() {
     return nextDatabase;
+  }
+
+  /**
+   * Copies the head of a pg_dumpall section, up to its {@code CREATE DATABASE} or its first {@code
+   * \connect}, whichever comes first; {@link #createDatabase} then tells how the section's database
+   * was created. The rest follows with {@link #copy}.
+   */
+  void copyHead(SqlLineReader lines, OutputStream out) throws IOException {
+    inHead = true;
+    try {
+      copy(lines, out);
+    } finally {
+      inHead = false;
+    }
+  }
+
+  /** The section's {@code CREATE DATABASE}, once {@link #copyHead} has seen it. */
+  Optional<DatabaseProperties> createDatabase() {
+    return createDatabase;
   }
 
   /** True when the filter stopped at the cluster trailer: no database follows. */
@@ -71,26 +98,20 @@ final class ScratchFilter extends SqlStreamFilter {
 
   @Override
   protected Action onMetaCommand(String line) {
-    return line.startsWith("\\connect") || line.startsWith("\\c ") ? Action.SKIP : Action.PASS;
-  }
-
-  /**
-   * A {@code \connect} would leave the scratch database for a real one, so such a line is dropped
-   * wherever it is. pg_dump never writes one inside a statement, and COPY data cannot hold one (it
-   * doubles backslashes).
-   */
-  @Override
-  protected boolean neverPasses(SqlLineReader lines) {
-    byte[] b = lines.buffer();
-    int s = lines.start();
-    return lines.length() >= 3
-        && b[s] == '\\'
-        && b[s + 1] == 'c'
-        && (b[s + 2] == ' ' || b[s + 2] == '\n' || b[s + 2] == 'o');
+    boolean connect = line.startsWith("\\connect") || line.startsWith("\\c ");
+    if (connect && inHead) {
+      return Action.STOP;
+    }
+    return connect ? Action.SKIP : Action.PASS;
   }
 
   @Override
   protected Action onStatement(String line) {
+    if (inHead && createDatabase.isEmpty() && CREATE_DATABASE.matcher(line).matches()) {
+      createDatabase =
+          DatabaseProperties.fromPgDump((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      return Action.STOP;
+    }
     if (OneTransactionFilter.isTransactionControl(line)) {
       return Action.SKIP; // the section is restored in one transaction
     }

@@ -3,8 +3,11 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
+import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,18 +72,25 @@ final class ScratchRestore {
   /** Restores and checks every database of the backup, returning what each held. */
   List<SanityCheck.Report> all(BackupIntegrity.Checked checked)
       throws IOException, InterruptedException {
-    String label = checked.name().label();
+    String label = BackupName.databaseOf(checked.name().label());
     if (checked.archive().isPresent()) {
-      return List.of(one(label, () -> archive(checked)));
+      Optional<DatabaseProperties> properties =
+          DatabaseCreation.of(checked, context.processes(), clients);
+      return List.of(one(label, properties, () -> archive(checked)));
     }
     List<SanityCheck.Report> reports = new ArrayList<>();
     Path file = checked.fetched().file();
+    Optional<DatabaseProperties> properties =
+        checked.cluster()
+            ? Optional.empty()
+            : DatabaseCreation.of(checked, context.processes(), clients);
     try (RestoreProgress progress =
             RestoreProgress.start("verify", Files.size(file), context.clock());
-        InputStream sql = SqlFeed.open(file, progress)) {
+        InputStream sql = SqlFeed.open(file, progress::add)) {
       SqlLineReader lines = new SqlLineReader(sql);
       if (!checked.cluster()) {
-        reports.add(one(label, () -> section(checked, lines, new ScratchFilter(false))));
+        ScratchFilter filter = new ScratchFilter(false);
+        reports.add(one(label, properties, () -> section(checked, lines, filter, new byte[0])));
         return reports;
       }
       ScratchFilter globals = new ScratchFilter(true);
@@ -89,7 +99,14 @@ final class ScratchRestore {
       while (next.isPresent()) {
         lines.next(); // the header line itself
         ScratchFilter filter = new ScratchFilter(true);
-        reports.add(one(next.get(), () -> section(checked, lines, filter)));
+        // The section's head, up to its CREATE DATABASE, says how to create the scratch database.
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        filter.copyHead(lines, head);
+        reports.add(
+            one(
+                next.get(),
+                filter.createDatabase(),
+                () -> section(checked, lines, filter, head.toByteArray())));
         next = filter.nextDatabase();
       }
     }
@@ -97,9 +114,10 @@ final class ScratchRestore {
   }
 
   /** Restores into a fresh scratch database, checks it, and drops it whatever happens. */
-  private SanityCheck.Report one(String sourceDatabase, Restore restore)
+  private SanityCheck.Report one(
+      String sourceDatabase, Optional<DatabaseProperties> properties, Restore restore)
       throws IOException, InterruptedException {
-    prepareScratch();
+    prepareScratch(properties);
     try {
       restore.run();
       SanityCheck.Report report =
@@ -112,7 +130,8 @@ final class ScratchRestore {
     }
   }
 
-  private void section(BackupIntegrity.Checked checked, SqlLineReader lines, ScratchFilter f)
+  private void section(
+      BackupIntegrity.Checked checked, SqlLineReader lines, ScratchFilter f, byte[] head)
       throws InterruptedException {
     restoreFailure(
         checked,
@@ -123,7 +142,11 @@ final class ScratchRestore {
                 scratch,
                 settings.scratchDatabase(),
                 new PsqlRun.Options("restore of " + checked.name(), true, true, timeout),
-                SqlFeed.guarded(out -> f.copy(lines, out))));
+                SqlFeed.guarded(
+                    out -> {
+                      out.write(head);
+                      f.copy(lines, out);
+                    })));
   }
 
   private void archive(BackupIntegrity.Checked checked) throws InterruptedException {
@@ -156,7 +179,7 @@ final class ScratchRestore {
     }
   }
 
-  private void prepareScratch() {
+  private void prepareScratch(Optional<DatabaseProperties> properties) {
     String name = settings.scratchDatabase();
     if (target.exists(name)) {
       if (!SCRATCH_COMMENT.equals(target.comment(name))) {
@@ -171,7 +194,7 @@ final class ScratchRestore {
       log.info("replacing scratch database {} left by an earlier run", name);
       target.drop(name);
     }
-    target.create(name, SCRATCH_COMMENT);
+    target.createScratch(name, properties, SCRATCH_COMMENT);
   }
 
   private static String describe(SanityCheck.Report r) {

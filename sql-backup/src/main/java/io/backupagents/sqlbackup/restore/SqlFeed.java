@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -34,8 +35,8 @@ final class SqlFeed {
   private SqlFeed() {}
 
   /** The decompressed content of a gzip backup, counting compressed bytes read as progress. */
-  static InputStream open(Path file, RestoreProgress progress) throws IOException {
-    InputStream raw = new CountingInputStream(Files.newInputStream(file), progress::add);
+  static InputStream open(Path file, LongConsumer progress) throws IOException {
+    InputStream raw = new CountingInputStream(Files.newInputStream(file), progress);
     try {
       return new GZIPInputStream(raw, BUFFER);
     } catch (IOException e) {
@@ -48,7 +49,7 @@ final class SqlFeed {
   static ProcessSpec.StdinWriter of(Path file, RestoreProgress progress, SqlStreamFilter filter) {
     return guarded(
         out -> {
-          try (InputStream sql = open(file, progress)) {
+          try (InputStream sql = open(file, progress::add)) {
             if (filter == null) {
               sql.transferTo(out);
             } else {

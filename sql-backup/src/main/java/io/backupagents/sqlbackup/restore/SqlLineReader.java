@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.SqlScanner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.sqlbackup.sql.SqlScanner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,13 @@ abstract class SqlStreamFilter {
   private boolean inCopy;
   private boolean copyStatement;
   private boolean skipping;
+  private boolean skipCopyData;
+  private final CleaningStatements cleaning = new CleaningStatements();
+
+  /** How many of pg_dump's cleaning statements were left out (see {@link CleaningStatements}). */
+  final int cleaningStatementsLeftOut() {
+    return cleaning.leftOut();
+  }
 
   /** A statement's first line, without its line break. */
   protected abstract Action onStatement(String line);
@@ -71,7 +79,10 @@ abstract class SqlStreamFilter {
     while (true) {
       if (inCopy) {
         inCopy = false;
-        if (!lines.copyData(out)) {
+        // The data of a COPY statement left out goes with it.
+        OutputStream data = skipCopyData ? OutputStream.nullOutputStream() : out;
+        skipCopyData = false;
+        if (!lines.copyData(data)) {
           return false;
         }
       }
@@ -101,7 +112,10 @@ abstract class SqlStreamFilter {
     if (meta) {
       action = isDumpMetaCommand(text) ? onMetaCommand(text) : refuse(text);
     } else if (text.startsWith("--")) {
+      cleaning.comment(text);
       action = onComment(text);
+    } else if (cleaning.leaveOut(text)) {
+      action = Action.SKIP;
     } else {
       action = onStatement(text);
       copyStatement = text.regionMatches(true, 0, "COPY ", 0, 5);
@@ -112,7 +126,7 @@ abstract class SqlStreamFilter {
       }
       case PASS -> lines.write(out);
       case REPLACE -> out.write(action.replacement().getBytes(StandardCharsets.UTF_8));
-      case SKIP -> copyStatement = false;
+      case SKIP -> skipCopyData = copyStatement;
     }
     if (!meta) {
       scanner.scan(lines.buffer(), lines.start(), lines.length());
@@ -122,17 +136,15 @@ abstract class SqlStreamFilter {
   }
 
   /**
-   * True for a line that must never reach psql, even where the scanner believes it is inside a
-   * statement; none by default.
+   * A line inside a statement, or too long to be seen whole: it goes with its statement, untouched.
+   * psql reads a backslash at the start of such a line as data too (it is inside a string, a
+   * function body or a statement psql has not yet sent), so no line here is a meta-command.
    */
-  protected boolean neverPasses(SqlLineReader lines) {
-    return false;
-  }
-
-  /** A line inside a statement, or too long to be seen whole: it goes with its statement. */
   private void continuation(SqlLineReader lines, OutputStream out) throws IOException {
-    if (lines.complete() && neverPasses(lines)) {
-      log.warn("dropped a line inside a statement: {}", lines.text());
+    if (lines.complete() && scanner.inCode() && lines.firstByte() == '\\') {
+      // Outside any string, psql runs a backslash line even in the middle of a statement, and
+      // pg_dump never writes one there: a meta-command hidden in a statement is refused.
+      refuse(lines.text());
       return;
     }
     OutputStream target = skipping ? null : out;

@@ -21,6 +21,20 @@ final class TargetGuard {
 
   /** Returns true when the target database must be created before the restore. */
   static boolean check(TargetServer target, RestoreSettings settings) {
+    if (settings.database().isEmpty() && !settings.databases().isEmpty()) {
+      List<String> present =
+          target.databases().stream().filter(settings.databases()::contains).toList();
+      Map<String, Integer> occupied = target.userTablesByDatabase(present);
+      refuseOrWarn(
+          occupied,
+          settings.force(),
+          "the server at "
+              + target.where()
+              + " already holds user tables in databases to restore ("
+              + describe(occupied)
+              + "); the restore replaces them");
+      return false;
+    }
     if (settings.database().isEmpty()) {
       Map<String, Integer> occupied = target.userTablesByDatabase(target.databases());
       refuseOrWarn(

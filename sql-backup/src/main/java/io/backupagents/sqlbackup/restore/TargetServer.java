@@ -4,6 +4,8 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.ServerProbe;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import io.backupagents.sqlbackup.sql.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server a restore writes to, as JDBC sees it: its version, what it already holds, and the few
@@ -21,16 +26,7 @@ import java.util.Map;
  */
 final class TargetServer {
 
-  /** User tables: not the catalogs', not TOAST or temporary ones, not an extension's. */
-  static final String USER_TABLES =
-      "SELECT format('%I.%I', n.nspname, c.relname), pg_total_relation_size(c.oid)"
-          + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " WHERE c.relkind IN ('r', 'p')"
-          + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-          + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
-          + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-          + " AND d.objid = c.oid AND d.deptype = 'e')"
-          + " ORDER BY 2 DESC, 1";
+  private static final Logger log = LoggerFactory.getLogger(TargetServer.class);
 
   private final PgCredentials credentials;
   private final String maintenanceDatabase;
@@ -79,6 +75,11 @@ final class TargetServer {
     return query(maintenanceDatabase, "SELECT rolname FROM pg_roles WHERE oid = 10").get(0);
   }
 
+  /** Every role's name. */
+  List<String> roles() {
+    return query(maintenanceDatabase, "SELECT rolname FROM pg_roles ORDER BY 1");
+  }
+
   /** Databases that accept connections, template0 excepted. */
   List<String> databases() {
     return query(
@@ -100,7 +101,7 @@ final class TargetServer {
   Map<String, Integer> userTablesByDatabase(List<String> databases) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (String db : databases) {
-      int n = query(db, USER_TABLES).size();
+      int n = Integer.parseInt(query(db, UserTables.COUNT).get(0));
       if (n > 0) {
         counts.put(db, n);
       }
@@ -127,6 +128,42 @@ final class TargetServer {
       execute(
           "CREATE DATABASE " + name + " TEMPLATE template0",
           "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment));
+    }
+  }
+
+  /**
+   * Creates verify's scratch database with the source database's encoding and locale when they are
+   * known, so that its text restores as it was stored (a SQL_ASCII or LATIN1 database does not
+   * restore into UTF8). A locale this server lacks (or a form its version does not read) falls back
+   * to the source's encoding with the C locale, which takes every encoding.
+   */
+  void createScratch(String database, Optional<DatabaseProperties> properties, String comment) {
+    String name = Identifiers.quote(database);
+    String commentOn = "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment);
+    if (properties.isEmpty()) {
+      execute("CREATE DATABASE " + name + " TEMPLATE template0", commentOn);
+      return;
+    }
+    DatabaseProperties p = properties.get();
+    try {
+      execute(p.createAs(database), commentOn);
+    } catch (AgentException e) {
+      String encoding = p.encoding().orElse("UTF8");
+      log.warn(
+          "the scratch database cannot have the source's locale ({}): it is created with encoding"
+              + " {} and the C locale, so sorting may differ from the source's",
+          e.getMessage(),
+          encoding);
+      if (exists(database)) {
+        drop(database);
+      }
+      execute(
+          "CREATE DATABASE "
+              + name
+              + " TEMPLATE template0 ENCODING "
+              + Identifiers.literal(encoding)
+              + " LC_COLLATE 'C' LC_CTYPE 'C'",
+          commentOn);
     }
   }
 

@@ -44,7 +44,7 @@ final class VerifyJob implements Job {
 
   @Override
   public void run(RunContext context) throws Exception {
-    try (BackupSources sources = new BackupSources(settings.roots(), settings.s3())) {
+    try (BackupSources sources = new BackupSources(settings.roots(), settings.buckets())) {
       List<FoundBackup> found = sources.find();
       Instant now = context.clock().instant();
       if (settings.from().mode() == FromBackup.Mode.NONE) {

@@ -2,6 +2,8 @@ package io.backupagents.sqlbackup.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupagents.sqlbackup.sql.Identifiers;
+import io.backupagents.sqlbackup.sql.SqlScanner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -127,12 +129,59 @@ class SqlFiltersTest {
   }
 
   @Test
-  void aConnectNeverReachesAScratchRestoreEvenInsideAStatement() throws IOException {
-    String sql = "SELECT 'unterminated\n\\connect production\n';\n";
+  void linesInsideAStringPassUntouchedEvenWhenTheyLookLikeMetaCommands() throws IOException {
+    // pg_dump writes E'see\n\\connect elsewhere' as a plain literal with a real line break.
+    String sql =
+        "CREATE TABLE t (i int);\nCOMMENT ON TABLE t IS 'see\n\\connect elsewhere\n\\c x';\n"
+            + "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n\\connect y\nSELECT 1$$;\n";
+
+    for (SqlStreamFilter filter :
+        List.of(
+            new ScratchFilter(false),
+            new OneTransactionFilter(true),
+            new ClusterRestoreFilter(Set.of(), "postgres", false))) {
+      assertThat(filter(filter, sql)).as(filter.getClass().getSimpleName()).isEqualTo(sql);
+    }
+  }
+
+  @Test
+  void aMetaCommandHiddenInsideAStatementOutsideAnyStringIsRefused() throws IOException {
+    String sql = "CREATE TABLE t (\n\\! touch /tmp/x\ni int);\nSELECT 2;\n";
 
     String out = filter(new ScratchFilter(false), sql);
 
-    assertThat(out).isEqualTo("SELECT 'unterminated\n';\n");
+    assertThat(out).isEqualTo("CREATE TABLE t (\ni int);\nSELECT 2;\n");
+  }
+
+  @Test
+  void cleaningStatementsThatNeedTheirObjectAreLeftOutOfTheCleaningBlockOnly() throws IOException {
+    String sql =
+        String.join(
+            "\n",
+            "--",
+            "-- PostgreSQL database dump",
+            "--",
+            "SET client_encoding = 'UTF8';",
+            "SELECT pg_catalog.set_config('search_path', '', false);",
+            "",
+            "ALTER TABLE IF EXISTS ONLY public.t DROP CONSTRAINT IF EXISTS t_pkey;",
+            "ALTER DOMAIN public.d DROP CONSTRAINT IF EXISTS c;",
+            "ALTER TABLE IF EXISTS public.t ALTER COLUMN i DROP DEFAULT;",
+            "DROP TABLE IF EXISTS public.t;",
+            "DROP DOMAIN IF EXISTS public.d;",
+            "--",
+            "-- Name: d; Type: DOMAIN; Schema: public; Owner: postgres",
+            "--",
+            "CREATE DOMAIN public.d AS integer;",
+            "ALTER DOMAIN public.d DROP CONSTRAINT IF EXISTS c;",
+            "");
+    OneTransactionFilter filter = new OneTransactionFilter(false);
+
+    String out = filter(filter, sql);
+
+    assertThat(out)
+        .isEqualTo(sql.replaceFirst("ALTER DOMAIN public.d DROP CONSTRAINT IF EXISTS c;\n", ""));
+    assertThat(filter.cleaningStatementsLeftOut()).isEqualTo(1);
   }
 
   @Test

@@ -1,17 +1,17 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.sql;
 
 import java.util.Optional;
 
 /** SQL identifiers and psql {@code \connect} arguments as pg_dump writes them. */
-final class Identifiers {
+public final class Identifiers {
 
   /** A quoted identifier (quotes doubled inside) or a plain one. */
-  static final String PATTERN = "\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*";
+  public static final String PATTERN = "\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*";
 
   private Identifiers() {}
 
   /** The name an identifier stands for: quotes removed; plain ones are as pg_dump wrote them. */
-  static String unquote(String identifier) {
+  public static String unquote(String identifier) {
     if (identifier.length() >= 2 && identifier.startsWith("\"") && identifier.endsWith("\"")) {
       return identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"");
     }
@@ -19,12 +19,12 @@ final class Identifiers {
   }
 
   /** Always quoted, so any name is safe in SQL text. */
-  static String quote(String name) {
+  public static String quote(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /** A single-quoted SQL string literal. */
-  static String literal(String text) {
+  public static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
   }
 
@@ -34,7 +34,7 @@ final class Identifiers {
    * "dbname='my app'"}. Empty when the line keeps the database ({@code \connect - user}) or cannot
    * be read.
    */
-  static Optional<String> connectTarget(String line) {
+  public static Optional<String> connectTarget(String line) {
     String rest = line.strip();
     int space = rest.indexOf(' ');
     if (space < 0) {

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.sql;
 
 /**
  * Follows SQL text closely enough to know where statements start: quoted strings and identifiers,
@@ -7,7 +7,7 @@ package io.backupagents.sqlbackup.restore;
  *
  * <p>Works on bytes: every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
  */
-final class SqlScanner {
+public final class SqlScanner {
 
   private enum State {
     NORMAL,
@@ -30,11 +30,19 @@ final class SqlScanner {
   private int parenDepth;
 
   /** True between statements: no statement text is waiting for its semicolon. */
-  boolean atStatementStart() {
+  public boolean atStatementStart() {
     return state == State.NORMAL && !pending && parenDepth == 0;
   }
 
-  void scan(byte[] bytes, int offset, int length) {
+  /**
+   * True when the next byte is SQL code: not inside a string, a quoted identifier, a dollar-quoted
+   * body or a comment.
+   */
+  public boolean inCode() {
+    return state == State.NORMAL;
+  }
+
+  public void scan(byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       int c = bytes[i] & 0xff;
       step(c);
