@@ -26,11 +26,10 @@ final class PlainBackupCheck {
 
   private static final int BUFFER = 1 << 16;
   private static final int HEAD = 1 << 16;
-  private static final int TAIL = 8192;
 
   private PlainBackupCheck() {}
 
-  /** What the check learned: the dump's kind and its uncompressed size. */
+  /** What the check learned: the dump's kind and its uncompressed size (-1: not read). */
   record Result(DumpKind kind, long sqlBytes) {}
 
   static Result check(Path file, Optional<String> expectedSha256, RestoreProgress progress) {
@@ -38,8 +37,7 @@ final class PlainBackupCheck {
     MessageDigest sha256 = ChecksumRecord.newDigest();
     byte[] head = new byte[HEAD];
     int headLength = 0;
-    byte[] tail = new byte[TAIL];
-    long sqlBytes = 0;
+    DumpTail tail = new DumpTail();
     try (InputStream raw =
             new DigestInputStream(
                 new CountingInputStream(Files.newInputStream(file), progress::add), sha256);
@@ -50,8 +48,7 @@ final class PlainBackupCheck {
         int toHead = Math.min(n, HEAD - headLength);
         System.arraycopy(buffer, 0, head, headLength, toHead);
         headLength += toHead;
-        keepTail(tail, sqlBytes, buffer, n);
-        sqlBytes += n;
+        tail.add(buffer, n);
       }
       // Bytes after the last gzip member are not SQL, but the checksum covers the whole file.
       raw.transferTo(OutputStream.nullOutputStream());
@@ -68,42 +65,63 @@ final class PlainBackupCheck {
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
     expectedSha256.ifPresent(hex -> ChecksumRecord.requireMatch(sha256.digest(), hex, name));
-    DumpKind kind =
-        DumpKind.fromHead(new String(head, 0, headLength, StandardCharsets.UTF_8))
-            .orElseThrow(
-                () ->
-                    new AgentException(
-                        ExitCode.VERIFY_FAILED,
-                        name + " does not start like a pg_dump or pg_dumpall SQL file"));
-    String end = tailText(tail, sqlBytes);
-    if (!kind.isCompleteTail(end)) {
+    DumpKind kind = kindOf(name, new String(head, 0, headLength, StandardCharsets.UTF_8));
+    if (!kind.isCompleteTail(tail.text())) {
+      throw cutShort(name, kind);
+    }
+    return new Result(kind, tail.total());
+  }
+
+  /**
+   * Checks a backup whose SHA-256 record was written by sql-backup after it saw the dump end with
+   * its "dump complete" line: a file with that digest is that file, so only the digest of the
+   * compressed bytes is computed, and the head is read for the dump's kind. The restore reading the
+   * whole dump checks its last line again as it streams (see {@link SqlFeed#restoreStream}).
+   */
+  static Result quick(Path file, String expectedSha256, RestoreProgress progress) {
+    String name = file.getFileName().toString();
+    MessageDigest sha256 = ChecksumRecord.newDigest();
+    try (InputStream raw = new CountingInputStream(Files.newInputStream(file), progress::add)) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = raw.read(buffer)) > 0) {
+        sha256.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
       throw new AgentException(
-          ExitCode.VERIFY_FAILED,
-          name
-              + " is "
-              + kind.describe()
-              + " that was cut short: it does not end with '"
-              + kind.trailer()
-              + "'");
+          ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
-    return new Result(kind, sqlBytes);
+    ChecksumRecord.requireMatch(sha256.digest(), expectedSha256, name);
+    String head;
+    try (InputStream sql = new GZIPInputStream(Files.newInputStream(file), BUFFER)) {
+      head = new String(sql.readNBytes(HEAD), StandardCharsets.UTF_8);
+    } catch (ZipException | EOFException e) {
+      throw new AgentException(
+          ExitCode.VERIFY_FAILED, name + " does not start as a gzip file: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new AgentException(
+          ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
+    }
+    return new Result(kindOf(name, head), -1);
   }
 
-  /** Keeps the last TAIL bytes seen in a ring indexed by the stream position. */
-  private static void keepTail(byte[] ring, long position, byte[] buffer, int length) {
-    int from = Math.max(0, length - ring.length);
-    for (int i = from; i < length; i++) {
-      ring[(int) ((position + i) % ring.length)] = buffer[i];
-    }
+  static AgentException cutShort(String name, DumpKind kind) {
+    return new AgentException(
+        ExitCode.VERIFY_FAILED,
+        name
+            + " is "
+            + kind.describe()
+            + " that was cut short: it does not end with '"
+            + kind.trailer()
+            + "'");
   }
 
-  private static String tailText(byte[] ring, long total) {
-    int length = (int) Math.min(total, ring.length);
-    byte[] ordered = new byte[length];
-    long start = total - length;
-    for (int i = 0; i < length; i++) {
-      ordered[i] = ring[(int) ((start + i) % ring.length)];
-    }
-    return new String(ordered, StandardCharsets.UTF_8);
+  private static DumpKind kindOf(String name, String head) {
+    return DumpKind.fromHead(head)
+        .orElseThrow(
+            () ->
+                new AgentException(
+                    ExitCode.VERIFY_FAILED,
+                    name + " does not start like a pg_dump or pg_dumpall SQL file"));
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,11 +67,20 @@ final class PsqlRun {
     // DROP ... IF EXISTS on a fresh server notices every missing object: keep only warnings.
     env.put("PGOPTIONS", "-c client_min_messages=warning");
     AtomicInteger errors = new AtomicInteger();
+    AtomicReference<UnsoundBackupException> unsound = new AtomicReference<>();
     List<String> firstErrors = new ArrayList<>();
     ProcessSpec spec =
         ProcessSpec.of("psql", argv)
             .withEnvironment(env)
-            .withStdin(input)
+            .withStdin(
+                stdin -> {
+                  try {
+                    input.write(stdin);
+                  } catch (UnsoundBackupException e) {
+                    unsound.set(e);
+                    throw e;
+                  }
+                })
             .withStderrLine(line -> stderrLine(line, errors, firstErrors));
     if (options.timeout().isPresent()) {
       spec = spec.withTimeout(options.timeout().get());
@@ -78,7 +88,12 @@ final class PsqlRun {
     try {
       runner.run(spec);
     } catch (ProcessFailedException e) {
+      if (unsound.get() != null) {
+        throw unsound(unsound.get(), options); // psql failed because it was made to give up
+      }
       throw failure(e, options, credentials, firstErrors);
+    } catch (UnsoundBackupException e) {
+      throw unsound(e, options);
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED,
@@ -106,6 +121,18 @@ final class PsqlRun {
     } else {
       log.warn("[psql] {}", line);
     }
+  }
+
+  /** The backup turned out corrupt or incomplete while it streamed: psql was made to give up. */
+  private static AgentException unsound(UnsoundBackupException e, Options options) {
+    return new AgentException(
+        ExitCode.VERIFY_FAILED,
+        options.what()
+            + " gave up"
+            + (options.singleTransaction() ? ", and nothing of it was kept" : "")
+            + ": "
+            + e.getMessage(),
+        e);
   }
 
   private static AgentException failure(

@@ -128,7 +128,7 @@ final class RestoreRun {
               credentials,
               database,
               options,
-              SqlFeed.of(checked.fetched().file(), progress, filter));
+              SqlFeed.of(checked.fetched().file(), progress, checked.kind().orElseThrow(), filter));
     }
     if (filter.cleaningStatementsLeftOut() > 0) {
       log.info(

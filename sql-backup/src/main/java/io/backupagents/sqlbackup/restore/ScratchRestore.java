@@ -86,7 +86,8 @@ final class ScratchRestore {
             : DatabaseCreation.of(checked, context.processes(), clients);
     try (RestoreProgress progress =
             RestoreProgress.start("verify", Files.size(file), context.clock());
-        InputStream sql = SqlFeed.open(file, progress::add)) {
+        InputStream sql =
+            SqlFeed.restoreStream(file, progress::add, checked.kind().orElseThrow())) {
       SqlLineReader lines = new SqlLineReader(sql);
       if (!checked.cluster()) {
         ScratchFilter filter = new ScratchFilter(false);

@@ -45,11 +45,32 @@ final class SqlFeed {
     }
   }
 
+  /**
+   * The SQL of a checked backup for a restore: decompressed a few blocks ahead in a thread of its
+   * own ({@link InflatingStream}), and its last line checked once more as it ends, so a file that
+   * changed since its check fails the restore (psql is made to give up) instead of ending it early.
+   */
+  static InputStream restoreStream(Path file, LongConsumer progress, DumpKind kind)
+      throws IOException {
+    InputStream sql = open(file, progress);
+    DumpTail tail = new DumpTail();
+    return new InflatingStream(
+        sql,
+        tail::add,
+        () -> {
+          if (!kind.isCompleteTail(tail.text())) {
+            throw new UnsoundBackupException(
+                PlainBackupCheck.cutShort(file.getFileName().toString(), kind).getMessage(), null);
+          }
+        });
+  }
+
   /** The whole backup, through {@code filter} when there is one. */
-  static ProcessSpec.StdinWriter of(Path file, RestoreProgress progress, SqlStreamFilter filter) {
+  static ProcessSpec.StdinWriter of(
+      Path file, RestoreProgress progress, DumpKind kind, SqlStreamFilter filter) {
     return guarded(
         out -> {
-          try (InputStream sql = open(file, progress::add)) {
+          try (InputStream sql = restoreStream(file, progress::add, kind)) {
             if (filter == null) {
               sql.transferTo(out);
             } else {

@@ -101,60 +101,57 @@ final class SqlLineReader {
    * Streams COPY data from the next line on, up to and including its end line {@code \\.}, in large
    * pieces rather than line by line: data is most of a dump. Returns false when the input ends
    * first.
+   *
+   * <p>In COPY's text format every backslash in data starts a two-byte escape ({@code \\\\}, {@code
+   * \\t}, {@code \\N}, ...), and {@code \\.} occurs only as the end line, so only backslashes are
+   * looked at: the bytes between them are found by a word-at-a-time search and copied as they are.
    */
   boolean copyData(OutputStream out) throws IOException {
-    boolean lineStart = true;
+    boolean lineStart = true; // whether the byte at pos starts a line
     while (true) {
-      if (pos == limit) {
-        if (eof) {
-          return false;
-        }
-        pos = 0;
-        limit = 0;
+      if (limit - pos < 4 && !eof) {
         fill();
         continue;
       }
-      int i = pos;
-      while (i < limit) {
-        if (lineStart) {
-          int end = copyEnd(i);
-          if (end == -2) {
-            break; // too few bytes in view to tell: read more first
-          }
-          if (end >= 0) {
-            out.write(buffer, pos, end - pos);
-            pos = end;
-            return true;
-          }
-        }
-        int newline = indexOfNewline(i, limit);
-        if (newline < 0) {
-          i = limit;
-          lineStart = false;
-        } else {
-          i = newline + 1;
-          lineStart = true;
-        }
+      if (pos == limit) {
+        return false; // the input ended inside COPY data
       }
-      out.write(buffer, pos, i - pos);
-      pos = i;
-      if (pos < limit || !eof) {
+      int b = Bytes.indexOf(buffer, pos, limit, (byte) '\\');
+      if (b < 0) {
+        out.write(buffer, pos, limit - pos);
+        lineStart = buffer[limit - 1] == '\n';
+        pos = limit;
+        continue;
+      }
+      if (b + 3 >= limit && !eof) {
+        // Too few bytes after the backslash to tell: keep them for after the next read.
+        if (b > pos) {
+          out.write(buffer, pos, b - pos);
+          lineStart = buffer[b - 1] == '\n';
+          pos = b;
+        }
         fill();
+        continue;
       }
+      boolean atLineStart = b == pos ? lineStart : buffer[b - 1] == '\n';
+      int end = atLineStart ? copyEnd(b) : -1;
+      if (end >= 0) {
+        out.write(buffer, pos, end - pos);
+        pos = end;
+        return true;
+      }
+      int next = Math.min(limit, b + 2); // the backslash and the byte it escapes
+      out.write(buffer, pos, next - pos);
+      lineStart = buffer[next - 1] == '\n';
+      pos = next;
     }
   }
 
   /**
-   * At a line start {@code i}: the end of a {@code \.} line there, -1 when the line is something
-   * else, -2 when more input is needed to tell.
+   * At a backslash at a line start {@code i}: the end of a {@code \\.} line there, or -1 when the
+   * line is something else.
    */
   private int copyEnd(int i) {
-    if (buffer[i] != '\\') {
-      return -1;
-    }
-    if (limit - i < 4 && !eof) {
-      return -2;
-    }
     if (i + 1 >= limit || buffer[i + 1] != '.') {
       return -1;
     }
@@ -222,11 +219,6 @@ final class SqlLineReader {
   }
 
   private int indexOfNewline(int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buffer[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+    return Bytes.indexOf(buffer, from, to, (byte) '\n');
   }
 }

@@ -232,6 +232,33 @@ class RecoverActionTest {
   }
 
   @Test
+  void aCutShortDumpWhoseRecordMatchesFailsAsItStreamsAndKeepsNothing() throws Exception {
+    // A record that matches a cut-short file (sql-backup never writes one) passes the check by
+    // digest; the restore reads the last line as it streams and gives up before committing.
+    Path file = copy(APP, base.resolve("backup/hourly"));
+    String sql;
+    try (var in = new GZIPInputStream(Files.newInputStream(file))) {
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    gzip(file, sql.substring(0, sql.indexOf("--\n-- PostgreSQL database dump complete")));
+    Files.writeString(
+        file.resolveSibling("." + APP + ".sha256"),
+        sha256(Files.readAllBytes(file)) + "  " + APP + "\n");
+    target.createDatabase("victim_streamed");
+    target.execute("victim_streamed", "CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)");
+    Map<String, String> before = target.fingerprint("victim_streamed");
+    Map<String, String> env = RestoreFixture.env(target, base);
+    env.put("DATABASE", "victim_streamed");
+    env.put("RESTORE_FORCE", "yes");
+
+    RestoreFixture.Run run = RestoreFixture.run(env, base, "recover");
+
+    assertThat(run.status()).as(run.termination()).isEqualTo(12);
+    assertThat(run.termination()).contains("that was cut short");
+    assertThat(target.fingerprint("victim_streamed")).isEqualTo(before);
+  }
+
+  @Test
   void aBackupFetchedFromS3WithTheLegacyVariablesRecovers() throws Exception {
     try (S3ProxyServer s3 = S3ProxyServer.inMemory()) {
       Path file = backups.resolve(APP);
