@@ -42,6 +42,7 @@ public record PgTls(
   public static PgTls read(SettingsReader r) {
     return check(
         r,
+        java.util.Set.of(),
         new PgTls(
             "",
             mode(r, TlsSetting.PGSSLMODE).orElse(SslMode.PREFER),
@@ -53,8 +54,21 @@ public record PgTls(
 
   /** Reads and checks {@code VERIFY_PGSSL*}; each one not set is taken from {@code source}. */
   public static PgTls readScratch(SettingsReader r, PgTls source) {
+    // Files taken from the source's settings were checked under their own names already.
+    java.util.Set<String> inherited = new java.util.HashSet<>();
+    for (TlsSetting s :
+        List.of(
+            TlsSetting.VERIFY_PGSSLROOTCERT,
+            TlsSetting.VERIFY_PGSSLCERT,
+            TlsSetting.VERIFY_PGSSLKEY,
+            TlsSetting.VERIFY_PGSSLCRL)) {
+      if (!r.isSet(s)) {
+        inherited.add(s.key().substring("VERIFY_".length()));
+      }
+    }
     return check(
         r,
+        inherited,
         new PgTls(
             "VERIFY_",
             mode(r, TlsSetting.VERIFY_PGSSLMODE).orElse(source.mode()),
@@ -123,7 +137,7 @@ public record PgTls(
     }
   }
 
-  private static PgTls check(SettingsReader r, PgTls tls) {
+  private static PgTls check(SettingsReader r, java.util.Set<String> inherited, PgTls tls) {
     String p = tls.prefix();
     if (tls.mode().verifiesChain() && tls.rootCert().isEmpty()) {
       r.problem(
@@ -134,9 +148,18 @@ public record PgTls(
               + p
               + "PGSSLROOTCERT: the PEM file of the CA that signed the server's certificate");
     }
-    tls.rootCert().ifPresent(f -> certs(r, p + "PGSSLROOTCERT", f));
-    List<X509Certificate> chain = tls.cert().map(f -> certs(r, p + "PGSSLCERT", f)).orElse(null);
-    tls.crl().ifPresent(f -> crls(r, p + "PGSSLCRL", f));
+    tls.rootCert()
+        .filter(f -> !inherited.contains("PGSSLROOTCERT"))
+        .ifPresent(f -> certs(r, p + "PGSSLROOTCERT", f));
+    boolean ownPair = !(inherited.contains("PGSSLKEY") && inherited.contains("PGSSLCERT"));
+    List<X509Certificate> chain =
+        tls.cert()
+            .filter(f -> ownPair || !inherited.contains("PGSSLCERT"))
+            .map(f -> certs(r, p + "PGSSLCERT", f))
+            .orElse(null);
+    tls.crl()
+        .filter(f -> !inherited.contains("PGSSLCRL"))
+        .ifPresent(f -> crls(r, p + "PGSSLCRL", f));
     if (tls.cert().isPresent() != tls.key().isPresent()) {
       r.problem(
           p
@@ -146,7 +169,7 @@ public record PgTls(
               + p
               + "PGSSLKEY_FILE) or neither");
     }
-    if (tls.key().isPresent()) {
+    if (tls.key().isPresent() && ownPair) {
       try {
         PrivateKey key = Pem.privateKey(tls.key().get());
         if (chain != null && !chain.isEmpty() && !Pem.matches(key, chain.get(0))) {

@@ -149,6 +149,23 @@ class TlsSettingsTest {
   }
 
   @Test
+  void aFileTheScratchServerTakesFromTheSourceIsReportedOnceUnderItsOwnName() throws Exception {
+    Path garbage = Files.writeString(temp.resolve("garbage.crl"), "not a list");
+    SettingsReader r = reader(Map.of("PGSSLCRL", garbage.toString(), "VERIFY_PGHOST", "scratch"));
+    PgTls.readScratch(r, PgTls.read(r));
+
+    assertThatThrownBy(r::finish)
+        .isInstanceOf(SettingsException.class)
+        .satisfies(
+            e ->
+                assertThat(((SettingsException) e).problems())
+                    .containsExactly(
+                        "PGSSLCRL="
+                            + garbage
+                            + ": expected a readable PEM file of revocation lists (none in it)"));
+  }
+
+  @Test
   void clientToolsAndJdbcGetTheSameSettingsAndTheKeyCopyIsPrivateAndRemoved() throws Exception {
     PgTls tls =
         read(
