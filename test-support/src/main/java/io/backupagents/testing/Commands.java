@@ -17,6 +17,21 @@ public final class Commands {
   }
 
   public static String run(List<String> command, Map<String, String> env) {
+    Outcome outcome = runForStatus(command, env);
+    if (outcome.status() != 0) {
+      throw new IllegalStateException(
+          "command failed (" + outcome.status() + "): " + command + "\n" + outcome.output());
+    }
+    return outcome.output();
+  }
+
+  /** What a command ended with: its exit status and its output (stdout and stderr). */
+  public record Outcome(int status, String output) {}
+
+  /**
+   * Runs {@code command} and returns its status, for commands whose failures mean several things.
+   */
+  public static Outcome runForStatus(List<String> command, Map<String, String> env) {
     try {
       ProcessBuilder builder =
           new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
@@ -28,11 +43,7 @@ public final class Commands {
         p.destroyForcibly();
         throw new IllegalStateException("timed out: " + command);
       }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "command failed (" + p.exitValue() + "): " + command + "\n" + out);
-      }
-      return out;
+      return new Outcome(p.exitValue(), out);
     } catch (IOException e) {
       throw new IllegalStateException("could not run " + command + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -325,6 +325,51 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code script}, bytes as they are, through {@code psql -X -v ON_ERROR_STOP=1} connected to
+   * {@code postgres} with {@code client_encoding} SQL_ASCII (no conversion either way: a script
+   * sets its own with {@code SET client_encoding}, or {@code \connect}s to a database of any name).
+   * Returns psql's output with each byte as one char (ISO-8859-1), so non-UTF-8 bytes survive.
+   */
+  public String psql(byte[] script) {
+    try {
+      Path file = Files.createTempFile("psql-", ".sql");
+      try {
+        Files.write(file, script);
+        Map<String, String> env = new java.util.HashMap<>(libpqEnvironment());
+        env.put("PGCLIENTENCODING", "SQL_ASCII");
+        ProcessBuilder builder =
+            new ProcessBuilder(
+                    binDir.resolve("psql").toString(),
+                    "-X",
+                    "-q",
+                    "-At",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-f",
+                    file.toString(),
+                    "-d",
+                    "postgres")
+                .redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("psql failed (" + p.exitValue() + "): " + out);
+        }
+        return out;
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running psql", e);
+    }
+  }
+
   public void createDatabase(String name) {
     execute("postgres", "CREATE DATABASE \"" + name + "\"");
   }

@@ -1,11 +1,8 @@
 package io.backupagents.sqlbackup.compress;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.function.IntFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Chooses how blocks are compressed. On a Java 22+ runtime where libdeflate ({@code
@@ -35,9 +32,19 @@ public final class BlockCompressors {
     }
   }
 
-  private static final Logger log = LoggerFactory.getLogger(BlockCompressors.class);
   private static final MethodHandle LIBDEFLATE =
-      findNative("io.backupagents.sqlbackup.compress.LibdeflateCompressor");
+      NativeEngines.find(
+          "io.backupagents.sqlbackup.compress.LibdeflateCompressor",
+          MethodType.methodType(BlockCompressor.class, int.class),
+          open -> {
+            try (BlockCompressor trial = (BlockCompressor) open.invokeExact(6)) {
+              GzipBlock block = new GzipBlock(64);
+              block.length = 64;
+              block.last = true;
+              trial.compress(block);
+              return block.outputLength > 0;
+            }
+          });
 
   private BlockCompressors() {}
 
@@ -63,36 +70,5 @@ public final class BlockCompressors {
         throw new IllegalStateException(e);
       }
     };
-  }
-
-  /**
-   * The static {@code open(int)} of a native engine's class, or null. Such classes are compiled for
-   * Java 22 (the foreign function API is final there) and only loaded on such a runtime; one trial
-   * compression proves the library works before it is trusted.
-   */
-  private static MethodHandle findNative(String className) {
-    if (Runtime.version().feature() < 22) {
-      return null;
-    }
-    try {
-      Class<?> c = Class.forName(className);
-      MethodHandle open =
-          MethodHandles.lookup()
-              .findStatic(c, "open", MethodType.methodType(c, int.class))
-              .asType(MethodType.methodType(BlockCompressor.class, int.class));
-      try (BlockCompressor trial = (BlockCompressor) open.invokeExact(6)) {
-        GzipBlock block = new GzipBlock(64);
-        block.length = 64;
-        block.last = true;
-        trial.compress(block);
-        if (block.outputLength <= 0) {
-          return null;
-        }
-      }
-      return open;
-    } catch (Throwable e) {
-      log.debug("{} is not usable here ({}); using the JDK's zlib", className, e.toString());
-      return null;
-    }
   }
 }

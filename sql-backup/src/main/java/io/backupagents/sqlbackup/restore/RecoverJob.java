@@ -95,17 +95,7 @@ final class RecoverJob implements Job {
                 sources,
                 context.clock())) {
       TargetServer target = TargetServer.open(credentials);
-      log.info(
-          "target: PostgreSQL {} at {}{}",
-          target.version().full(),
-          target.where(),
-          settings
-              .database()
-              .map(db -> ", database " + db)
-              .orElse(
-                  settings.databases().isEmpty()
-                      ? " (the whole server)"
-                      : ", databases " + String.join(", ", settings.databases())));
+      log.info("target: PostgreSQL {} at {}, {}", target.version().full(), target.where(), what());
       ClientTools.Clients clients =
           RestoreTools.forServer(
               host,
@@ -190,14 +180,18 @@ final class RecoverJob implements Job {
     log.info(
         "restored {} into {} in {}; the server now has {} databases",
         result.backup(),
-        settings
-            .database()
-            .map(db -> "database " + db)
-            .orElse(
-                settings.databases().isEmpty()
-                    ? "the server"
-                    : "the server (databases " + String.join(", ", settings.databases()) + ")"),
+        what(),
         Units.duration(result.took()),
         databases);
+  }
+
+  /** What the restore goes into, for logs: "database app", "databases a, b", "the whole server". */
+  private String what() {
+    if (settings.database().isPresent()) {
+      return "database " + settings.database().get();
+    }
+    return settings.databases().isEmpty()
+        ? "the whole server"
+        : "databases " + String.join(", ", settings.databases()) + " of the server";
   }
 }

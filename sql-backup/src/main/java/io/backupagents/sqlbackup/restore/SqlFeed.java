@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.compress.GzipInflaters;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The SQL of a plain backup, decompressed on the fly into psql's standard input: nothing is
@@ -38,7 +38,7 @@ final class SqlFeed {
   static InputStream open(Path file, LongConsumer progress) throws IOException {
     InputStream raw = new CountingInputStream(Files.newInputStream(file), progress);
     try {
-      return new GZIPInputStream(raw, BUFFER);
+      return GzipInflaters.open(raw);
     } catch (IOException e) {
       raw.close();
       throw e;

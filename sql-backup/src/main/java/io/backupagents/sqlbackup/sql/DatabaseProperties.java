@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -159,18 +160,21 @@ public final class DatabaseProperties {
 
   /**
    * The statements that give a database named {@code target} these properties after it was created:
-   * owner, comment, grants and settings, with the name replaced.
+   * owner, comment, grants and settings, with the name replaced. The text is as pg_dump wrote it
+   * (one character per byte, in its client encoding); the name is in UTF-8, as the catalog holds
+   * it, see {@link #script}.
    */
   public List<String> applyTo(String target) {
+    String name =
+        new String(
+            Identifiers.quote(target).getBytes(StandardCharsets.UTF_8),
+            StandardCharsets.ISO_8859_1);
     List<String> renamed = new ArrayList<>();
     for (String statement : others) {
       for (Pattern p : NAMED) {
         Matcher m = p.matcher(statement);
         if (m.matches()) {
-          renamed.add(
-              statement.substring(0, m.start(1))
-                  + Identifiers.quote(target)
-                  + statement.substring(m.end(1)));
+          renamed.add(statement.substring(0, m.start(1)) + name + statement.substring(m.end(1)));
           break;
         }
       }
@@ -179,14 +183,29 @@ public final class DatabaseProperties {
   }
 
   /**
-   * The whole script that creates {@code target} with these properties, as bytes to feed psql: the
-   * client encoding first, so text keeps its meaning.
+   * The psql script that creates {@code target} with these properties, as pg_dump's {@code
+   * --create} output does it: {@code CREATE DATABASE} where psql starts, then the rest connected to
+   * the new database, with pg_dump's client encoding. Text in the shared catalogs (the comment, a
+   * role's name) is stored in whatever bytes the session that wrote it sent, and pg_dump read it in
+   * a session of the source database, where no conversion applies; written back in a session of the
+   * new database, which has the same encoding, its bytes are kept exactly. Names are sent in UTF-8,
+   * as psql and the catalog of a UTF8 server hold them.
    */
   public byte[] script(String target) {
-    StringBuilder sql = new StringBuilder(clientEncoding).append('\n');
-    sql.append(createAs(target)).append('\n');
-    applyTo(target).forEach(s -> sql.append(s).append('\n'));
-    return sql.toString().getBytes(StandardCharsets.ISO_8859_1);
+    String connect = "dbname='" + target.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    String head =
+        "SET client_encoding = 'UTF8';\n"
+            + createAs(target)
+            + "\n\\connect -reuse-previous=on \""
+            + connect.replace("\"", "\"\"")
+            + "\"\n";
+    StringBuilder rest = new StringBuilder(clientEncoding).append('\n');
+    applyTo(target).forEach(s -> rest.append(s).append('\n'));
+    byte[] a = head.getBytes(StandardCharsets.UTF_8);
+    byte[] b = rest.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   /** How many statements about the database follow its creation (owner, grants, ...). */

@@ -153,8 +153,8 @@ class ParallelGzipOutputStreamTest {
     return compress(input, level, threads, transfer, BlockCompressors.best());
   }
 
-  private static byte[] compress(
-      byte[] input, int level, int threads, boolean transfer, Engine engine) throws IOException {
+  static byte[] compress(byte[] input, int level, int threads, boolean transfer, Engine engine)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (var gz = new ParallelGzipOutputStream(out, level, threads, engine)) {
       if (transfer) {

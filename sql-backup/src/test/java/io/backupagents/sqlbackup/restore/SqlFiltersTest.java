@@ -185,6 +185,41 @@ class SqlFiltersTest {
   }
 
   @Test
+  void aSelectionRestoresTheChosenDatabaseWithTheRolesItNamesAndNothingElse() throws IOException {
+    DumpallSurvey survey = new DumpallSurvey(Set.of("app"));
+    filter(survey, DUMPALL);
+    assertThat(survey.databases()).containsExactly("template1", "app", "postgres");
+    assertThat(survey.neededRoles()).containsExactly("appuser", "postgres");
+
+    String out =
+        filter(
+            new ClusterRestoreFilter(
+                Set.of("postgres"),
+                "postgres",
+                false,
+                Optional.of(
+                    new ClusterRestoreFilter.Selection(
+                        Set.of("app"), survey.neededRoles(), Set.of("appuser")))),
+            DUMPALL);
+
+    assertThat(out.lines())
+        .contains("DROP DATABASE IF EXISTS app;", "CREATE ROLE appuser;", "\\connect app")
+        .noneMatch(l -> l.startsWith("DROP ROLE") || l.startsWith("CREATE ROLE postgres"))
+        .noneMatch(l -> l.startsWith("\\connect template1") || l.startsWith("\\connect postgres"))
+        .noneMatch(l -> l.contains("DATABASE template1") || l.contains("DATABASE postgres"));
+    assertThat(out).contains("ALTER TABLE public.p OWNER TO appuser;");
+  }
+
+  @Test
+  void identifiersAreReadOutsideStringsWithQuotedOnesUnquoted() {
+    assertThat(
+            DumpallSurvey.identifiersIn(
+                "GRANT ALL ON TABLE s.\"Tab\"\"le\" TO \"Ann Lee\", bob; -- 'carol' x"))
+        .containsExactly(
+            "GRANT", "ALL", "ON", "TABLE", "s", "Tab\"le", "TO", "Ann Lee", "bob", "x");
+  }
+
+  @Test
   void linesLongerThanTheHeadStreamThrough() throws IOException {
     String big = "x".repeat(SqlLineReader.HEAD_LIMIT * 3 + 17);
     String sql =

@@ -60,8 +60,17 @@ class DatabasePropertiesTest {
             "ALTER ROLE r1 IN DATABASE \"new db\" SET work_mem TO '9MB';",
             "REVOKE CONNECT,TEMPORARY ON DATABASE \"new db\" FROM PUBLIC;",
             "GRANT CONNECT ON DATABASE \"new db\" TO \"ON DATABASE x\";");
-    assertThat(new String(p.script("t"), StandardCharsets.ISO_8859_1))
-        .startsWith("SET client_encoding = 'LATIN1';\nCREATE DATABASE \"t\" WITH");
+    // CREATE DATABASE where psql starts, in UTF-8; the rest in the new database, in pg_dump's
+    // encoding, with the name in UTF-8 as the catalog holds it.
+    byte[] script = p.script("n\u00e9 'x'");
+    assertThat(new String(script, StandardCharsets.ISO_8859_1))
+        .startsWith(
+            "SET client_encoding = 'UTF8';\nCREATE DATABASE \"n\u00c3\u00a9 'x'\" WITH TEMPLATE")
+        .contains(
+            "\\connect -reuse-previous=on \"dbname='n\u00c3\u00a9 \\'x\\''\"\n"
+                + "SET client_encoding = 'LATIN1';\nALTER DATABASE \"n\u00c3\u00a9 'x'\" OWNER TO r1;")
+        .contains(
+            "COMMENT ON DATABASE \"n\u00c3\u00a9 'x'\" IS 'multi\n\\connect line cr\u00e8me';");
   }
 
   @Test
