@@ -147,8 +147,7 @@ psql_target=("$PGBIN/psql" -X -q -p "$target_port")
 # The agent as a Job runs it: only the variables the manifest sets (env -i first).
 ours_env=("${agent_env[@]}" PGPORT="$target_port" RECOVERY_ROOT_DIR="$WORK/none"
   BACKUP_ROOT_DIR="$backups")
-mkdir -p "$WORK/none"
-start "$source_data" # verify compares with its source
+mkdir -p "$WORK/none" # the source keeps running: verify compares with it
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
   echo "round $run of $RUNS"
