@@ -28,6 +28,7 @@ public final class PgCredentials implements AutoCloseable {
   private final Optional<String> password;
   private final Path passFile;
   private final RunDirectory ownDirectory; // null: the user's own password file
+  private PgTlsFiles tls;
 
   private PgCredentials(
       PostgresSettings settings, Optional<String> password, Path passFile, RunDirectory ownDir) {
@@ -38,10 +39,26 @@ public final class PgCredentials implements AutoCloseable {
   }
 
   /**
+   * The password as {@link #createPasswords} finds it, and the TLS client key (if any) written
+   * {@code 0600} under {@code tempRoot} for the run.
+   */
+  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
+      throws IOException {
+    PgCredentials credentials = createPasswords(settings, tempRoot, home);
+    try {
+      credentials.tls = PgTlsFiles.create(settings.tls(), tempRoot);
+      return credentials;
+    } catch (IOException | RuntimeException e) {
+      credentials.close();
+      throw e;
+    }
+  }
+
+  /**
    * With PGADMINPASS: writes it to a new password file in a private directory under {@code
    * tempRoot}. Without: uses PGPASSFILE (or {@code $HOME/.pgpass} as given by {@code home}).
    */
-  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
+  private static PgCredentials createPasswords(PostgresSettings settings, Path tempRoot, Path home)
       throws IOException {
     // A run killed by SIGKILL (or the OOM killer) could not delete its password file: remove it.
     RunDirectory.removeAbandoned(tempRoot, PASS_DIRECTORY_PREFIX, Duration.ofMinutes(1));
@@ -81,6 +98,7 @@ public final class PgCredentials implements AutoCloseable {
     env.put("PGPASSFILE", passFile.toString());
     env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, settings.connectTimeout().toSeconds())));
     env.put("PGAPPNAME", "sql-backup");
+    env.putAll(tls.environment());
     return env;
   }
 
@@ -105,6 +123,7 @@ public final class PgCredentials implements AutoCloseable {
     p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
     p.setProperty("loginTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
     p.setProperty("ApplicationName", "sql-backup");
+    p.putAll(tls.jdbcProperties());
     return p;
   }
 
@@ -113,10 +132,21 @@ public final class PgCredentials implements AutoCloseable {
     return value.replace("\\", "\\\\").replace(":", "\\:");
   }
 
+  /** The TLS settings of this connection. */
+  public PgTls tls() {
+    return settings.tls();
+  }
+
   @Override
   public void close() throws IOException {
-    if (ownDirectory != null) {
-      ownDirectory.close();
+    try {
+      if (tls != null) {
+        tls.close();
+      }
+    } finally {
+      if (ownDirectory != null) {
+        ownDirectory.close();
+      }
     }
   }
 

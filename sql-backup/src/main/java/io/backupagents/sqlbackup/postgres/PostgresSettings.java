@@ -17,7 +17,8 @@ public record PostgresSettings(
     Optional<Path> passFile,
     List<String> databases,
     Optional<Path> binDir,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    PgTls tls) {
 
   /** The legacy images' "no password" sentinel for PGADMINPASS. */
   static final String NO_PASSWORD = "-";
@@ -44,7 +45,8 @@ public record PostgresSettings(
         passFile,
         databases,
         r.path(PostgresSetting.PG_BIN_DIR),
-        timeout.isZero() ? Duration.ofSeconds(30) : timeout);
+        timeout.isZero() ? Duration.ofSeconds(30) : timeout,
+        PgTls.read(r));
   }
 
   /**
