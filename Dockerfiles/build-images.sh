@@ -4,10 +4,10 @@
 #
 #   Dockerfiles/build-images.sh [--local|--public] [--tag TAG] [--jib-bases] [--refresh-base]
 #
-# --local (default): no container registry needed. The base is Debian 12 built by debootstrap
+# --local (default): no container registry needed. The base is Debian 13 built by debootstrap
 #   from Debian's packages (cached, see local/build-base.sh) and the Java runtime is linked from
 #   the JDK in LOCAL_JDK_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
-# --public: the Dockerfiles' defaults, pulled from a registry (debian:bookworm-slim and
+# --public: the Dockerfiles' defaults, pulled from a registry (debian:trixie-slim and
 #   eclipse-temurin:25-jdk), or whatever BASE_IMAGE / JDK_IMAGE say.
 # --jib-bases: also save each image's `base` stage as a tarball under Dockerfiles/.cache/, the
 #   offline base image jib-maven-plugin builds on (`./mvnw jib:buildTar`, see the README).
@@ -61,7 +61,9 @@ if [[ "$mode" == local ]]; then
     -f "$here/local/jdk.Dockerfile" -t "$JDK_IMAGE" "$LOCAL_JDK_HOME" >"$BACKUP_AGENTS_CACHE/jdk.build.log" 2>&1 ||
     { tail -40 "$BACKUP_AGENTS_CACHE/jdk.build.log" >&2; log "building $JDK_IMAGE failed"; exit 1; }
   log "local JDK image $JDK_IMAGE ready in $((SECONDS - start))s"
-  build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "JDK_IMAGE=$JDK_IMAGE")
+  # PostgreSQL's apt repository is not among the local package sources: the clients are
+  # Debian's own (Debian 13: 17).
+  build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "JDK_IMAGE=$JDK_IMAGE" --build-arg PGDG=no)
 else
   [[ -n "${BASE_IMAGE:-}" ]] && build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
   [[ -n "${JDK_IMAGE:-}" ]] && build_args+=(--build-arg "JDK_IMAGE=$JDK_IMAGE")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds a minimal Debian 12 base image from Debian's own packages (debootstrap), without any
+# Builds a minimal Debian 13 (trixie: PostgreSQL 17 clients) base image from Debian's own packages (debootstrap), without any
 # container registry, and imports it into podman's storage as $BASE_IMAGE.
 #
 # The root filesystem tarball is cached (BACKUP_AGENTS_CACHE, default /var/cache/backup-agents as
@@ -13,7 +13,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=Dockerfiles/local/env.sh
 source "$here/env.sh"
 
-suite="${DEBIAN_SUITE:-bookworm}"
+suite="${DEBIAN_SUITE:-trixie}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 security_mirror="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
 max_age_days="${BASE_MAX_AGE_DAYS:-14}"

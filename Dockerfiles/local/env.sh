@@ -24,6 +24,6 @@ fi
 export CONTAINERS_CONF
 
 # The locally built base (debootstrap) and the local JDK image the Java runtime is linked from.
-export BASE_IMAGE="${BASE_IMAGE:-localhost/backup-agents/debian-base:bookworm}"
+export BASE_IMAGE="${BASE_IMAGE:-localhost/backup-agents/debian-base:${DEBIAN_SUITE:-trixie}}"
 export LOCAL_JDK_HOME="${LOCAL_JDK_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export JDK_IMAGE="${JDK_IMAGE:-localhost/backup-agents/jdk:local}"

@@ -55,6 +55,7 @@ mounts: list} by the add* helpers below and rendered by backup-agents.jobSpec.
 {{- define "backup-agents.newState" -}}
 {{- $_ := set . "env" (list) -}}
 {{- $_ := set . "secrets" (dict) -}}
+{{- $_ := set . "secretKeys" (dict) -}}
 {{- $_ := set . "volumes" (list) -}}
 {{- $_ := set . "mounts" (list) -}}
 {{- end -}}
@@ -77,6 +78,7 @@ mounted read-only and NAME_FILE pointing at the key's file. Params: state, root,
 {{- if or $ref.asFile .root.Values.secretsAsFiles -}}
 {{- $volume := printf "secret-%s" $ref.name | trunc 63 | trimSuffix "-" -}}
 {{- $_ := set .state.secrets $ref.name $volume -}}
+{{- $_ := set .state.secretKeys $ref.name (append (get .state.secretKeys $ref.name | default list) $key | uniq) -}}
 {{- $path := printf "/run/secrets/backup-agents/%s/%s" $ref.name $key -}}
 {{- $_ := set .state "env" (append .state.env (dict "name" (printf "%s_FILE" .name) "value" $path)) -}}
 {{- else -}}
@@ -146,6 +148,38 @@ only recovery and verify workloads get it. Params: state, root, key, passphrase.
 {{- include "backup-agents.addEnv" (dict "state" .state "name" "PGPORT" "value" .pg.port) -}}
 {{- include "backup-agents.addEnv" (dict "state" .state "name" "PGUSER" "value" .pg.user) -}}
 {{- include "backup-agents.addSecretEnv" (dict "state" .state "root" .root "name" "PGADMINPASS" "ref" .pg.passwordSecret) -}}
+{{- include "backup-agents.addPostgresTlsEnv" (dict "state" .state "root" .root "tls" .pg.tls "prefix" "") -}}
+{{- end -}}
+
+{{/*
+TLS to PostgreSQL (libpq's PGSSL* variables, each with prefix, e.g. VERIFY_): the mode, and the CA,
+client certificate, key and revocation list as files of Secrets mounted read-only. The key goes as
+PGSSLKEY_FILE (a secret); the agent copies it 0600 for libpq. Params: state, root, tls, prefix.
+*/}}
+{{- define "backup-agents.addPostgresTlsEnv" -}}
+{{- $tls := .tls | default dict -}}
+{{- include "backup-agents.addEnv" (dict "state" .state "name" (printf "%sPGSSLMODE" .prefix) "value" $tls.mode) -}}
+{{- include "backup-agents.addSecretFileEnv" (dict "state" .state "name" (printf "%sPGSSLROOTCERT" .prefix) "ref" $tls.caSecret) -}}
+{{- include "backup-agents.addSecretFileEnv" (dict "state" .state "name" (printf "%sPGSSLCERT" .prefix) "ref" $tls.certSecret) -}}
+{{- include "backup-agents.addSecretEnv" (dict "state" .state "root" .root "name" (printf "%sPGSSLKEY" .prefix) "ref" (merge (dict "asFile" true) ($tls.keySecret | default dict))) -}}
+{{- include "backup-agents.addSecretFileEnv" (dict "state" .state "name" (printf "%sPGSSLCRL" .prefix) "ref" $tls.crlSecret) -}}
+{{- end -}}
+
+{{/*
+A file of a Secret (a certificate, not itself a secret): the Secret mounted read-only and NAME set
+to the key's path. Params: state, name, ref.
+*/}}
+{{- define "backup-agents.addSecretFileEnv" -}}
+{{- $ref := .ref | default dict -}}
+{{- if $ref.name -}}
+{{- $key := required (printf "the Secret reference for %s (Secret %s) needs a key" .name $ref.name) $ref.key -}}
+{{- $volume := printf "secret-%s" $ref.name | trunc 63 | trimSuffix "-" -}}
+{{- $_ := set .state.secrets $ref.name $volume -}}
+{{- $_ := set .state.secretKeys $ref.name (append (get .state.secretKeys $ref.name | default list) $key | uniq) -}}
+{{- $_ := set .state "env" (append .state.env (dict "name" .name "value" (printf "/run/secrets/backup-agents/%s/%s" $ref.name $key))) -}}
+{{- else if $ref.key -}}
+{{- fail (printf "the Secret reference for %s has a key but no name" .name) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* S3 connection variables: the default s3 values merged with overrides. Params: state, root, override. */}}
@@ -330,6 +364,12 @@ template:
       - name: {{ $volume }}
         secret:
           secretName: {{ $secret }}
+          # Only the keys used: a CA's Secret also holds the CA's private key.
+          items:
+            {{- range (get $.state.secretKeys $secret) }}
+            - key: {{ . }}
+              path: {{ . }}
+            {{- end }}
           # Readable by the agent whatever podSecurityContext says; the pod has no other users.
           defaultMode: 0444
       {{- end }}

@@ -11,6 +11,7 @@ import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.replicator.VolumeReplicatorAgent;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Feeds a rendered container's environment to the agent's own settings validation, as the image
@@ -27,6 +29,11 @@ import java.util.Map;
  * refuses, fails here instead of in a cluster at 3 a.m.
  */
 final class AgentSettings {
+
+  private static final Pattern TLS_FILE =
+      Pattern.compile("(VERIFY_)?PGSSL(ROOTCERT|CERT|KEY_FILE|CRL)");
+  private static final TestCertificates STAND_IN_CA = TestCertificates.authority("stand-in CA");
+  private static final TestCertificates.Issued STAND_IN_CLIENT = STAND_IN_CA.client("postgres");
 
   private AgentSettings() {}
 
@@ -67,7 +74,9 @@ final class AgentSettings {
     for (Map.Entry<String, JsonNode> e : workload.env().entrySet()) {
       JsonNode entry = e.getValue();
       String name = e.getKey();
-      if (entry.has("value")) {
+      if (entry.has("value") && TLS_FILE.matcher(name).matches()) {
+        env.put(name, tlsFile(scratch, name, entry.path("value").asText()));
+      } else if (entry.has("value")) {
         String value = entry.path("value").asText();
         env.put(name, name.endsWith("_FILE") ? secretFile(scratch, value) : value);
       } else if (entry.at("/valueFrom/secretKeyRef").isObject()) {
@@ -80,6 +89,27 @@ final class AgentSettings {
       env.put("JOB_COMPLETION_INDEX", "0");
     }
     return env;
+  }
+
+  /**
+   * A mounted Secret's certificate, key or revocation list: the agent reads them at start-up, so
+   * the stand-ins are real PEM of one test CA (client certificate and key of one pair).
+   */
+  private static String tlsFile(Path scratch, String name, String mountedPath) {
+    Path file = scratch.resolve(mountedPath.replaceAll("^/+", ""));
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String kind = name.replaceAll("^VERIFY_", "");
+    switch (kind) {
+      case "PGSSLROOTCERT" -> STAND_IN_CA.ca().writeCertificate(file);
+      case "PGSSLCERT" -> STAND_IN_CLIENT.writeCertificate(file);
+      case "PGSSLKEY_FILE" -> STAND_IN_CLIENT.writeKey(file);
+      default -> STAND_IN_CA.writeCrl(file);
+    }
+    return file.toString();
   }
 
   private static String secretFile(Path scratch, String mountedPath) {

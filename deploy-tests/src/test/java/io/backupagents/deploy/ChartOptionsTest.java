@@ -287,6 +287,47 @@ class ChartOptionsTest {
   }
 
   @Test
+  void clientCertificatesReachRecoveryAndVerifysScratchServerAsMountedFiles(@TempDir Path scratch) {
+    Map<String, Object> set = with(backups(), "recovery.enabled", "true");
+    set.put("recovery.runId", "3");
+    set.put("recovery.postgres.host", "staging-db-rw");
+    set.put("recovery.postgres.tls.mode", "verify-full");
+    set.put("recovery.postgres.tls.caSecret.name", "staging-db-ca");
+    set.put("recovery.postgres.tls.caSecret.key", "ca.crt");
+    set.put("recovery.postgres.tls.certSecret.name", "restorer-tls");
+    set.put("recovery.postgres.tls.certSecret.key", "tls.crt");
+    set.put("recovery.postgres.tls.keySecret.name", "restorer-tls");
+    set.put("recovery.postgres.tls.keySecret.key", "tls.key");
+    set.put("sqlBackup.verify.enabled", "true");
+    set.put("sqlBackup.verify.scratchServer.host", "scratch-rw");
+    set.put("sqlBackup.verify.scratchServer.tls.mode", "verify-ca");
+    set.put("sqlBackup.verify.scratchServer.tls.caSecret.name", "scratch-ca");
+    set.put("sqlBackup.verify.scratchServer.tls.caSecret.key", "ca.crt");
+    List<JsonNode> objects = HelmChart.render(set);
+    Workload recover =
+        new Workload(HelmChart.named(objects, "Job", "frag-backup-agents-recover-3"));
+    Workload verify =
+        new Workload(HelmChart.named(objects, "CronJob", "frag-backup-agents-verify"));
+
+    assertThat(recover.envValue("PGSSLMODE")).isEqualTo("verify-full");
+    assertThat(recover.envValue("PGSSLCERT"))
+        .isEqualTo("/run/secrets/backup-agents/restorer-tls/tls.crt");
+    assertThat(recover.envValue("PGSSLKEY_FILE"))
+        .isEqualTo("/run/secrets/backup-agents/restorer-tls/tls.key");
+    assertThat(recover.env()).doesNotContainKey("PGSSLKEY");
+    assertThat(
+            ExampleDeploymentsTest.volume(recover, "/run/secrets/backup-agents/restorer-tls")
+                .at("/secret/items")
+                .findValuesAsText("key"))
+        .containsExactly("tls.crt", "tls.key");
+    assertThat(verify.envValue("VERIFY_PGSSLMODE")).isEqualTo("verify-ca");
+    assertThat(verify.envValue("VERIFY_PGSSLROOTCERT"))
+        .isEqualTo("/run/secrets/backup-agents/scratch-ca/ca.crt");
+    AgentSettings.assertAccepted(recover, scratch);
+    AgentSettings.assertAccepted(verify, scratch);
+  }
+
+  @Test
   void neverRecoversIntoAServerNobodyNamed() {
     Map<String, Object> set = with(backups(), "recovery.enabled", "true");
     assertThat(HelmChart.renderError(set)).contains("recovery.postgres.host is required");

@@ -116,6 +116,25 @@ class ExampleDeploymentsTest {
   }
 
   @Test
+  void cloudNativePgClusterIsVerifiedAgainstItsOwnCaUnderItsRwServiceName() {
+    List<JsonNode> objects = render("cloudnativepg.yaml");
+    for (Workload w :
+        List.of(
+            workload(objects, "CronJob", "backup-hourly"),
+            workload(objects, "CronJob", "verify"))) {
+      assertThat(w.envValue("PGHOST")).isEqualTo("app-db-rw");
+      assertThat(w.envValue("PGSSLMODE")).isEqualTo("verify-full");
+      assertThat(w.envValue("PGSSLROOTCERT"))
+          .isEqualTo("/run/secrets/backup-agents/app-db-ca/ca.crt");
+      JsonNode ca = volume(w, "/run/secrets/backup-agents/app-db-ca");
+      assertThat(ca.at("/secret/secretName").asText()).isEqualTo("app-db-ca");
+      assertThat(ca.at("/secret/items").toString())
+          .as("the CA's Secret also holds its private key: only ca.crt is mounted")
+          .isEqualTo("[{\"key\":\"ca.crt\",\"path\":\"ca.crt\"}]");
+    }
+  }
+
+  @Test
   void stagingReplicaRecoversTheNewestBackupAndPullsTheMedia() {
     List<JsonNode> objects = render("staging-replica.yaml");
     assertThat(HelmChart.ofKind(objects, "CronJob")).as("a replica runs no schedules").isEmpty();

@@ -60,7 +60,7 @@ class ImageConfigurationTest {
             Duration.ofMinutes(1));
     assertThat(clients.output().strip().split("\\s+"))
         .as("PostgreSQL client majors")
-        .contains("15");
+        .contains("17");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.backup.BackupSetting;
 import io.backupagents.sqlbackup.postgres.PostgresSetting;
+import io.backupagents.sqlbackup.postgres.TlsSetting;
 import io.backupagents.sqlbackup.restore.RestoreSetting;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +76,7 @@ public final class SqlBackupAgent implements Agent {
     List<SettingDefinition> all = new ArrayList<>();
     all.addAll(Arrays.asList(AgentSetting.values()));
     all.addAll(Arrays.asList(PostgresSetting.values()));
+    all.addAll(Arrays.asList(TlsSetting.values()));
     all.addAll(Arrays.asList(BackupSetting.values()));
     all.addAll(Arrays.asList(RestoreSetting.values()));
     all.addAll(Arrays.asList(S3Setting.values()));
@@ -94,6 +96,8 @@ public final class SqlBackupAgent implements Agent {
         "RSYNC_",
         "S3_",
         "PG_",
+        // libpq's TLS variables: one we do not know must not be dropped in silence.
+        "PGSSL",
         "DATABASE_",
         "LATEST_BACKUP_",
         "FROM_BACKUP");

@@ -35,6 +35,7 @@ public final class PostgresServer implements AutoCloseable {
   private final int port;
   private final String password;
   private final boolean asPostgresUser;
+  private volatile boolean tlsOnly;
 
   private PostgresServer(Path binDir, Path baseDir, int port, String password) {
     this.binDir = binDir;
@@ -48,6 +49,11 @@ public final class PostgresServer implements AutoCloseable {
   /** Starts a new server from the newest PostgreSQL binaries found. */
   public static PostgresServer start() {
     return start(findBinDir(null));
+  }
+
+  /** Starts a new server of PostgreSQL {@code major} (see {@link ServerBinaries}). */
+  public static PostgresServer start(int major) {
+    return start(ServerBinaries.forMajor(major));
   }
 
   /** Starts a new server from the binaries in {@code binDir}. */
@@ -149,6 +155,63 @@ public final class PostgresServer implements AutoCloseable {
             "start"));
   }
 
+  /**
+   * Turns TLS on with {@code certificate} and accepts TCP connections only over TLS, as
+   * CloudNativePG's clusters do: SCRAM passwords for every role, and a client certificate signed by
+   * {@code clientCa} (no password) for {@code certificateRole}. Restarts the server.
+   */
+  public void requireTls(
+      TestCertificates.Issued certificate, TestCertificates clientCa, String certificateRole) {
+    try {
+      Path tls = Files.createDirectories(baseDir.resolve("tls"));
+      certificate.writeCertificate(tls.resolve("server.crt"));
+      Path key = certificate.writeKey(tls.resolve("server.key"));
+      clientCa.ca().writeCertificate(tls.resolve("client-ca.crt"));
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      if (asPostgresUser) {
+        Commands.run(List.of("chown", "-R", "postgres:postgres", tls.toString()));
+      }
+      Files.writeString(
+          dataDir.resolve("postgresql.auto.conf"),
+          String.join(
+              "\n",
+              "ssl = on",
+              "ssl_cert_file = '" + tls.resolve("server.crt") + "'",
+              "ssl_key_file = '" + key + "'",
+              "ssl_ca_file = '" + tls.resolve("client-ca.crt") + "'",
+              ""),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          dataDir.resolve("pg_hba.conf"),
+          String.join(
+              "\n",
+              "local all all trust",
+              "hostssl all " + certificateRole + " 127.0.0.1/32 cert",
+              "hostssl all all 127.0.0.1/32 scram-sha-256",
+              ""),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    tlsOnly = true;
+    // A clean stop: an immediate one would lose the last commits (synchronous_commit is off).
+    asServerUser(
+        List.of(
+            binDir.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-m",
+            "fast",
+            "-w",
+            "stop"));
+    try {
+      startServer();
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + "\n" + serverLog(), e);
+    }
+  }
+
   /** Stops the server at once (as a crash would), keeping its data. */
   public void stop() {
     asServerUser(
@@ -215,7 +278,15 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public Connection connect(String database) throws SQLException {
-    return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, password);
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", SUPERUSER);
+    properties.setProperty("password", password);
+    if (tlsOnly) {
+      // The fixture's own connections: encrypted, as the server demands; checking is the tests'.
+      properties.setProperty("sslmode", "require");
+      properties.setProperty("sslfactory", "org.postgresql.ssl.NonValidatingFactory");
+    }
+    return DriverManager.getConnection(jdbcUrl(database), properties);
   }
 
   /** Runs SQL statements (separated by the driver) in {@code database}. */

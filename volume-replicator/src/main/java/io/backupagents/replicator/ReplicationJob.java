@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,15 @@ public final class ReplicationJob implements Job {
       }
     }
     conclude(outcome, stats, target);
-    metrics.success(context.clock().instant());
+    if (!settings.dryRun()) {
+      // A dry run changed nothing: the success times, which staleness alerts watch, stay.
+      metrics.success(context.clock().instant());
+    }
+  }
+
+  @Override
+  public boolean recordsSuccess() {
+    return !settings.dryRun();
   }
 
   private void conclude(Outcome outcome, RunStats stats, Location target) {
@@ -121,7 +130,32 @@ public final class ReplicationJob implements Job {
               + " the run still succeeds)",
           vanished);
     }
-    log.info("{} is in sync with {}", target, settings.source());
+    log.info("{}", conclusion(stats, target));
+  }
+
+  /** The last line: what the run did, never more ("in sync" only when nothing was left out). */
+  private String conclusion(RunStats stats, Location target) {
+    if (settings.dryRun()) {
+      return String.format(
+          Locale.ROOT,
+          "dry run: nothing was changed; a run would copy %,d files and delete %,d entries of %s"
+              + " (the lines above say which)",
+          stats.plannedCopies.sum(),
+          stats.plannedDeletions.sum(),
+          target);
+    }
+    long vanished = stats.vanished.sum();
+    if (vanished > 0) {
+      return String.format(
+          Locale.ROOT,
+          "%s is NOT fully in sync with %s: %,d files were copied, %,d vanished or changed while"
+              + " being copied and were not copied (the next run copies them)",
+          target,
+          settings.source(),
+          stats.copiedFiles.sum(),
+          vanished);
+    }
+    return target + " is in sync with " + settings.source();
   }
 
   private static boolean isS3(Location target) {

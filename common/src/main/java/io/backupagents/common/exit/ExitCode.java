@@ -3,8 +3,10 @@ package io.backupagents.common.exit;
 /**
  * Every way a run of either agent can end, with the process exit status it maps to.
  *
- * <p>Values stay below 126, which shells reserve for "not executable" and signals. The README's
- * exit-code table is checked against this enum.
+ * <p>Values stay below 126, which shells reserve for "not executable" and signals, except {@link
+ * #TERMINATED}: a SIGTERM ends the JVM with 143 (128 + 15) whatever the run was doing, so the
+ * termination message says 143 too, and the exit status and the message tell one story. The
+ * README's exit-code table is checked against this enum.
  */
 public enum ExitCode {
   SUCCESS(0, "the run did everything it was asked to", "-"),
@@ -26,11 +28,20 @@ public enum ExitCode {
       "no: a person must look"),
   LOCKED(11, "another run holds the lock and it was not released in time", "yes, later"),
   VERIFY_FAILED(12, "a backup is corrupt, truncated or did not restore", "no: use another backup"),
-  DECRYPTION_FAILED(
+  READ_ONLY(
       13,
+      "the volume the run must write to is mounted read-only; nothing was changed",
+      "no: mount it read-write"),
+  DECRYPTION_FAILED(
+      14,
       "an encrypted backup cannot be decrypted: no decryption key, not a key it was encrypted to,"
           + " or a wrong passphrase",
-      "no: fix the key");
+      "no: fix the key"),
+  TERMINATED(
+      143,
+      "stopped by SIGTERM (pod deleted, Job deadline, node drain) before the run ended; its"
+          + " temporary files and password file were removed, earlier backups are untouched",
+      "yes");
 
   private final int status;
   private final String meaning;

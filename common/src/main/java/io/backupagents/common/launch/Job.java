@@ -11,6 +11,14 @@ public interface Job {
    */
   void run(RunContext context) throws Exception;
 
+  /**
+   * Whether a successful run sets the last-success time: false for runs that change nothing on
+   * purpose (a dry run), so that staleness alerts still see the age of the last real run.
+   */
+  default boolean recordsSuccess() {
+    return true;
+  }
+
   /** Labels that keep this job's pushed metrics apart from its siblings', e.g. the tier. */
   default Map<String, String> metricsGroupingKey() {
     return Map.of();

@@ -2,6 +2,7 @@ package io.backupagents.common.launch;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.exit.FileSystemFailures;
 import io.backupagents.common.exit.TerminationMessage;
 import io.backupagents.common.logging.LogSetup;
 import io.backupagents.common.metrics.MetricsExporter;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class Launcher {
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+  private static final String SIGTERM_CAUSE = "terminated by SIGTERM before the run ended";
 
   private final Agent agent;
+  private final AtomicBoolean signalled = new AtomicBoolean();
   private final Map<String, String> env;
   private final Clock clock;
   private final PrometheusMeterRegistry registry =
@@ -94,8 +98,11 @@ public final class Launcher {
     Thread onSigterm =
         new Thread(
             () -> {
+              // The JVM exits with 143 after a SIGTERM whatever the run does next: the message
+              // says the same (finish() below writes it again if the run ends meanwhile).
+              signalled.set(true);
               if (!finished.get()) {
-                termination.write(ExitCode.OPERATION_FAILED, "terminated by a signal");
+                termination.write(ExitCode.TERMINATED, SIGTERM_CAUSE);
               }
             },
             "termination-message-on-signal");
@@ -122,11 +129,20 @@ public final class Launcher {
         cause = "interrupted";
         log.error("{} was interrupted", agent.name());
       } catch (Exception | Error e) {
-        code = isDiskFull(e) ? ExitCode.NO_SPACE : ExitCode.UNEXPECTED;
-        cause = e.toString();
-        log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
+        Optional<AgentException> fs = FileSystemFailures.classify(e, null);
+        if (fs.isPresent()) {
+          // A full or read-only volume is the environment's, not a bug: one line, no trace.
+          code = fs.get().exitCode();
+          cause = fs.get().getMessage();
+          log.error("{} failed ({}): {}", agent.name(), code, cause);
+          log.debug("failure detail", e);
+        } else {
+          code = ExitCode.UNEXPECTED;
+          cause = e.toString();
+          log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
+        }
       }
-      recordRun(start, code);
+      recordRun(start, code, job.recordsSuccess());
       exporter.export(job.metricsGroupingKey());
     } finally {
       finished.set(true);
@@ -143,6 +159,10 @@ public final class Launcher {
   }
 
   private int finish(ExitCode code, String cause, TerminationMessage termination, boolean zero) {
+    if (signalled.get()) {
+      code = ExitCode.TERMINATED;
+      cause = SIGTERM_CAUSE;
+    }
     termination.write(code, cause);
     if (code != ExitCode.SUCCESS && zero) {
       log.warn("EXIT_ZERO_ON_FAILURE=yes: exiting 0 although the run failed ({})", code);
@@ -151,7 +171,7 @@ public final class Launcher {
     return code.status();
   }
 
-  private void recordRun(Instant start, ExitCode code) {
+  private void recordRun(Instant start, ExitCode code, boolean recordsSuccess) {
     String prefix = agent.name().replace('-', '_');
     double now = clock.millis() / 1000.0;
     double seconds = Duration.between(start, clock.instant()).toMillis() / 1000.0;
@@ -169,7 +189,7 @@ public final class Launcher {
     Gauge.builder(prefix + ".last.run.success", () -> code == ExitCode.SUCCESS ? 1 : 0)
         .description("1 when the last run succeeded, else 0")
         .register(registry);
-    if (code == ExitCode.SUCCESS) {
+    if (code == ExitCode.SUCCESS && recordsSuccess) {
       // Only a successful run carries this gauge, so push-add keeps the previous success.
       Gauge.builder(prefix + ".last.success.timestamp", () -> now)
           .description("when the last successful run ended")
@@ -180,14 +200,5 @@ public final class Launcher {
 
   private String elapsed(Instant start) {
     return io.backupagents.common.logging.Units.duration(Duration.between(start, clock.instant()));
-  }
-
-  static boolean isDiskFull(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException && String.valueOf(c.getMessage()).contains("No space left")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

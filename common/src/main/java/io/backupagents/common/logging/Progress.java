@@ -19,6 +19,7 @@ public final class Progress {
   private final Consumer<String> sink;
   private final Instant start;
   private final AtomicLong done = new AtomicLong();
+  private final AtomicLong lines = new AtomicLong();
   private volatile long total;
   private volatile Instant lastLine;
 
@@ -50,10 +51,47 @@ public final class Progress {
       synchronized (this) {
         if (lastLine == last) {
           lastLine = t;
+          lines.incrementAndGet();
           sink.accept(line(now, t));
         }
       }
     }
+  }
+
+  /** Stops a {@link #heartbeat()}. */
+  public interface Heartbeat extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Also prints a line whenever a whole interval passes without one, even when nothing moves: a
+   * stalled upload or download still says, every interval, how far it got. Close it when done.
+   */
+  public Heartbeat heartbeat() {
+    Thread beat =
+        Thread.ofVirtual()
+            .name("progress-" + what)
+            .start(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      long printed = lines.get();
+                      Thread.sleep(Math.max(1, interval.toMillis()));
+                      if (lines.get() == printed) {
+                        // Counted in real time, not by the (possibly fixed) clock.
+                        synchronized (this) {
+                          lastLine = clock.instant();
+                          lines.incrementAndGet();
+                          sink.accept(line());
+                        }
+                      }
+                    }
+                  } catch (InterruptedException e) {
+                    // closed
+                  }
+                });
+    return beat::interrupt;
   }
 
   /** The line for the current state, e.g. {@code restore: 1.2 GiB of 3.4 GiB (35%), ...}. */

@@ -122,10 +122,15 @@ public final class LocalProcessRunner implements ProcessRunner {
     synchronized (tail) {
       lines = new ArrayList<>(tail);
     }
+    if (timedOut.get()) {
+      // Killing the child closed its pipes: the reader's "Stream closed" is a consequence, the
+      // time limit is the cause.
+      throw new ProcessFailedException(spec.name(), status, true, lines);
+    }
     if (stdoutFailure != null) {
       throw stdoutFailure;
     }
-    if (timedOut.get() || status != 0) {
+    if (status != 0) {
       throw new ProcessFailedException(spec.name(), status, timedOut.get(), lines);
     }
     if (stdinFailure.get() != null) {

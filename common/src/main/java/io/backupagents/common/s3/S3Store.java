@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
@@ -268,7 +269,9 @@ public final class S3Store {
                 target,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+                StandardOpenOption.WRITE,
+                // never write through a symlink someone put in place of the temporary name
+                LinkOption.NOFOLLOW_LINKS)) {
       body.transferTo(out);
     }
     checkMd5(object, md5.digest());

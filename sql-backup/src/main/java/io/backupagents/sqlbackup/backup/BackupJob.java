@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.backup;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.exit.FileSystemFailures;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.s3.S3Connection;
@@ -26,10 +27,12 @@ import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoreSession;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +101,7 @@ final class BackupJob implements Job {
       reportRetained(session.store(), metrics);
       preExitSleep();
       if (tier == Tier.HOURLY && settings.mirror().isPresent()) {
-        mirror(settings.mirror().get(), metrics);
+        mirror(settings.mirror().get(), metrics, context.clock());
       }
     }
   }
@@ -134,8 +137,17 @@ final class BackupJob implements Job {
               + " does not exist or is not a directory: mount the backup volume there (or set"
               + " BACKUP_ROOT_DIR)");
     }
-    RunLock lock =
-        FileRunLock.acquire(settings.root(), me, settings.lock(), context.clock(), sleeper);
+    RunLock lock;
+    try {
+      lock = FileRunLock.acquire(settings.root(), me, settings.lock(), context.clock(), sleeper);
+    } catch (IOException e) {
+      // The lock is the run's first write to the volume: a full or read-only one shows here.
+      Optional<AgentException> volume = FileSystemFailures.classify(e, settings.root());
+      if (volume.isPresent()) {
+        throw volume.get();
+      }
+      throw e;
+    }
     return StoreSession.local(new LocalBackupStore(settings.root()), lock);
   }
 
@@ -175,13 +187,13 @@ final class BackupJob implements Job {
     }
   }
 
-  private void mirror(MirrorSettings mirror, SqlBackupMetrics metrics)
+  private void mirror(MirrorSettings mirror, SqlBackupMetrics metrics, Clock clock)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     try (S3Connection connection = S3Connection.open(mirror.s3())) {
       S3Store s3 = new S3Store(connection, mirror.location().bucket());
       try {
-        S3Mirror.Outcome o = new S3Mirror(s3, mirror, metrics).mirror(settings.root());
+        S3Mirror.Outcome o = new S3Mirror(s3, mirror, metrics, clock).mirror(settings.root());
         log.info(
             "off-site copy {} is up to date: {} uploaded, {} unchanged, {} deleted",
             mirror.location(),

@@ -93,7 +93,11 @@ public final class DumpDatabaseStep {
       DumpCommand command, BackupName name, Path temp, String what, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {
     DumpSettings s = command.settings();
-    byte[] properties = command.database().isPresent() ? properties(command, stderr) : null;
+    // Its own stderr log: the dump's warnings are counted once, from the dump itself.
+    byte[] properties =
+        command.database().isPresent()
+            ? properties(command, new StderrLog(what + " (database properties)"))
+            : null;
     try (FileChannel channel = create(temp)) {
       HashingOutputStream hashing = new HashingOutputStream(Channels.newOutputStream(channel));
       // Compression (and encryption) happen on the way to the file: no plaintext touches disk.

@@ -30,6 +30,14 @@ public final class DumpErrors {
 
   /** {@code what} names the dump, e.g. "pg_dump of bank". */
   public static AgentException classify(String what, ProcessFailedException e) {
+    if (e.timedOut()) {
+      return new AgentException(
+          ExitCode.OPERATION_FAILED,
+          what
+              + " ran longer than DUMP_TIMEOUT and was killed; the partial file was removed (raise"
+              + " DUMP_TIMEOUT, or set it to 0 for no limit)",
+          e);
+    }
     String tail = stderrTail(e.stderrTail());
     String all = String.join("\n", e.stderrTail()).toLowerCase(Locale.ROOT);
     String cause = what + " failed: " + e.getMessage().split(":", 2)[0] + tail;

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.offsite;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.logging.Progress;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.common.s3.RemoteObject;
@@ -10,6 +11,8 @@ import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,15 +33,18 @@ import org.slf4j.LoggerFactory;
 public final class S3Mirror {
 
   private static final Logger log = LoggerFactory.getLogger(S3Mirror.class);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
   private final S3Store store;
   private final MirrorSettings settings;
   private final SqlBackupMetrics metrics;
+  private final Clock clock;
 
-  public S3Mirror(S3Store store, MirrorSettings settings, SqlBackupMetrics metrics) {
+  public S3Mirror(S3Store store, MirrorSettings settings, SqlBackupMetrics metrics, Clock clock) {
     this.store = store;
     this.settings = settings;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   /** What a mirror run did. */
@@ -89,6 +95,15 @@ public final class S3Mirror {
     AtomicLong bytes = new AtomicLong();
     ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
     Semaphore slots = new Semaphore(settings.uploads());
+    Progress progress =
+        new Progress(
+            "off-site copy of " + files.size() + " files to " + settings.location(),
+            files.stream().mapToLong(LocalFile::size).sum(),
+            clock,
+            PROGRESS_EVERY,
+            log::info);
+    // The heartbeat keeps the 30-second promise while every upload is stalled.
+    Progress.Heartbeat beat = progress.heartbeat();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (LocalFile f : files) {
         slots.acquire();
@@ -97,6 +112,7 @@ public final class S3Mirror {
               try {
                 uploadOne(root, f);
                 bytes.addAndGet(f.size());
+                progress.add(f.size());
               } catch (IOException e) {
                 failures.add(S3Errors.classify("upload of " + f.relativePath(), e));
               } catch (RuntimeException e) {
@@ -106,6 +122,8 @@ public final class S3Mirror {
               }
             });
       }
+    } finally {
+      beat.close();
     }
     if (!failures.isEmpty()) {
       int failed = failures.size();

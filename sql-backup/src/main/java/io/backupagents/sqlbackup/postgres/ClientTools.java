@@ -75,31 +75,48 @@ public final class ClientTools {
   /** As {@link #forServer(int, String...)}; errors name the server's full version. */
   public Clients forServer(ServerProbe.ServerVersion server, String... tools)
       throws InterruptedException {
-    int serverMajor = server.major();
     List<Clients> found = candidates(tools);
-    Optional<Clients> fit =
-        found.stream()
-            .filter(c -> c.major() >= serverMajor)
-            .min(
-                Comparator.comparingInt((Clients c) -> c.major() - serverMajor)
-                    .thenComparing(c -> preferred.map(p -> !p.equals(c.dir())).orElse(true)));
-    return fit.orElseThrow(
-        () ->
-            new AgentException(
-                ExitCode.NOT_FOUND,
-                "no "
-                    + String.join("/", tools)
-                    + " of PostgreSQL "
-                    + serverMajor
-                    + " or newer for the server (version "
-                    + server.full()
-                    + "); found: "
-                    + (found.isEmpty()
-                        ? "none"
-                        : found.stream()
-                            .map(c -> c.major() + " in " + c.dir())
-                            .collect(Collectors.joining(", ")))
-                    + ". Use an image with newer clients or set PG_BIN_DIR"));
+    return sameOrNewer(found, server.major()).orElseThrow(() -> none(server, found, tools));
+  }
+
+  /**
+   * Clients to restore into a server of {@code server}: its own major or the nearest newer one, as
+   * for a dump; else the newest older one, since psql and pg_restore feed SQL to a newer server as
+   * to their own (an archive newer than that pg_restore is refused when it is read).
+   */
+  public Clients forRestore(ServerProbe.ServerVersion server, String tool)
+      throws InterruptedException {
+    List<Clients> found = candidates(tool);
+    return sameOrNewer(found, server.major())
+        .or(() -> found.stream().max(Comparator.comparingInt(Clients::major)))
+        .orElseThrow(() -> none(server, found, tool));
+  }
+
+  private Optional<Clients> sameOrNewer(List<Clients> found, int serverMajor) {
+    return found.stream()
+        .filter(c -> c.major() >= serverMajor)
+        .min(
+            Comparator.comparingInt((Clients c) -> c.major() - serverMajor)
+                .thenComparing(c -> preferred.map(p -> !p.equals(c.dir())).orElse(true)));
+  }
+
+  private static AgentException none(
+      ServerProbe.ServerVersion server, List<Clients> found, String... tools) {
+    return new AgentException(
+        ExitCode.NOT_FOUND,
+        "no "
+            + String.join("/", tools)
+            + " of PostgreSQL "
+            + server.major()
+            + " or newer for the server (version "
+            + server.full()
+            + "); found: "
+            + (found.isEmpty()
+                ? "none"
+                : found.stream()
+                    .map(c -> c.major() + " in " + c.dir())
+                    .collect(Collectors.joining(", ")))
+            + ". Use an image with newer clients or set PG_BIN_DIR");
   }
 
   /** Every directory holding all of {@code tools}, with its major version. */

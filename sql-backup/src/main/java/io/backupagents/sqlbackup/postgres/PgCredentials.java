@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.postgres;
 
+import io.backupagents.common.fs.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,37 +21,56 @@ import java.util.Properties;
  */
 public final class PgCredentials implements AutoCloseable {
 
+  /** The private directories holding a run's password file: {@code $TMPDIR/pgpass-*}. */
+  public static final String PASS_DIRECTORY_PREFIX = "pgpass-";
+
   private final PostgresSettings settings;
   private final Optional<String> password;
   private final Path passFile;
-  private final boolean ownFile;
+  private final RunDirectory ownDirectory; // null: the user's own password file
+  private PgTlsFiles tls;
 
   private PgCredentials(
-      PostgresSettings settings, Optional<String> password, Path passFile, boolean ownFile) {
+      PostgresSettings settings, Optional<String> password, Path passFile, RunDirectory ownDir) {
     this.settings = settings;
     this.password = password;
     this.passFile = passFile;
-    this.ownFile = ownFile;
+    this.ownDirectory = ownDir;
+  }
+
+  /**
+   * The password as {@link #createPasswords} finds it, and the TLS client key (if any) written
+   * {@code 0600} under {@code tempRoot} for the run.
+   */
+  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
+      throws IOException {
+    PgCredentials credentials = createPasswords(settings, tempRoot, home);
+    try {
+      credentials.tls = PgTlsFiles.create(settings.tls(), tempRoot);
+      return credentials;
+    } catch (IOException | RuntimeException e) {
+      credentials.close();
+      throw e;
+    }
   }
 
   /**
    * With PGADMINPASS: writes it to a new password file in a private directory under {@code
    * tempRoot}. Without: uses PGPASSFILE (or {@code $HOME/.pgpass} as given by {@code home}).
    */
-  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
+  private static PgCredentials createPasswords(PostgresSettings settings, Path tempRoot, Path home)
       throws IOException {
+    // A run killed by SIGKILL (or the OOM killer) could not delete its password file: remove it.
+    RunDirectory.removeAbandoned(tempRoot, PASS_DIRECTORY_PREFIX, Duration.ofMinutes(1));
     if (settings.password().isPresent()) {
-      Path dir =
-          Files.createTempDirectory(
-              tempRoot,
-              "pgpass-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path file = dir.resolve("pgpass");
+      // Deleted on close and on SIGTERM; see RunDirectory.
+      RunDirectory dir = RunDirectory.create(tempRoot, PASS_DIRECTORY_PREFIX);
+      Path file = dir.path().resolve("pgpass");
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(
           file, "*:*:*:*:" + escape(settings.password().get()) + "\n", StandardCharsets.UTF_8);
-      return new PgCredentials(settings, settings.password(), file, true);
+      return new PgCredentials(settings, settings.password(), file, dir);
     }
     Path file = settings.passFile().orElse(home.resolve(".pgpass"));
     Optional<String> fromFile =
@@ -61,7 +81,7 @@ public final class PgCredentials implements AutoCloseable {
                 settings.port(),
                 settings.user())
             : Optional.empty();
-    return new PgCredentials(settings, fromFile, file, false);
+    return new PgCredentials(settings, fromFile, file, null);
   }
 
   /** Whether a password is known (from PGADMINPASS or the password file). */
@@ -78,6 +98,7 @@ public final class PgCredentials implements AutoCloseable {
     env.put("PGPASSFILE", passFile.toString());
     env.put("PGCONNECT_TIMEOUT", Long.toString(Math.max(2, settings.connectTimeout().toSeconds())));
     env.put("PGAPPNAME", "sql-backup");
+    env.putAll(tls.environment());
     return env;
   }
 
@@ -102,6 +123,7 @@ public final class PgCredentials implements AutoCloseable {
     p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
     p.setProperty("loginTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
     p.setProperty("ApplicationName", "sql-backup");
+    p.putAll(tls.jdbcProperties());
     return p;
   }
 
@@ -110,11 +132,21 @@ public final class PgCredentials implements AutoCloseable {
     return value.replace("\\", "\\\\").replace(":", "\\:");
   }
 
+  /** The TLS settings of this connection. */
+  public PgTls tls() {
+    return settings.tls();
+  }
+
   @Override
   public void close() throws IOException {
-    if (ownFile) {
-      Files.deleteIfExists(passFile);
-      Files.deleteIfExists(passFile.getParent());
+    try {
+      if (tls != null) {
+        tls.close();
+      }
+    } finally {
+      if (ownDirectory != null) {
+        ownDirectory.close();
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.postgres;
 
 import io.backupagents.common.settings.SettingsReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ public record PostgresSettings(
     Optional<Path> passFile,
     List<String> databases,
     Optional<Path> binDir,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    PgTls tls) {
 
   /** The legacy images' "no password" sentinel for PGADMINPASS. */
   static final String NO_PASSWORD = "-";
@@ -31,15 +33,37 @@ public record PostgresSettings(
             .orElse(List.of());
     problems.forEach(r::problem);
     Duration timeout = r.duration(PostgresSetting.PG_CONNECT_TIMEOUT);
+    Optional<Path> passFile = r.path(PostgresSetting.PGPASSFILE);
+    if (password.isEmpty()) {
+      passFile.flatMap(PostgresSettings::unreadable).ifPresent(r::problem);
+    }
     return new PostgresSettings(
         r.string(PostgresSetting.PGHOST),
         r.integer(PostgresSetting.PGPORT, 1, 65535),
         r.string(PostgresSetting.PGUSER),
         password,
-        r.path(PostgresSetting.PGPASSFILE),
+        passFile,
         databases,
         r.path(PostgresSetting.PG_BIN_DIR),
-        timeout.isZero() ? Duration.ofSeconds(30) : timeout);
+        timeout.isZero() ? Duration.ofSeconds(30) : timeout,
+        PgTls.read(r));
+  }
+
+  /**
+   * A PGPASSFILE that names no readable file is a settings error (a missing Secret mount), not an
+   * unreachable server: retrying cannot help.
+   */
+  private static Optional<String> unreadable(Path file) {
+    if (Files.isRegularFile(file) && Files.isReadable(file)) {
+      return Optional.empty();
+    }
+    String why = Files.exists(file) ? "cannot be read by this user" : "no such file";
+    return Optional.of(
+        "PGPASSFILE="
+            + file
+            + ": "
+            + why
+            + "; expected a readable libpq password file (mount it there) or set PGADMINPASS");
   }
 
   /** True when the whole server is dumped with pg_dumpall. */

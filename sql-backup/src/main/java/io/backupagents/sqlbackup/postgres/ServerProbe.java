@@ -46,6 +46,10 @@ public final class ServerProbe {
     String where =
         credentials.environment().get("PGHOST") + ":" + credentials.environment().get("PGPORT");
     String user = credentials.environment().get("PGUSER");
+    java.util.Optional<AgentException> tls = TlsErrors.classify(credentials.tls(), where, e);
+    if (tls.isPresent()) {
+      return tls.get();
+    }
     if (state.equals("28P01") || state.equals("28000")) {
       String hint =
           credentials.hasPassword()

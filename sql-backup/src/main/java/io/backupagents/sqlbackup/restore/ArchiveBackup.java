@@ -166,6 +166,20 @@ final class ArchiveBackup {
     } catch (CodecException e) {
       throw e.toAgentException(name);
     } catch (ProcessFailedException e) {
+      if (e.lastStderrLine().contains("unsupported version")) {
+        // The archive is sound but from a newer pg_dump: no restore is tried with these clients.
+        throw new AgentException(
+            ExitCode.NOT_FOUND,
+            name
+                + " was written by a newer pg_dump than pg_restore of PostgreSQL "
+                + clients.major()
+                + " in "
+                + clients.dir()
+                + " reads ("
+                + e.lastStderrLine()
+                + "): use an image with newer clients or set PG_BIN_DIR",
+            e);
+      }
       throw new AgentException(
           ExitCode.VERIFY_FAILED,
           name + " cannot be read back by pg_restore: " + e.lastStderrLine(),

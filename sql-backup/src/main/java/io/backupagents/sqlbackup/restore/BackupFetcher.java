@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.RunDirectory;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.sqlbackup.backup.BackupName;
@@ -46,7 +47,7 @@ final class BackupFetcher implements AutoCloseable {
   private final Path workDir;
   private final BackupSources sources;
   private final Clock clock;
-  private final List<Path> temporary = new ArrayList<>();
+  private final List<RunDirectory> temporary = new ArrayList<>();
 
   BackupFetcher(Path workDir, BackupSources sources, Clock clock) {
     this.workDir = workDir;
@@ -79,9 +80,10 @@ final class BackupFetcher implements AutoCloseable {
   /** A new private directory in the work directory, deleted on close. */
   Path temporaryDirectory() {
     try {
-      Path dir = Files.createTempDirectory(workDir, TEMP_PREFIX);
+      // Removed on close and on SIGTERM; after a SIGKILL by the next run (see removeStale).
+      RunDirectory dir = RunDirectory.create(workDir, TEMP_PREFIX);
       temporary.add(dir);
-      return dir;
+      return dir.path();
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not create a directory in " + workDir + ": " + e, e);
@@ -154,27 +156,23 @@ final class BackupFetcher implements AutoCloseable {
     }
   }
 
-  /** Removes temporary files a killed run left behind (a concurrent run's are younger). */
+  /**
+   * Removes the downloads a killed run left behind at once (their owner's lock is free; a
+   * concurrent run's is held), and lock-less ones of earlier versions after a day.
+   */
   private void removeStale() throws IOException {
-    Instant cutoff = clock.instant().minus(STALE_AFTER);
-    try (Stream<Path> children = Files.list(workDir)) {
-      for (Path p :
-          children.filter(c -> c.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
-        if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-          log.info("removing {}, left by an earlier run", p);
-          deleteTree(p);
-        }
-      }
+    for (Path p : RunDirectory.removeAbandoned(workDir, TEMP_PREFIX, STALE_AFTER)) {
+      log.info("removed {}, left by an earlier run", p);
     }
   }
 
   @Override
   public void close() {
-    for (Path p : temporary) {
+    for (RunDirectory d : temporary) {
       try {
-        deleteTree(p);
+        d.close();
       } catch (IOException e) {
-        log.warn("could not remove {}: {}", p, e.toString());
+        log.warn("could not remove {}: {}", d.path(), e.toString());
       }
     }
     temporary.clear();

@@ -5,12 +5,20 @@ import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.postgres.ServerProbe;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Picks the client tool a backup format needs, of a major version the server accepts. */
+/**
+ * Picks the client tool a backup format needs: of the server's major or the nearest newer one, else
+ * the newest older one (a restore into a newer server, as when staging runs a newer major).
+ */
 final class RestoreTools {
+
+  private static final Logger log = LoggerFactory.getLogger(RestoreTools.class);
 
   private RestoreTools() {}
 
@@ -27,8 +35,16 @@ final class RestoreTools {
             ? List.of()
             : Stream.of(host.path().split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
     ClientTools tools = new ClientTools(postgres.binDir(), host.pgInstallRoot(), path, runner);
-    return format.plain()
-        ? tools.forServer(serverMajor, "psql")
-        : tools.forServer(serverMajor, "pg_restore");
+    String tool = format.plain() ? "psql" : "pg_restore";
+    ClientTools.Clients clients =
+        tools.forRestore(
+            new ServerProbe.ServerVersion(serverMajor, Integer.toString(serverMajor)), tool);
+    log.info(
+        "restoring into a PostgreSQL {} server with {} of PostgreSQL {} in {}",
+        serverMajor,
+        tool,
+        clients.major(),
+        clients.dir());
+    return clients;
   }
 }

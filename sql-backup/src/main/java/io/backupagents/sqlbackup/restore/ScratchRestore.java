@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
+import io.backupagents.common.logging.Units;
 import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -120,7 +122,13 @@ final class ScratchRestore {
       throws IOException, InterruptedException {
     prepareScratch(properties);
     try {
+      Instant start = context.clock().instant();
       restore.run();
+      log.info(
+          "{}: restored into {} in {}; comparing it with its source",
+          sourceDatabase,
+          settings.scratchDatabase(),
+          Units.duration(Duration.between(start, context.clock().instant())));
       SanityCheck.Report report =
           SanityCheck.run(
               scratch, settings.scratchDatabase(), sourceCredentials, sourceDatabase, settings);

@@ -116,6 +116,8 @@ abstract class SqlStreamFilter {
       action = onComment(text);
     } else if (cleaning.leaveOut(text)) {
       action = Action.SKIP;
+    } else if (PortableSettings.rewrite(text).isPresent()) {
+      action = Action.replace(PortableSettings.rewrite(text).get());
     } else {
       action = onStatement(text);
       copyStatement = text.regionMatches(true, 0, "COPY ", 0, 5);

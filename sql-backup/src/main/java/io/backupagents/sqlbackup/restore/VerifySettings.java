@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.postgres.PgTls;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +61,12 @@ public record VerifySettings(
             "VERIFY_PGPORT, VERIFY_PGUSER and VERIFY_PGADMINPASS describe a scratch server: set"
                 + " VERIFY_PGHOST too, or unset them");
       }
+      List<String> tls = PgTls.scratchSettingsSet(r);
+      if (!tls.isEmpty()) {
+        r.problem(
+            String.join(", ", tls)
+                + " describe a scratch server's TLS: set VERIFY_PGHOST too, or unset them");
+      }
       return Optional.empty();
     }
     return Optional.of(
@@ -71,6 +78,7 @@ public record VerifySettings(
             source.passFile(),
             List.of(),
             source.binDir(),
-            source.connectTimeout()));
+            source.connectTimeout(),
+            PgTls.readScratch(r, source.tls())));
   }
 }

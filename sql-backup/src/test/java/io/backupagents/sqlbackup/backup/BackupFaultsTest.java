@@ -192,7 +192,7 @@ class BackupFaultsTest {
     assertThat(inspectionFailure.get()).isNull();
     assertThat(result.exitCode()).as(result.termination()).isZero();
     assertThat(seen).as("cmdline and environ of the one dump").hasSize(2);
-    assertThat(seen.get(0)).contains("pg_dump").contains("--dbname=bank");
+    assertThat(seen.get(0)).contains("pg_dump").contains("--dbname=dbname='bank'");
     assertThat(seen.get(1)).contains("PGPASSFILE=");
     assertThat(String.join("", seen)).doesNotContain(server.password());
   }

@@ -163,7 +163,9 @@ class OffsiteCopyTest {
   void theGuardNeverDeletesWhenTheRootHoldsNoBackup() throws Exception {
     store.putBytes("prod/db/" + B1, new byte[] {1}, "x");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    S3Mirror mirror = new S3Mirror(store, settings(Map.of()), new SqlBackupMetrics(registry));
+    S3Mirror mirror =
+        new S3Mirror(
+            store, settings(Map.of()), new SqlBackupMetrics(registry), java.time.Clock.systemUTC());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> mirror.mirror(root))
         .hasMessage(
@@ -182,7 +184,8 @@ class OffsiteCopyTest {
         new S3Mirror(
             store,
             settings(Map.of()),
-            new SqlBackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+            new SqlBackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            java.time.Clock.systemUTC());
     assertThat(mirror.mirror(root).uploaded()).isEqualTo(1);
 
     Files.writeString(file, "other content");

@@ -123,7 +123,8 @@ class RcloneCompatibilityTest {
     return new S3Mirror(
         store,
         settings,
-        new SqlBackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+        new SqlBackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+        java.time.Clock.systemUTC());
   }
 
   /** Runs rclone with the remote configured by variables only, and without AWS_CA_BUNDLE. */

@@ -244,9 +244,9 @@ class EncryptedBackupTest {
     env.put("BACKUP_DECRYPTION_KEY_FILE", keysDir.resolve("other-private.asc").toString());
     RestoreFixture.Run wrong = recoverInto(env, "never_wrong");
 
-    assertThat(missing.status()).isEqualTo(13);
-    assertThat(missing.termination()).startsWith("FAILURE (13: ").contains("no decryption key");
-    assertThat(wrong.status()).isEqualTo(13);
+    assertThat(missing.status()).isEqualTo(14);
+    assertThat(missing.termination()).startsWith("FAILURE (14: ").contains("no decryption key");
+    assertThat(wrong.status()).isEqualTo(14);
     assertThat(wrong.termination()).contains("none of which BACKUP_DECRYPTION_KEY holds");
     assertThat(databases()).doesNotContain("never_missing", "never_wrong");
   }

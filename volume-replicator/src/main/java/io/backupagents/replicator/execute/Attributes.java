@@ -51,12 +51,13 @@ public final class Attributes {
 
   /**
    * Applies {@code source}'s attributes to {@code path}; {@code current} holds what the path has
-   * now (null: a file this run just created), so unchanged attributes cost no system call.
+   * now (null: a file this run just created), so unchanged attributes cost no system call. With
+   * {@code noFollow} the last component is never followed (even a temporary file of ours may have
+   * been swapped for a symlink by someone else with access to the target).
    */
-  public void apply(Path path, Entry source, Entry current) throws IOException {
+  public void apply(Path path, Entry source, Entry current, boolean noFollow) throws IOException {
     boolean link = source.kind() == Entry.Kind.SYMLINK;
-    // Our own new files can be changed by path; existing entries never through a symlink.
-    boolean noFollow = link || current != null;
+    noFollow = noFollow || link;
     boolean chowned = false;
     if (owners
         && source.uid() != Entry.UNKNOWN
@@ -75,6 +76,21 @@ public final class Attributes {
     if (source.hasMtime() && (current == null || current.mtimeNanos() != source.mtimeNanos())) {
       setTime(path, source.mtimeNanos(), noFollow);
     }
+  }
+
+  /** False when {@link #apply} would make no system call: an unchanged pass opens nothing. */
+  public boolean wouldChange(Entry source, Entry current) {
+    if (current == null) {
+      return true;
+    }
+    boolean link = source.kind() == Entry.Kind.SYMLINK;
+    boolean owner =
+        owners
+            && source.uid() != Entry.UNKNOWN
+            && (current.uid() != source.uid() || current.gid() != source.gid());
+    boolean mode = !link && source.mode() != Entry.UNKNOWN && current.mode() != source.mode();
+    boolean time = source.hasMtime() && current.mtimeNanos() != source.mtimeNanos();
+    return owner || mode || time;
   }
 
   /**

@@ -104,7 +104,7 @@ final class Deleter {
           if (!quiet) {
             log.info("deleted {}", key);
           }
-        } else if (!sharded && java.nio.file.Files.isDirectory(target.path(dir))) {
+        } else if (!sharded && target.isDirectory(dir)) {
           stats.warnings.increment();
           log.warn("kept the directory {}: it still holds entries this run keeps", key);
         }

@@ -1,11 +1,14 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.common.fs.AtomicFiles;
+import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.config.ReplicatorSettings.Fsync;
 import io.backupagents.replicator.plan.TempNames;
 import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.FileStats;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -14,14 +17,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 
 /**
  * Writes a target directory tree with rsync's care: every file and symlink is built under a
  * temporary name in its own directory, given its owner, mode and time, and renamed into place, so
  * the target never shows a partial file under a real name. Nothing is ever followed through a
- * symlink: an entry of the wrong kind in the way is replaced, not written through.
+ * symlink, in the last component or any other: every call acts on an entry of a directory the run
+ * holds open ({@link DirectoryHandles}), so a directory swapped for a symlink during the run is
+ * never written through, and a directory the run could not create fails its whole subtree.
  */
-public final class DirectoryTarget {
+public final class DirectoryTarget implements AutoCloseable {
+
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   /** Fills a temporary file and returns the attributes the final file must get. */
   @FunctionalInterface
@@ -32,19 +41,17 @@ public final class DirectoryTarget {
   private final Path root;
   private final Attributes attributes;
   private final Fsync fsync;
+  private final DirectoryHandles handles;
 
   public DirectoryTarget(Path root, Attributes attributes, Fsync fsync) {
     this.root = root;
     this.attributes = attributes;
     this.fsync = fsync;
+    this.handles = new DirectoryHandles(root);
   }
 
   public Path root() {
     return root;
-  }
-
-  public Path path(Entry e) {
-    return e.key().isEmpty() ? root : root.resolve(e.path());
   }
 
   /** Creates the target directory itself (only its last component, like rsync). */
@@ -61,61 +68,77 @@ public final class DirectoryTarget {
     if (t != null) {
       return false;
     }
-    Path p = path(s);
     try {
-      Files.createDirectory(p);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        return false; // created meanwhile, e.g. by another shard
-      }
-      Files.delete(p); // a file or symlink where the source has a directory: replace it
-      Files.createDirectory(p);
-      return true;
+      return call(
+          s,
+          (dir, name) -> {
+            Path p = dir.at(name);
+            try {
+              Files.createDirectory(p);
+              return true;
+            } catch (FileAlreadyExistsException e) {
+              if (Files.isDirectory(p, NOFOLLOW)) {
+                return false; // created meanwhile, e.g. by another shard
+              }
+              Files.delete(p); // a file or symlink where the source has a directory: replace it
+              Files.createDirectory(p);
+              return true;
+            }
+          });
+    } catch (IOException e) {
+      handles.markFailed(s.key());
+      throw e;
     }
   }
 
   /** Writes a regular file through a temporary sibling; returns the final attributes. */
   public Entry write(Entry s, Filler filler) throws IOException, InterruptedException {
-    Path target = path(s);
-    Path temp = target.resolveSibling(TempNames.forName(target.getFileName().toString()));
-    boolean renamed = false;
-    try {
-      Entry effective = filler.fill(temp);
-      attributes.apply(temp, effective, null);
-      if (fsync == Fsync.EACH) {
-        AtomicFiles.fsync(temp);
-      }
-      rename(temp, target, s);
-      renamed = true;
-      return effective;
-    } finally {
-      if (!renamed) {
-        Files.deleteIfExists(temp);
-      }
-    }
+    return inParent(
+        s,
+        (dir, name) -> {
+          Path temp = dir.at(TempNames.forName(name));
+          boolean renamed = false;
+          try {
+            Entry effective = filler.fill(temp);
+            attributes.apply(temp, effective, null, true);
+            if (fsync == Fsync.EACH) {
+              AtomicFiles.fsync(temp);
+            }
+            rename(temp, dir.at(name), s);
+            renamed = true;
+            return effective;
+          } finally {
+            if (!renamed) {
+              Files.deleteIfExists(temp);
+            }
+          }
+        });
   }
 
   /** Creates or replaces a symlink (as a link: its target text is copied, never resolved). */
   public void link(Entry s) throws IOException {
-    Path target = path(s);
-    Path temp = target.resolveSibling(TempNames.forName(target.getFileName().toString()));
-    boolean renamed = false;
-    try {
-      Files.createSymbolicLink(temp, target.getFileSystem().getPath(s.linkTarget()));
-      attributes.apply(temp, s, null);
-      rename(temp, target, s);
-      renamed = true;
-    } finally {
-      if (!renamed) {
-        Files.deleteIfExists(temp);
-      }
-    }
+    call(
+        s,
+        (dir, name) -> {
+          Path temp = dir.at(TempNames.forName(name));
+          boolean renamed = false;
+          try {
+            Files.createSymbolicLink(temp, temp.getFileSystem().getPath(s.linkTarget()));
+            attributes.apply(temp, s, null, true);
+            rename(temp, dir.at(name), s);
+            renamed = true;
+            return null;
+          } finally {
+            if (!renamed) {
+              Files.deleteIfExists(temp);
+            }
+          }
+        });
   }
 
   /** Sets mode, owner and time of an entry whose data is already right. */
   public void fixAttributes(Entry s, Entry t) throws IOException {
-    attributes.apply(path(s), s, t);
+    onEntry(s, t, s);
   }
 
   /** Sets a directory's attributes once its contents are final. */
@@ -124,7 +147,7 @@ public final class DirectoryTarget {
     if (current == null && t != null) {
       current = t.withMtime(Entry.UNKNOWN_TIME);
     }
-    attributes.apply(path(s), s, current);
+    onEntry(s, current, s);
   }
 
   /**
@@ -133,31 +156,126 @@ public final class DirectoryTarget {
    * something was deleted.
    */
   public boolean delete(Entry t) throws IOException {
-    Path p = path(t);
-    Entry.Kind now;
-    try {
-      now = FileStats.stat(p).kind();
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-    if ((now == Entry.Kind.DIRECTORY) != t.isDirectory()) {
-      return false;
-    }
-    try {
-      Files.delete(p);
+    return call(
+        t,
+        (dir, name) -> {
+          Path p = dir.at(name);
+          Entry.Kind now;
+          try {
+            now = FileStats.stat(p).kind();
+          } catch (NoSuchFileException e) {
+            return false;
+          }
+          if ((now == Entry.Kind.DIRECTORY) != t.isDirectory()) {
+            return false;
+          }
+          try {
+            // unlink(2)/rmdir(2) of the last component: a symlink swapped in meanwhile makes
+            // rmdir fail (ENOTDIR) and is itself unlinked, never followed.
+            Files.delete(p);
+            return true;
+          } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+            return false;
+          }
+        });
+  }
+
+  /** True when the entry is (still) a directory of the target. */
+  public boolean isDirectory(Entry e) throws IOException {
+    if (e.key().isEmpty()) {
       return true;
-    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-      return false;
     }
+    return call(e, (dir, name) -> Files.isDirectory(dir.at(name), NOFOLLOW));
   }
 
   /** Removes a temporary file or symlink a killed run left behind. */
   public boolean removeTemp(Entry t) throws IOException {
-    Path p = path(t);
-    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
-      return Files.deleteIfExists(p);
+    return call(
+        t,
+        (dir, name) -> {
+          Path p = dir.at(name);
+          if (Files.isRegularFile(p, NOFOLLOW) || Files.isSymbolicLink(p)) {
+            return Files.deleteIfExists(p);
+          }
+          return false;
+        });
+  }
+
+  /** The MD5 of a target file's content, read without following a symlink. */
+  public byte[] md5(Entry e) throws IOException {
+    return call(
+        e,
+        (dir, name) -> {
+          MessageDigest md5 = ContentDigests.md5();
+          ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+          try (FileChannel in = FileChannel.open(dir.at(name), StandardOpenOption.READ, NOFOLLOW)) {
+            while (in.read(buffer) >= 0) {
+              buffer.flip();
+              md5.update(buffer);
+              buffer.clear();
+            }
+          }
+          return md5.digest();
+        });
+  }
+
+  /** Closes the directories the run held open. */
+  @Override
+  public void close() {
+    handles.close();
+  }
+
+  private void onEntry(Entry s, Entry current, Entry source) throws IOException {
+    if (!attributes.wouldChange(source, current)) {
+      return; // nothing to set: no directory is opened for it
     }
-    return false;
+    if (s.key().isEmpty()) {
+      // The root is reached through its own descriptor, which the kernel follows to the
+      // directory that was opened.
+      handlesRoot(current, source);
+      return;
+    }
+    call(
+        s,
+        (dir, name) -> {
+          attributes.apply(dir.at(name), source, current, true);
+          return null;
+        });
+  }
+
+  private void handlesRoot(Entry current, Entry source) throws IOException {
+    try {
+      handles.in(
+          "",
+          dir -> {
+            attributes.apply(dir.self(), source, current, false);
+            return null;
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /** Work on one named entry of an open directory. */
+  @FunctionalInterface
+  private interface InParent<T> {
+    T apply(DirectoryHandles.Handle dir, String name) throws IOException, InterruptedException;
+  }
+
+  private <T> T inParent(Entry e, InParent<T> work) throws IOException, InterruptedException {
+    String path = e.path();
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return handles.in(e.parentKey(), dir -> work.apply(dir, name));
+  }
+
+  private <T> T call(Entry e, InParent<T> work) throws IOException {
+    try {
+      return inParent(e, work);
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", x);
+    }
   }
 
   private static void rename(Path temp, Path target, Entry s) throws IOException {
@@ -165,7 +283,7 @@ public final class DirectoryTarget {
       // rename(2) within one directory is atomic: readers see the old entry or the new one.
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileSystemException e) {
-      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isDirectory(target, NOFOLLOW)) {
         throw e;
       }
       try {

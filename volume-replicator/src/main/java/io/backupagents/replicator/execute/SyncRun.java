@@ -143,6 +143,9 @@ public final class SyncRun {
       if (manifest != null) {
         manifest.close();
       }
+      if (sides.directoryTarget() != null) {
+        sides.directoryTarget().close();
+      }
     }
   }
 

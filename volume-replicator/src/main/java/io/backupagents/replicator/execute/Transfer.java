@@ -6,6 +6,7 @@ import io.backupagents.replicator.report.RunStats;
 import io.backupagents.replicator.scan.Entry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -33,7 +34,6 @@ public final class Transfer {
 
   private final Object source;
   private final Object target;
-  private final DirectorySource targetReader;
   private final ChangeRule rule;
   private final BandwidthLimit limit;
   private final RunStats stats;
@@ -45,8 +45,6 @@ public final class Transfer {
       Object source, Object target, ChangeRule rule, BandwidthLimit limit, RunStats stats) {
     this.source = source;
     this.target = target;
-    this.targetReader =
-        target instanceof DirectoryTarget d ? new DirectorySource(d.root(), null) : null;
     this.rule = rule;
     this.limit = limit;
     this.stats = stats;
@@ -63,7 +61,11 @@ public final class Transfer {
           s,
           temp -> {
             try (FileChannel out =
-                FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                FileChannel.open(
+                    temp,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
               ds.copyTo(s, out);
             }
             return s;
@@ -167,8 +169,8 @@ public final class Transfer {
     if (side instanceof DirectorySource ds) {
       return Optional.of(HexFormat.of().formatHex(ds.md5(e)));
     }
-    if (side instanceof DirectoryTarget) {
-      return Optional.of(HexFormat.of().formatHex(targetReader.md5(e)));
+    if (side instanceof DirectoryTarget dt) {
+      return Optional.of(HexFormat.of().formatHex(dt.md5(e)));
     }
     Optional<String> plain = io.backupagents.common.s3.RcloneMetadata.plainMd5Etag(e.etag());
     if (plain.isPresent()) {

@@ -118,6 +118,42 @@ class DirectoryRunTest {
   }
 
   @Test
+  void aRunWhoseSourceFilesVanishedSaysWhatWasNotCopiedInsteadOfInSync() throws Exception {
+    bigFile("big.bin", 16);
+    Files.writeString(source.resolve("z-small.txt"), "going away");
+    Path log = dir.resolve("vanished.log");
+    AgentProcess run =
+        AgentProcess.start(env("REPLICATE_BWLIMIT", "8M", "REPLICATE_TRANSFERS", "1"), log);
+    awaitTemporaryFile();
+    Files.delete(source.resolve("z-small.txt"));
+
+    assertThat(run.waitFor()).as(run.output()).isZero();
+    assertThat(run.output())
+        .doesNotContain("is in sync")
+        .contains("Vanished or changed while copied: 1")
+        .contains(
+            target
+                + " is NOT fully in sync with "
+                + source
+                + ": 1 files were copied, 1 vanished or changed while being copied and were not"
+                + " copied (the next run copies them)");
+  }
+
+  @Test
+  void aSigtermEndsTheRunWith143AndTheTerminationMessageSaysSo() throws Exception {
+    bigFile("big.bin", 16);
+    AgentProcess run =
+        AgentProcess.start(
+            env("REPLICATE_BWLIMIT", "2M", "REPLICATE_TRANSFERS", "1"), dir.resolve("term.log"));
+    awaitTemporaryFile();
+    run.terminate();
+
+    assertThat(run.waitFor()).as(run.output()).isEqualTo(143);
+    assertThat(Files.readString(dir.resolve("termination")))
+        .isEqualTo("FAILURE (143: terminated by SIGTERM before the run ended)");
+  }
+
+  @Test
   void aDryRunPrintsThePlanAndChangesNothing() throws IOException {
     TrickyTree.file(source, "a.txt", "new", 0644, 1_600_000_000_000_000_000L);
     TrickyTree.file(source, "same.txt", "same", 0644, 1_600_000_000_000_000_000L);
@@ -127,10 +163,30 @@ class DirectoryRunTest {
     TreeSnapshot before = TreeSnapshot.of(target);
 
     Path log = dir.resolve("dry.log");
-    int code = AgentProcess.run(env("REPLICATE_DRY_RUN", "yes", "MAX_DELETE", "100%"), log);
+    Path metrics = dir.resolve("metrics.prom");
+    int code =
+        AgentProcess.run(
+            env(
+                "REPLICATE_DRY_RUN",
+                "yes",
+                "MAX_DELETE",
+                "100%",
+                "METRICS_TEXTFILE_PATH",
+                metrics.toString()),
+            log);
 
     String out = Files.readString(log);
     assertThat(code).as(out).isZero();
+    // A dry run never claims the target is in sync, and never refreshes the success times that
+    // staleness alerts watch.
+    assertThat(out)
+        .doesNotContain("is in sync")
+        .contains(
+            "dry run: nothing was changed; a run would copy 1 files and delete 1 entries of "
+                + target);
+    assertThat(Files.readString(metrics))
+        .contains("volume_replicator_last_run_success 1.0")
+        .doesNotContain("last_success_timestamp");
     assertThat(out)
         .contains("would copy a.txt (3 B)")
         .contains("would delete old.txt")

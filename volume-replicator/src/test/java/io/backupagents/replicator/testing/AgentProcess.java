@@ -73,6 +73,11 @@ public final class AgentProcess {
     }
   }
 
+  /** SIGTERM, as Kubernetes sends when the pod is deleted or a Job's deadline passes. */
+  public void terminate() {
+    process.destroy();
+  }
+
   public String output() {
     try {
       return java.nio.file.Files.readString(output, StandardCharsets.UTF_8);
