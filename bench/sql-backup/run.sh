@@ -100,6 +100,7 @@ if [ ! -f "$WORK/recipient.asc" ]; then
     default default never 2>/dev/null
   gpg --homedir "$gnupg" --armor --export > "$WORK/recipient.asc"
   gpg --homedir "$gnupg" --armor --export-secret-keys > "$WORK/private.asc"
+  gpgconf --homedir "$gnupg" --kill gpg-agent 2>/dev/null || true
 fi
 
 root=$WORK/root
