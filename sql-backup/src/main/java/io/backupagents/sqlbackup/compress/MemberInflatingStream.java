@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.compress;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -120,8 +121,18 @@ final class MemberInflatingStream extends InputStream {
     }
   }
 
+  /**
+   * The rest of the file, which SequenceInputStream must not close when it ends: the caller still
+   * reads it (a digest of the whole file) and closes it itself.
+   */
   private InputStream rawRest() {
-    return rawEnded ? InputStream.nullInputStream() : raw;
+    if (rawEnded) {
+      return InputStream.nullInputStream();
+    }
+    return new FilterInputStream(raw) {
+      @Override
+      public void close() {}
+    };
   }
 
   @Override

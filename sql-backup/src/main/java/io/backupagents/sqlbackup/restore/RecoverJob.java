@@ -93,7 +93,8 @@ final class RecoverJob implements Job {
                 BackupFetcher.workDirectory(
                     settings.downloadDir(), settings.recoveryRoot(), host.tempDir()),
                 sources,
-                context.clock())) {
+                context.clock());
+        EarlyCheck early = EarlyCheck.start(chosen, fetcher, context, metrics)) {
       TargetServer target = TargetServer.open(credentials);
       log.info("target: PostgreSQL {} at {}, {}", target.version().full(), target.where(), what());
       ClientTools.Clients clients =
@@ -104,9 +105,7 @@ final class RecoverJob implements Job {
               target.version().major(),
               chosen.name().format());
       boolean create = TargetGuard.check(target, settings);
-      BackupIntegrity.Checked checked =
-          BackupIntegrity.prepare(
-              chosen, fetcher, context.processes(), clients, context.clock(), metrics);
+      BackupIntegrity.Checked checked = early.get(clients);
       requireKind(checked);
       if (create) {
         DatabaseCreation.create(

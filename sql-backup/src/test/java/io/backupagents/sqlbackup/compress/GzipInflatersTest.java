@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,29 @@ class GzipInflatersTest {
     assertThat(inflate(single)).isEqualTo(sql);
     // Members first, then one too large for a member buffer: the rest goes through zlib.
     assertThat(inflate(concat(members, single))).isEqualTo(concat(sql, sql));
+  }
+
+  @Test
+  void theFileStaysOpenForItsReaderAfterALargeMemberEnds() throws IOException {
+    // PlainBackupCheck reads on after the content (the digest covers the whole file).
+    // One member larger than the inflater's window, so the file is still open when it ends.
+    byte[] sql = new byte[6 * BLOCK];
+    new java.util.Random(6).nextBytes(sql);
+    byte[] file = gzip(sql);
+    AtomicBoolean closed = new AtomicBoolean();
+    InputStream raw =
+        new FilterInputStream(new ByteArrayInputStream(file)) {
+          @Override
+          public void close() {
+            closed.set(true);
+          }
+        };
+    InputStream in = GzipInflaters.open(raw);
+
+    assertThat(in.readAllBytes()).isEqualTo(sql);
+    assertThat(closed).as("closed by the inflater before its reader was done").isFalse();
+    in.close();
+    assertThat(closed).isTrue();
   }
 
   @Test
