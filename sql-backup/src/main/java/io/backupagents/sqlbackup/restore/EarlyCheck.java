@@ -2,15 +2,18 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * Proves a plain backup sound (its download, digest and first lines) while recover examines the
- * target (connection, client tools, guard), instead of after: the two take a few tenths of a second
- * each, which a restore of a few seconds notices. Nothing reaches the server before both are done.
- * An archive's check needs pg_restore of the target's major, so it runs when asked for.
+ * Proves a plain backup sound (its download, digest and first lines) and reads its database
+ * properties while recover examines the target (connection, client tools, guard), instead of after:
+ * the two take a few tenths of a second each, which a restore of a few seconds notices. Nothing
+ * reaches the server before both are done. An archive's check needs pg_restore of the target's
+ * major, so it runs when asked for.
  */
 final class EarlyCheck implements AutoCloseable {
 
@@ -20,6 +23,7 @@ final class EarlyCheck implements AutoCloseable {
   private final RestoreMetrics metrics;
   private final FutureTask<BackupIntegrity.Checked> task;
   private final Thread thread;
+  private volatile Optional<DatabaseProperties> properties;
 
   private EarlyCheck(
       FoundBackup backup, BackupFetcher fetcher, RunContext context, RestoreMetrics metrics) {
@@ -28,8 +32,15 @@ final class EarlyCheck implements AutoCloseable {
     this.context = context;
     this.metrics = metrics;
     if (backup.name().format().plain()) {
-      // A plain backup's check runs no client tool.
-      task = new FutureTask<>(() -> check(null));
+      // A plain backup's check runs no client tool; its properties are read from its head (which
+      // also readies the inflater) while the target answers.
+      task =
+          new FutureTask<>(
+              () -> {
+                BackupIntegrity.Checked checked = check(null);
+                properties = DatabaseCreation.of(checked, context.processes(), null);
+                return checked;
+              });
       thread = Thread.ofVirtual().name("check").start(task);
     } else {
       task = null;
@@ -61,6 +72,13 @@ final class EarlyCheck implements AutoCloseable {
     } catch (CancellationException e) {
       throw new InterruptedException("the check of " + backup + " was cancelled");
     }
+  }
+
+  /** The database properties the checked backup carries (see {@link DatabaseCreation#of}). */
+  Optional<DatabaseProperties> properties(
+      BackupIntegrity.Checked checked, ClientTools.Clients clients) throws InterruptedException {
+    Optional<DatabaseProperties> early = properties;
+    return early != null ? early : DatabaseCreation.of(checked, context.processes(), clients);
   }
 
   private BackupIntegrity.Checked check(ClientTools.Clients clients) throws InterruptedException {

@@ -111,7 +111,7 @@ final class RecoverJob implements Job {
         DatabaseCreation.create(
             target,
             settings.database().get(),
-            DatabaseCreation.of(checked, context.processes(), clients),
+            early.properties(checked, clients),
             context.processes(),
             clients,
             credentials);
