@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.util.Iterator;
@@ -175,6 +176,9 @@ final class DirectoryHandles implements AutoCloseable {
       SecureDirectoryStream<Path> sds =
           parent.stream.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
       return new Handle(sds, descriptor(sds));
+    } catch (NoSuchFileException e) {
+      // Gone (another shard, or the source's deletion, removed it): not a symlink race.
+      throw new NoSuchFileException(path, null, "is no longer in the target");
     } catch (FileSystemException e) {
       throw new FileSystemException(
           path,

@@ -156,6 +156,14 @@ public final class DirectoryTarget implements AutoCloseable {
    * something was deleted.
    */
   public boolean delete(Entry t) throws IOException {
+    try {
+      return deleteInParent(t);
+    } catch (NoSuchFileException e) {
+      return false; // its directory is gone already (a concurrent shard deleted the tree)
+    }
+  }
+
+  private boolean deleteInParent(Entry t) throws IOException {
     return call(
         t,
         (dir, name) -> {
