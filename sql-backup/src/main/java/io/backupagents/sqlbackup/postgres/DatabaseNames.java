@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.postgres;
 
+import io.backupagents.sqlbackup.sql.Identifiers;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ public final class DatabaseNames {
    * name holding {@code =} is not taken for one, with libpq's quoting.
    */
   public static String connInfo(String name) {
-    return "dbname='" + name.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return Identifiers.connInfo(name);
   }
 
   /** The name as the path of a JDBC URL (pgjdbc URL-decodes it). */

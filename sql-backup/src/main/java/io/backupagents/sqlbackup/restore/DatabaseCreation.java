@@ -81,7 +81,7 @@ final class DatabaseCreation {
           "creating database {} with the server's defaults: the backup carries no database"
               + " properties (made by the legacy image or an earlier version)",
           database);
-      target.create(database, null);
+      target.create(database);
       return;
     }
     DatabaseProperties p = properties.get();

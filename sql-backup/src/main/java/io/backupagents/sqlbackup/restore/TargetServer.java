@@ -119,16 +119,9 @@ final class TargetServer {
     return rows.isEmpty() ? null : rows.get(0);
   }
 
-  /** Creates a database from template0 (a clean copy), with an optional comment. */
-  void create(String database, String comment) {
-    String name = Identifiers.quote(database);
-    if (comment == null) {
-      execute("CREATE DATABASE " + name + " TEMPLATE template0");
-    } else {
-      execute(
-          "CREATE DATABASE " + name + " TEMPLATE template0",
-          "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment));
-    }
+  /** Creates a database from template0 (a clean copy) with the server's defaults. */
+  void create(String database) {
+    execute("CREATE DATABASE " + Identifiers.quote(database) + " TEMPLATE template0");
   }
 
   /**

@@ -192,7 +192,7 @@ public final class DatabaseProperties {
    * as psql and the catalog of a UTF8 server hold them.
    */
   public byte[] script(String target) {
-    String connect = "dbname='" + target.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    String connect = Identifiers.connInfo(target);
     String head =
         "SET client_encoding = 'UTF8';\n"
             + createAs(target)

@@ -23,6 +23,14 @@ public final class Identifiers {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
+  /**
+   * A libpq connection string naming database {@code name}, with libpq's quoting: {@code
+   * dbname='...'} (backslash and quote escaped by a backslash).
+   */
+  public static String connInfo(String name) {
+    return "dbname='" + name.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   /** A single-quoted SQL string literal. */
   public static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
