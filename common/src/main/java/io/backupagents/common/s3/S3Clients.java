@@ -9,14 +9,17 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.utils.AttributeMap;
 
@@ -43,11 +46,8 @@ public final class S3Clients {
 
   private S3Clients() {}
 
+  /** The asynchronous client on Netty: uploads, downloads of files, copies, deletes, HEAD. */
   public static S3AsyncClient create(S3Settings settings) {
-    AttributeMap.Builder http = AttributeMap.builder();
-    if (!settings.verifyTls()) {
-      http.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true);
-    }
     SdkAsyncHttpClient httpClient =
         NettyNioAsyncHttpClient.builder()
             .maxConcurrency(settings.maxConnections())
@@ -55,31 +55,60 @@ public final class S3Clients {
             .connectionTimeout(Duration.ofSeconds(10))
             .readTimeout(Duration.ofMinutes(2))
             .writeTimeout(Duration.ofMinutes(2))
-            .buildWithDefaults(http.build());
+            .buildWithDefaults(tls(settings));
+    return configure(
+            S3AsyncClient.builder().httpClient(httpClient), settings, Duration.ofMinutes(15))
+        .build();
+  }
+
+  /**
+   * The synchronous client on the JDK's {@code HttpURLConnection}: listings and small reads, which
+   * a pass that finds everything unchanged makes and nothing else. It starts without event loops.
+   */
+  static S3Client createSync(S3Settings settings) {
+    SdkHttpClient httpClient =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofMinutes(2))
+            .buildWithDefaults(tls(settings));
+    return configure(S3Client.builder().httpClient(httpClient), settings, Duration.ofMinutes(5))
+        .build();
+  }
+
+  /** TLS verification unless explicitly disabled (S3_NO_CHECK_CERTIFICATE). */
+  private static AttributeMap tls(S3Settings settings) {
+    AttributeMap.Builder http = AttributeMap.builder();
+    if (!settings.verifyTls()) {
+      http.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true);
+    }
+    return http.build();
+  }
+
+  /** What both clients share: region, keys, addressing, checksums, retries, attempt timeout. */
+  private static <B extends S3BaseClientBuilder<B, ?>> B configure(
+      B builder, S3Settings settings, Duration attemptTimeout) {
     boolean required = settings.checksumMode() == S3Settings.ChecksumMode.WHEN_REQUIRED;
-    S3AsyncClientBuilder builder =
-        S3AsyncClient.builder()
-            .httpClient(httpClient)
-            .region(Region.of(settings.region()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
-            .forcePathStyle(settings.pathStyle())
-            .requestChecksumCalculation(
-                required
-                    ? RequestChecksumCalculation.WHEN_REQUIRED
-                    : RequestChecksumCalculation.WHEN_SUPPORTED)
-            .responseChecksumValidation(
-                required
-                    ? ResponseChecksumValidation.WHEN_REQUIRED
-                    : ResponseChecksumValidation.WHEN_SUPPORTED)
-            .overrideConfiguration(
-                ClientOverrideConfiguration.builder()
-                    .retryStrategy(retryStrategy(settings.maxAttempts()))
-                    .apiCallAttemptTimeout(Duration.ofMinutes(15))
-                    .build());
+    builder
+        .region(Region.of(settings.region()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
+        .forcePathStyle(settings.pathStyle())
+        .requestChecksumCalculation(
+            required
+                ? RequestChecksumCalculation.WHEN_REQUIRED
+                : RequestChecksumCalculation.WHEN_SUPPORTED)
+        .responseChecksumValidation(
+            required
+                ? ResponseChecksumValidation.WHEN_REQUIRED
+                : ResponseChecksumValidation.WHEN_SUPPORTED)
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .retryStrategy(retryStrategy(settings.maxAttempts()))
+                .apiCallAttemptTimeout(attemptTimeout)
+                .build());
     settings.endpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return builder;
   }
 
   static RetryStrategy retryStrategy(int maxAttempts) {

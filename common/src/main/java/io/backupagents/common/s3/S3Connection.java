@@ -3,6 +3,7 @@ package io.backupagents.common.s3;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The clients of one S3 endpoint: listings and reads of small objects go through {@link
@@ -18,7 +19,15 @@ public final class S3Connection implements AutoCloseable {
   private final S3Settings settings;
   private final S3ReadClient reads;
   private volatile S3AsyncClient sdk;
+  private volatile S3Client sync;
   private boolean closed;
+
+  /**
+   * Which client lists and reads small objects: {@code jdk} (S3ReadClient, the default) or {@code
+   * sdk} (the SDK's synchronous client); read here only, for the side-by-side measurement of the
+   * two in bench/volume-replicator.
+   */
+  static final boolean SDK_READS = "sdk".equals(System.getProperty("backupagents.s3.reads"));
 
   private S3Connection(S3Settings settings) {
     this.settings = settings;
@@ -56,6 +65,24 @@ public final class S3Connection implements AutoCloseable {
     return client;
   }
 
+  /** The SDK's synchronous client for listings and small reads, built on first use. */
+  S3Client sync() {
+    S3Client client = sync;
+    if (client == null) {
+      synchronized (this) {
+        if (closed) {
+          throw new IllegalStateException("the S3 connection is closed");
+        }
+        client = sync;
+        if (client == null) {
+          client = S3Clients.createSync(settings);
+          sync = client;
+        }
+      }
+    }
+    return client;
+  }
+
   /** Whether the SDK's client was needed (and built). */
   boolean sdkStarted() {
     return sdk != null;
@@ -70,6 +97,9 @@ public final class S3Connection implements AutoCloseable {
     closed = true;
     if (sdk != null) {
       sdk.close();
+    }
+    if (sync != null) {
+      sync.close();
     }
     reads.close();
   }

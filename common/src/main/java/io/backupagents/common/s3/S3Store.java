@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.FileRequestBodyConfiguration;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -35,11 +36,13 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -96,7 +99,10 @@ public final class S3Store {
     do {
       S3ReadClient.Page page;
       try {
-        page = connection.reads().list(bucket, prefix, token == null ? startAfter : null, token);
+        page =
+            S3Connection.SDK_READS
+                ? listPage(prefix, token == null ? startAfter : null, token)
+                : connection.reads().list(bucket, prefix, token == null ? startAfter : null, token);
       } catch (RuntimeException e) {
         throw S3Errors.classify("list of " + where(prefix), e);
       }
@@ -109,6 +115,26 @@ public final class S3Store {
       token = page.nextToken();
     } while (token != null);
     return requests;
+  }
+
+  /** One ListObjectsV2 page through the SDK's synchronous client. */
+  private S3ReadClient.Page listPage(String prefix, String startAfter, String token) {
+    ListObjectsV2Response r =
+        connection
+            .sync()
+            .listObjectsV2(
+                b ->
+                    b.bucket(bucket)
+                        .prefix(prefix.isEmpty() ? null : prefix)
+                        .maxKeys(1000)
+                        .startAfter(startAfter)
+                        .continuationToken(token));
+    List<RemoteObject> objects = new ArrayList<>(r.contents().size());
+    for (S3Object o : r.contents()) {
+      objects.add(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()));
+    }
+    return new S3ReadClient.Page(
+        objects, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
   }
 
   /** Every object under {@code prefix}, in key order. */
@@ -286,7 +312,17 @@ public final class S3Store {
   public Optional<FetchedObject> fetch(String key) throws IOException {
     FetchedObject fetched;
     try {
-      fetched = connection.reads().get(bucket, key);
+      if (S3Connection.SDK_READS) {
+        ResponseBytes<GetObjectResponse> bytes =
+            connection.sync().getObjectAsBytes(b -> b.bucket(bucket).key(key));
+        GetObjectResponse r = bytes.response();
+        fetched =
+            new FetchedObject(
+                new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata()),
+                bytes.asByteArrayUnsafe());
+      } else {
+        fetched = connection.reads().get(bucket, key);
+      }
     } catch (RuntimeException e) {
       if (isNotFound(e)) {
         return Optional.empty();
