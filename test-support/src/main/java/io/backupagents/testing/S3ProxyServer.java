@@ -1,10 +1,14 @@
 package io.backupagents.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -26,10 +30,12 @@ public final class S3ProxyServer implements AutoCloseable {
   private final S3Proxy proxy;
   private final URI endpoint;
   private final Path directory;
+  private final Path keyStore;
 
   private S3ProxyServer(BlobStore store, Path directory, Path keyStore) throws Exception {
     int port = FreePort.pick();
     this.directory = directory;
+    this.keyStore = keyStore;
     S3Proxy.Builder builder =
         S3Proxy.builder()
             .blobStore(store)
@@ -67,6 +73,15 @@ public final class S3ProxyServer implements AutoCloseable {
    * that no trust store knows: clients that verify certificates must refuse it.
    */
   public static S3ProxyServer inMemoryOverTls() {
+    return inMemoryOverTls("ip:127.0.0.1", "dns:localhost");
+  }
+
+  /**
+   * Buckets kept in memory, served over HTTPS on 127.0.0.1 only, with a self-signed certificate
+   * that names {@code names} (keytool's subject alternative names: {@code dns:host}, {@code
+   * ip:address}); {@link #certificate()} gives it to a test that wants a client to trust it.
+   */
+  public static S3ProxyServer inMemoryOverTls(String... names) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("s3proxy-tls-");
@@ -87,7 +102,7 @@ public final class S3ProxyServer implements AutoCloseable {
               "-dname",
               "CN=s3proxy-test",
               "-ext",
-              "SAN=ip:127.0.0.1,dns:localhost",
+              "SAN=" + String.join(",", names),
               "-storetype",
               "PKCS12",
               "-keystore",
@@ -119,6 +134,20 @@ public final class S3ProxyServer implements AutoCloseable {
 
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** The certificate a server made by {@link #inMemoryOverTls} presents. */
+  public X509Certificate certificate() {
+    if (keyStore == null) {
+      throw new IllegalStateException("this S3Proxy serves plain HTTP");
+    }
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, KEY_STORE_PASSWORD.toCharArray());
+      return (X509Certificate) store.getCertificate("s3proxy");
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("unreadable key store " + keyStore, e);
+    }
   }
 
   /** Environment variables that point an agent (or rclone's AWS variables) at this endpoint. */

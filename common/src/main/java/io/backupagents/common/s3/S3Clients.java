@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * Builds the SDK's asynchronous S3 client (Netty) from {@link S3Settings}; {@link S3Connection}
- * creates it when a request needs it.
+ * Builds the SDK's S3 clients from {@link S3Settings}, asynchronous (Netty) and synchronous
+ * (url-connection); {@link S3Connection} creates each when a request needs it.
  *
  * <p>Path-style addressing for non-AWS stores; the SDK's newer checksum headers only when asked for
  * (Ceph RGW rejects them); TLS verification unless explicitly disabled; retries with jittered
@@ -34,11 +34,11 @@ import software.amazon.awssdk.utils.AttributeMap;
 public final class S3Clients {
 
   /** Waits between attempts of a failed request. */
-  static final BackoffStrategy BACKOFF =
+  private static final BackoffStrategy BACKOFF =
       BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(20));
 
   /** Waits between attempts of a request the store throttled (SlowDown). */
-  static final BackoffStrategy THROTTLING_BACKOFF =
+  private static final BackoffStrategy THROTTLING_BACKOFF =
       BackoffStrategy.exponentialDelay(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private static final Set<String> RETRYABLE_CODES =

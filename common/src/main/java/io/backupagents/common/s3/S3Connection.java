@@ -6,32 +6,23 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The clients of one S3 endpoint: listings and reads of small objects go through {@link
- * S3ReadClient} (signed requests over the JDK's HTTP client), everything else (HEAD, uploads,
- * downloads of files, copies, deletes) through the SDK's client, which is only built when the first
- * such request comes. A run that finds everything up to date therefore never starts the SDK's
- * client and its event loops. Thread-safe; close it once, at the end.
+ * The SDK's clients of one S3 endpoint, each built when the first request needs it: the synchronous
+ * client (url-connection) lists and reads small objects, the asynchronous one (Netty) does
+ * everything else (HEAD, uploads, downloads of files, copies, deletes). A run that finds everything
+ * up to date therefore never starts the asynchronous client and its event loops. Thread-safe; close
+ * it once, at the end.
  */
 public final class S3Connection implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(S3Connection.class);
 
   private final S3Settings settings;
-  private final S3ReadClient reads;
   private volatile S3AsyncClient sdk;
   private volatile S3Client sync;
   private boolean closed;
 
-  /**
-   * Which client lists and reads small objects: {@code jdk} (S3ReadClient, the default) or {@code
-   * sdk} (the SDK's synchronous client); read here only, for the side-by-side measurement of the
-   * two in bench/volume-replicator.
-   */
-  static final boolean SDK_READS = "sdk".equals(System.getProperty("backupagents.s3.reads"));
-
   private S3Connection(S3Settings settings) {
     this.settings = settings;
-    this.reads = new S3ReadClient(settings);
   }
 
   public static S3Connection open(S3Settings settings) {
@@ -47,14 +38,12 @@ public final class S3Connection implements AutoCloseable {
     return settings;
   }
 
-  /** The SDK's client, built on first use. */
+  /** The SDK's asynchronous client, built on first use. */
   public S3AsyncClient sdk() {
     S3AsyncClient client = sdk;
     if (client == null) {
       synchronized (this) {
-        if (closed) {
-          throw new IllegalStateException("the S3 connection is closed");
-        }
+        checkOpen();
         client = sdk;
         if (client == null) {
           client = S3Clients.create(settings);
@@ -70,9 +59,7 @@ public final class S3Connection implements AutoCloseable {
     S3Client client = sync;
     if (client == null) {
       synchronized (this) {
-        if (closed) {
-          throw new IllegalStateException("the S3 connection is closed");
-        }
+        checkOpen();
         client = sync;
         if (client == null) {
           client = S3Clients.createSync(settings);
@@ -83,13 +70,15 @@ public final class S3Connection implements AutoCloseable {
     return client;
   }
 
-  /** Whether the SDK's client was needed (and built). */
-  boolean sdkStarted() {
-    return sdk != null;
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the S3 connection is closed");
+    }
   }
 
-  S3ReadClient reads() {
-    return reads;
+  /** Whether the asynchronous client was needed (and built). */
+  boolean sdkStarted() {
+    return sdk != null;
   }
 
   @Override
@@ -101,6 +90,5 @@ public final class S3Connection implements AutoCloseable {
     if (sync != null) {
       sync.close();
     }
-    reads.close();
   }
 }

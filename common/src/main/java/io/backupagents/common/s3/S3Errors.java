@@ -5,6 +5,7 @@ import io.backupagents.common.exit.ExitCode;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -36,6 +37,15 @@ public final class S3Errors {
       }
       return new AgentException(ExitCode.OPERATION_FAILED, what + " failed (" + detail + ")", t);
     }
+    if (certificateRefused(t)) {
+      return new AgentException(
+          ExitCode.AUTH_FAILED,
+          what
+              + " failed: the S3 endpoint's TLS certificate was refused ("
+              + rootMessage(t)
+              + "): it must name the endpoint's host and chain to a CA in the Java trust store",
+          t);
+    }
     if (t instanceof SdkClientException && isConnectionProblem(t)) {
       return new AgentException(
           ExitCode.UNREACHABLE,
@@ -52,6 +62,19 @@ public final class S3Errors {
       e = e.getCause();
     }
     return e;
+  }
+
+  /**
+   * Whether the client refused the endpoint's certificate (untrusted, expired, or for another host
+   * name): no retry can help, and the cause says what to fix.
+   */
+  static boolean certificateRefused(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof CertificateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isConnectionProblem(Throwable t) {

@@ -97,44 +97,32 @@ public final class S3Store {
     String token = null;
     int requests = 0;
     do {
-      S3ReadClient.Page page;
+      ListObjectsV2Response page;
+      String after = token == null ? startAfter : null;
+      String continuation = token;
       try {
         page =
-            S3Connection.SDK_READS
-                ? listPage(prefix, token == null ? startAfter : null, token)
-                : connection.reads().list(bucket, prefix, token == null ? startAfter : null, token);
+            connection
+                .sync()
+                .listObjectsV2(
+                    b ->
+                        b.bucket(bucket)
+                            .prefix(prefix.isEmpty() ? null : prefix)
+                            .maxKeys(1000)
+                            .startAfter(after)
+                            .continuationToken(continuation));
       } catch (RuntimeException e) {
         throw S3Errors.classify("list of " + where(prefix), e);
       }
       requests++;
-      for (RemoteObject o : page.objects()) {
-        if (!sink.test(o)) {
+      for (S3Object o : page.contents()) {
+        if (!sink.test(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()))) {
           return requests;
         }
       }
-      token = page.nextToken();
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
     return requests;
-  }
-
-  /** One ListObjectsV2 page through the SDK's synchronous client. */
-  private S3ReadClient.Page listPage(String prefix, String startAfter, String token) {
-    ListObjectsV2Response r =
-        connection
-            .sync()
-            .listObjectsV2(
-                b ->
-                    b.bucket(bucket)
-                        .prefix(prefix.isEmpty() ? null : prefix)
-                        .maxKeys(1000)
-                        .startAfter(startAfter)
-                        .continuationToken(token));
-    List<RemoteObject> objects = new ArrayList<>(r.contents().size());
-    for (S3Object o : r.contents()) {
-      objects.add(new RemoteObject(o.key(), o.size(), o.eTag(), o.lastModified(), Map.of()));
-    }
-    return new S3ReadClient.Page(
-        objects, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
   }
 
   /** Every object under {@code prefix}, in key order. */
@@ -306,23 +294,19 @@ public final class S3Store {
 
   /**
    * A small object (a manifest, a checksum record) read whole into memory with its metadata, its
-   * MD5 checked as {@link #download} checks it; empty when there is no such key. Read without the
-   * SDK's client (see {@link S3Connection}); large objects go through {@link #download}.
+   * MD5 checked as {@link #download} checks it; empty when there is no such key. Read through the
+   * synchronous client (see {@link S3Connection}); large objects go through {@link #download}.
    */
   public Optional<FetchedObject> fetch(String key) throws IOException {
     FetchedObject fetched;
     try {
-      if (S3Connection.SDK_READS) {
-        ResponseBytes<GetObjectResponse> bytes =
-            connection.sync().getObjectAsBytes(b -> b.bucket(bucket).key(key));
-        GetObjectResponse r = bytes.response();
-        fetched =
-            new FetchedObject(
-                new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata()),
-                bytes.asByteArrayUnsafe());
-      } else {
-        fetched = connection.reads().get(bucket, key);
-      }
+      ResponseBytes<GetObjectResponse> bytes =
+          connection.sync().getObjectAsBytes(b -> b.bucket(bucket).key(key));
+      GetObjectResponse r = bytes.response();
+      fetched =
+          new FetchedObject(
+              new RemoteObject(key, r.contentLength(), r.eTag(), r.lastModified(), r.metadata()),
+              bytes.asByteArrayUnsafe());
     } catch (RuntimeException e) {
       if (isNotFound(e)) {
         return Optional.empty();
