@@ -250,8 +250,9 @@ class DirectoryRunTest {
     // In a user namespace that maps only root, chown to another id fails, as on root-squashed NFS.
     AgentProcess p =
         AgentProcess.start(List.of(unshare.toString(), "--user", "--map-root-user"), env(), log);
-    String out;
-    assertThat(p.waitFor()).as(out = Files.readString(log)).isZero();
+    int status = p.waitFor();
+    String out = Files.readString(log);
+    assertThat(status).as(out).isZero();
     assertThat(out)
         .contains("the target refused to change the owner of owned")
         .contains("Warnings: 1 (refused chown: 1)");
