@@ -3,6 +3,7 @@ package io.backupagents.replicator.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.replicator.testing.AgentProcess;
 import io.backupagents.replicator.testing.Run;
 import io.backupagents.replicator.testing.TreeSnapshot;
@@ -262,13 +263,6 @@ class DirectoryRunTest {
   }
 
   private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    FileTrees.delete(root);
   }
 }
