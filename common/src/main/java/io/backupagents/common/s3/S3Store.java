@@ -150,7 +150,8 @@ public final class S3Store {
    * Uploads {@code file} to {@code key} with rclone's mtime metadata. Small files go in one PUT
    * with Content-MD5; files above the multipart threshold go in parts, each with its own
    * Content-MD5, and carry the whole file's MD5 as rclone's md5chksum metadata (their ETag is not
-   * an MD5). A failed multipart upload is aborted so no parts are left behind.
+   * an MD5). A failed multipart upload is aborted so no parts are left behind. The object returned
+   * has no modification time: the store's responses to an upload do not say it.
    */
   public RemoteObject upload(Path file, String key, Instant mtime) throws IOException {
     long size = Files.size(file);
@@ -170,7 +171,7 @@ public final class S3Store {
           join(
               "upload of " + where(key),
               sdk().putObject(put.build(), AsyncRequestBody.fromFile(file)));
-      return new RemoteObject(key, size, response.eTag(), Instant.now(), metadata);
+      return new RemoteObject(key, size, response.eTag(), null, metadata);
     }
     long partSize = Math.max(settings.partSize(), ceilDiv(size, MAX_PARTS - 1));
     ContentDigests digests = ContentDigests.of(file, partSize);
@@ -231,7 +232,7 @@ public final class S3Store {
         parts.add(join("upload of a part of " + where(key), f));
       }
       String etag = complete("completion of " + where(key), key, uploadId, parts);
-      return new RemoteObject(key, size, etag, Instant.now(), metadata);
+      return new RemoteObject(key, size, etag, null, metadata);
     } catch (RuntimeException e) {
       abort(key, uploadId);
       throw e;
