@@ -73,6 +73,6 @@ public final class VolumeReplicatorAgent implements Agent {
 
   /** True when the location is a directory. */
   static boolean isDirectory(Location l) {
-    return l instanceof Location.Directory;
+    return !l.isBucket();
   }
 }

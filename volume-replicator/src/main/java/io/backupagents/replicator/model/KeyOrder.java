@@ -1,4 +1,4 @@
-package io.backupagents.replicator.scan;
+package io.backupagents.replicator.model;
 
 import java.util.Comparator;
 
