@@ -68,7 +68,8 @@ public final class ReplicationJob implements Job {
     Outcome outcome;
     try (S3Connection s3 = settings.s3().map(S3Connection::open).orElse(null);
         SyncProgress progress =
-            new SyncProgress(stats, settings.progressInterval(), log::info).start()) {
+            new SyncProgress(stats, context.clock(), settings.progressInterval(), log::info)
+                .start()) {
       SyncRun run =
           new SyncRun(
               settings,
