@@ -1,4 +1,4 @@
-package io.backupagents.replicator;
+package io.backupagents.replicator.job;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
