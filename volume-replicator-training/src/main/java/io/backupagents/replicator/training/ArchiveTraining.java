@@ -63,9 +63,12 @@ final class ArchiveTraining {
     return failures;
   }
 
+  /**
+   * LOG_LEVEL stays at its default, as in production, so that the classes that write log lines are
+   * recorded too (each run's output goes to its own log file).
+   */
   private static Map<String, String> baseEnvironment(Path work) {
     Map<String, String> env = new HashMap<>();
-    env.put("LOG_LEVEL", "error");
     env.put("TERMINATION_LOG_PATH", work.resolve("termination").toString());
     return env;
   }
