@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.dump;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.logging.Progress;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.process.ProcessFailedException;
@@ -302,11 +303,8 @@ public final class DumpDatabaseStep {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(DumpDatabaseStep::deleteQuietly);
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
     }

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.fs.RunDirectory;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.s3.S3Location;
@@ -15,10 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +160,7 @@ final class BackupFetcher implements AutoCloseable {
    * concurrent run's is held), and lock-less ones of earlier versions after a day.
    */
   private void removeStale() throws IOException {
-    for (Path p : RunDirectory.removeAbandoned(workDir, TEMP_PREFIX, STALE_AFTER)) {
+    for (Path p : RunDirectory.removeAbandoned(workDir, TEMP_PREFIX, STALE_AFTER, clock)) {
       log.info("removed {}, left by an earlier run", p);
     }
   }
@@ -179,13 +178,6 @@ final class BackupFetcher implements AutoCloseable {
   }
 
   static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    FileTrees.delete(root);
   }
 }

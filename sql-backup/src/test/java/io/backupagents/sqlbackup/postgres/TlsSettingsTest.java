@@ -12,6 +12,7 @@ import io.backupagents.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -175,7 +176,7 @@ class TlsSettingsTest {
                 "PGSSLCERT", certFile.toString(),
                 "PGSSLKEY_FILE", keyFile.toString()));
     Path copy;
-    try (PgTlsFiles files = PgTlsFiles.create(tls, temp)) {
+    try (PgTlsFiles files = PgTlsFiles.create(tls, temp, Clock.systemUTC())) {
       Map<String, String> env = files.environment();
       copy = Path.of(env.get("PGSSLKEY"));
       Properties jdbc = files.jdbcProperties();

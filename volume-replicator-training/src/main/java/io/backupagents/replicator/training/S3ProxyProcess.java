@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class S3ProxyProcess implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
   private final Process process;
   private final URI endpoint;
