@@ -6,10 +6,11 @@ import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.backup.BackupSetting;
 import io.backupagents.sqlbackup.postgres.PostgresSetting;
 import io.backupagents.sqlbackup.postgres.TlsSetting;
-import io.backupagents.sqlbackup.restore.RestoreSetting;
+import io.backupagents.sqlbackup.settings.BackupSetting;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.settings.RestoreSetting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class SqlBackupAgent implements Agent {
     List<String> rest = named ? args.subList(1, args.size()) : args;
     return switch (action) {
       case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest, host);
-      case LIST -> io.backupagents.sqlbackup.backup.ListAction.configure(settings, rest, host);
+      case LIST -> io.backupagents.sqlbackup.list.ListAction.configure(settings, rest, host);
       case RECOVER ->
           io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest, host);
       case VERIFY -> io.backupagents.sqlbackup.restore.VerifyAction.configure(settings, rest, host);

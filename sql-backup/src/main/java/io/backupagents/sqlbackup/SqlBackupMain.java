@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup;
 
 import io.backupagents.common.launch.Launcher;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

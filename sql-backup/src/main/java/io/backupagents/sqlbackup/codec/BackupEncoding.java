@@ -15,7 +15,7 @@ public record BackupEncoding(
 
   /** What an encrypted backup's name ends with, after the name of what it holds. */
   public static final String ENCRYPTED_SUFFIX =
-      io.backupagents.sqlbackup.backup.BackupName.ENCRYPTED_SUFFIX;
+      io.backupagents.sqlbackup.model.BackupName.ENCRYPTED_SUFFIX;
 
   public BackupEncoding {
     if (level < compression.minLevel() || level > compression.maxLevel() || threads < 1) {

@@ -36,8 +36,8 @@ public record DumpCommand(Optional<String> database, DumpSettings settings) {
   /** The label of the backup file: the database, or {@code dumpall}. */
   public String label() {
     return database
-        .map(io.backupagents.sqlbackup.backup.BackupName::labelOf)
-        .orElse(io.backupagents.sqlbackup.backup.BackupName.DUMPALL);
+        .map(io.backupagents.sqlbackup.model.BackupName::labelOf)
+        .orElse(io.backupagents.sqlbackup.model.BackupName.DUMPALL);
   }
 
   /** The trailer a complete plain dump of this command ends with. */

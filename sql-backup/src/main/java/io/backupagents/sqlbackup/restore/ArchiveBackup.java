@@ -5,10 +5,10 @@ import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.codec.BackupDecoding;
 import io.backupagents.sqlbackup.codec.CodecException;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.ChecksumRecord;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +57,7 @@ final class ArchiveBackup {
       ClientTools.Clients clients)
       throws InterruptedException {
     String name = file.getFileName().toString();
-    expectedSha256.ifPresent(hex -> ChecksumRecord.requireMatch(digest(file, progress), hex, name));
+    expectedSha256.ifPresent(hex -> ChecksumCheck.requireMatch(digest(file, progress), hex, name));
     Path restorable;
     if (format == BackupName.Format.DIRECTORY_TAR) {
       restorable = unpack(file, workDir, runner);

@@ -5,8 +5,7 @@ import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.fs.RunDirectory;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.s3.S3Location;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
+import io.backupagents.sqlbackup.model.BackupName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,14 +141,14 @@ final class BackupFetcher implements AutoCloseable {
         .getBytes(key)
         .map(
             b ->
-                ChecksumRecord.parse(
+                ChecksumCheck.parse(
                     new String(b, StandardCharsets.UTF_8),
                     key.substring(key.lastIndexOf('/') + 1)));
   }
 
   private String readRecord(Path record) {
     try {
-      return ChecksumRecord.read(record);
+      return ChecksumCheck.read(record);
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + record + ": " + e.getMessage(), e);

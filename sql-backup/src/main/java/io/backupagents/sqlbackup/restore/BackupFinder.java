@@ -2,8 +2,8 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.ChecksumRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

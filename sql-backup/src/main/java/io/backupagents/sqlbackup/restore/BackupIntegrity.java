@@ -4,7 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.process.ProcessRunner;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,8 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.FromBackup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;

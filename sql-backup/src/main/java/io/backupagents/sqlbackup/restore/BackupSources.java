@@ -4,8 +4,8 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Location;
+import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
-import io.backupagents.sqlbackup.backup.OffsiteSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +28,13 @@ final class BackupSources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackupSources.class);
 
   private final List<Path> roots;
-  private final List<OffsiteSettings> buckets;
+  private final Map<S3Location, S3Settings> buckets;
   private final Map<S3Location, S3Connection> connections = new LinkedHashMap<>();
   private final Map<S3Location, S3Store> stores = new HashMap<>();
 
-  BackupSources(List<Path> roots, List<OffsiteSettings> buckets) {
+  BackupSources(List<Path> roots, Map<S3Location, S3Settings> buckets) {
     this.roots = List.copyOf(roots);
-    this.buckets = List.copyOf(buckets);
+    this.buckets = new LinkedHashMap<>(buckets);
   }
 
   /** Every backup found, newest first, copies of the same name merged (local copies first). */
@@ -50,8 +50,7 @@ final class BackupSources implements AutoCloseable {
             ExitCode.OPERATION_FAILED, "could not list backups in " + root + ": " + e, e);
       }
     }
-    for (OffsiteSettings bucket : buckets) {
-      S3Location location = bucket.location();
+    for (S3Location location : buckets.keySet()) {
       var objects = store(location).listAll(location.listPrefix());
       List<BackupFinder.Entry> remote = BackupFinder.fromListing(location, objects);
       log.info("{}: {} backup objects", location, remote.size());
@@ -63,7 +62,7 @@ final class BackupSources implements AutoCloseable {
   /** Where the search looks, for messages: e.g. {@code /recovery, /backup, s3://bucket/prefix}. */
   String describe() {
     return Stream.concat(
-            roots.stream().map(Path::toString), buckets.stream().map(o -> o.location().toString()))
+            roots.stream().map(Path::toString), buckets.keySet().stream().map(S3Location::toString))
         .collect(Collectors.joining(", "));
   }
 
@@ -72,12 +71,11 @@ final class BackupSources implements AutoCloseable {
     return stores.computeIfAbsent(
         location,
         l -> {
-          OffsiteSettings bucket =
-              buckets.stream()
-                  .filter(b -> b.location().equals(l))
-                  .findFirst()
-                  .orElseThrow(() -> new IllegalStateException("no S3 location " + l));
-          S3Connection connection = S3Connection.open(bucket.s3());
+          S3Settings s3 = buckets.get(l);
+          if (s3 == null) {
+            throw new IllegalStateException("no S3 location " + l);
+          }
+          S3Connection connection = S3Connection.open(s3);
           connections.put(l, connection);
           return new S3Store(connection, l.bucket());
         });

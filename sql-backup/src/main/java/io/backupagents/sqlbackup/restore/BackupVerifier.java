@@ -4,10 +4,12 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.ChecksumRecord;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.settings.RestoreSetting;
+import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ public final class BackupVerifier {
   /** The decryption key VERIFY_AFTER_BACKUP reads encrypted backups with, if one is given. */
   public static java.util.Optional<io.backupagents.sqlbackup.codec.DecryptionKey> decryptionKey(
       SettingsReader settings) {
-    return RecoverAction.decryptionKey(settings);
+    return RestoreSettings.decryptionKey(settings);
   }
 
   /**
@@ -125,6 +127,6 @@ public final class BackupVerifier {
 
   private static Optional<String> checksum(Path backup, BackupName name) throws IOException {
     Optional<Path> record = ChecksumRecord.find(backup.toAbsolutePath().getParent(), name);
-    return record.isPresent() ? Optional.of(ChecksumRecord.read(record.get())) : Optional.empty();
+    return record.isPresent() ? Optional.of(ChecksumCheck.read(record.get())) : Optional.empty();
   }
 }

@@ -1,6 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import java.util.List;
 
 /**

@@ -2,9 +2,9 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import io.backupagents.sqlbackup.codec.BackupDecoding;
 import io.backupagents.sqlbackup.codec.CodecException;
+import io.backupagents.sqlbackup.model.ChecksumRecord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +68,7 @@ final class PlainBackupCheck {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
-    expectedSha256.ifPresent(hex -> ChecksumRecord.requireMatch(sha256.digest(), hex, name));
+    expectedSha256.ifPresent(hex -> ChecksumCheck.requireMatch(sha256.digest(), hex, name));
     DumpKind kind = kindOf(name, new String(head, 0, headLength, StandardCharsets.UTF_8));
     if (!kind.isCompleteTail(tail.text())) {
       throw cutShort(name, kind);
@@ -95,7 +95,7 @@ final class PlainBackupCheck {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
-    ChecksumRecord.requireMatch(sha256.digest(), expectedSha256, name);
+    ChecksumCheck.requireMatch(sha256.digest(), expectedSha256, name);
     String head;
     try (InputStream sql = new GZIPInputStream(Files.newInputStream(file), BUFFER)) {
       head = new String(sql.readNBytes(HEAD), StandardCharsets.UTF_8);

@@ -1,7 +1,7 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

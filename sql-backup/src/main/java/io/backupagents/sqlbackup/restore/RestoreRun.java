@@ -1,9 +1,10 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

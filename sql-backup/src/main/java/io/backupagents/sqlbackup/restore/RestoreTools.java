@@ -1,11 +1,11 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.process.ProcessRunner;
-import io.backupagents.sqlbackup.HostEnvironment;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.postgres.ServerProbe;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;

@@ -4,7 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.logging.Units;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;

@@ -2,9 +2,11 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.codec.DecryptingJob;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.settings.RestoreArguments;
+import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.util.List;
 
 /**
@@ -25,6 +27,6 @@ public final class VerifyAction {
         new Verification(verify, postgres, host, restore.timeout(), restore.jobs());
     return new DecryptingJob(
         new VerifyJob(restore, verification, host, System.out),
-        RecoverAction.decryptionKey(settings));
+        RestoreSettings.decryptionKey(settings));
   }
 }

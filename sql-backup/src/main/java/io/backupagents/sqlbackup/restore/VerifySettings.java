@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.postgres.PgTls;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.settings.RestoreSetting;
 import java.util.List;
 import java.util.Optional;
 

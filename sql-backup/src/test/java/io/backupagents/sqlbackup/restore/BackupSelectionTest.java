@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.FromBackup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

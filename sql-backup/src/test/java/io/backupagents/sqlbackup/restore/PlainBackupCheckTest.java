@@ -7,7 +7,6 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,9 +124,9 @@ class PlainBackupCheckTest {
   @Test
   void checksumRecordsAreReadInSha256sumFormat() {
     String hex = "ab".repeat(32);
-    assertThat(ChecksumRecord.parse(hex.toUpperCase() + "  " + NAME + "\n", "r")).isEqualTo(hex);
-    assertThat(ChecksumRecord.parse(hex + "\n", "r")).isEqualTo(hex);
-    assertThatThrownBy(() -> ChecksumRecord.parse("not a digest  " + NAME, "." + NAME + ".sha256"))
+    assertThat(ChecksumCheck.parse(hex.toUpperCase() + "  " + NAME + "\n", "r")).isEqualTo(hex);
+    assertThat(ChecksumCheck.parse(hex + "\n", "r")).isEqualTo(hex);
+    assertThatThrownBy(() -> ChecksumCheck.parse("not a digest  " + NAME, "." + NAME + ".sha256"))
         .hasMessage(
             "."
                 + NAME

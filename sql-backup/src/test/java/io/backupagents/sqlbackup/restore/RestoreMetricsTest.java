@@ -3,7 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.testing.Readme;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

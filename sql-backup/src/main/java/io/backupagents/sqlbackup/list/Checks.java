@@ -1,5 +1,6 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.list;
 
+import io.backupagents.sqlbackup.model.ChecksumRecord;
 import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.io.IOException;

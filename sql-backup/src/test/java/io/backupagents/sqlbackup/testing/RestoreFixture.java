@@ -1,8 +1,8 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.testing;
 
 import io.backupagents.common.launch.Launcher;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import java.io.ByteArrayOutputStream;
@@ -21,15 +21,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Real data, legacy-made backups and agent runs for the restore tests. */
-final class RestoreFixture {
+public final class RestoreFixture {
 
-  static final Instant NOW = Instant.parse("2025-09-10T12:00:00Z");
-  static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  public static final Instant NOW = Instant.parse("2025-09-10T12:00:00Z");
+  public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   private RestoreFixture() {}
 
   /** What an agent run left: its exit status, termination message, metrics and output. */
-  record Run(int status, String termination, String metrics, String output) {}
+  public record Run(int status, String termination, String metrics, String output) {}
 
   /**
    * Loads data that exercises a restore: a role owning a database, several schemas (one with a
@@ -37,7 +37,7 @@ final class RestoreFixture {
    * holds lines that look like statements a filter acts on, and text that looks like SQL and psql
    * meta-commands in COPY data.
    */
-  static void loadSampleData(PostgresServer pg) {
+  public static void loadSampleData(PostgresServer pg) {
     pg.execute("postgres", "CREATE ROLE appuser LOGIN PASSWORD 'app-secret'");
     pg.execute("postgres", "CREATE DATABASE app OWNER appuser");
     pg.execute("postgres", "CREATE DATABASE shop");
@@ -87,7 +87,7 @@ final class RestoreFixture {
   }
 
   /** Table contents, large objects and function bodies of {@code database}, for comparison. */
-  static Map<String, String> fingerprint(PostgresServer pg, String database) {
+  public static Map<String, String> fingerprint(PostgresServer pg, String database) {
     Map<String, String> all = new TreeMap<>(pg.fingerprint(database));
     all.put(
         "large objects",
@@ -106,12 +106,12 @@ final class RestoreFixture {
   }
 
   /** {@code pg_dumpall --clean --if-exists | gzip > file}, as the legacy image made backups. */
-  static Path legacyDumpall(PostgresServer pg, Path file) {
+  public static Path legacyDumpall(PostgresServer pg, Path file) {
     return shell(pg, pg.binDir().resolve("pg_dumpall") + " --clean --if-exists", file);
   }
 
   /** {@code pg_dump --clean --if-exists <database> | gzip > file}. */
-  static Path legacyDump(PostgresServer pg, String database, Path file) {
+  public static Path legacyDump(PostgresServer pg, String database, Path file) {
     return shell(pg, pg.binDir().resolve("pg_dump") + " --clean --if-exists " + database, file);
   }
 
@@ -128,7 +128,7 @@ final class RestoreFixture {
   }
 
   /** The environment of an agent run against {@code target}, with roots under {@code base}. */
-  static Map<String, String> env(PostgresServer target, Path base) {
+  public static Map<String, String> env(PostgresServer target, Path base) {
     Map<String, String> env = new HashMap<>();
     env.put("PGHOST", target.host());
     env.put("PGPORT", Integer.toString(target.port()));
@@ -141,7 +141,7 @@ final class RestoreFixture {
   }
 
   /** Runs the agent as its main would, with {@code env} and the fixed clock. */
-  static Run run(Map<String, String> env, Path base, String... args) {
+  public static Run run(Map<String, String> env, Path base, String... args) {
     Map<String, String> host = new HashMap<>();
     host.put("PATH", System.getenv("PATH"));
     host.put("HOME", base.toString());
@@ -165,7 +165,7 @@ final class RestoreFixture {
         output);
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {

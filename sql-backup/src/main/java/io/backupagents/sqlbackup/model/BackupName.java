@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.model;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.settings;
 
 import io.backupagents.common.settings.SettingsReader;
 import java.util.ArrayList;
@@ -11,18 +11,18 @@ import java.util.Optional;
  * --force} and {@code --database <name>} (repeatable: the databases of a dumpall to restore). They
  * win over the settings.
  */
-record RestoreArguments(
+public record RestoreArguments(
     Optional<String> from, boolean list, boolean force, List<String> databases) {
 
-  static final RestoreArguments NONE =
+  public static final RestoreArguments NONE =
       new RestoreArguments(Optional.empty(), false, false, List.of());
 
-  RestoreArguments {
+  public RestoreArguments {
     databases = List.copyOf(databases);
   }
 
   /** Parses {@code args}, recording anything unknown as a settings problem. */
-  static RestoreArguments parse(List<String> args, SettingsReader r, String action) {
+  public static RestoreArguments parse(List<String> args, SettingsReader r, String action) {
     Optional<String> from = Optional.empty();
     boolean list = false;
     boolean force = false;

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.list;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
@@ -9,10 +9,12 @@ import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.codec.EncryptedHeader;
 import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.offsite.RemoteTiers;
+import io.backupagents.sqlbackup.settings.BackupSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.io.IOException;
@@ -69,7 +71,7 @@ public final class ListAction {
       } else {
         locations.add(local());
       }
-      settings.mirror().ifPresent(m -> locations.add(remote("s3", m.location(), m.s3())));
+      settings.offsite().ifPresent(m -> locations.add(remote("s3", m.location(), m.s3())));
       TierReport report = new TierReport(context.clock().instant(), locations);
       out.println(json ? report.json() : report.text());
       out.flush();

@@ -1,14 +1,16 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.settings;
 
+import io.backupagents.common.s3.S3Location;
+import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.codec.Compression;
 import io.backupagents.sqlbackup.codec.EncryptionSettings;
 import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
 import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.dump.DumpSettings;
 import io.backupagents.sqlbackup.lock.LockSettings;
-import io.backupagents.sqlbackup.offsite.MirrorSettings;
+import io.backupagents.sqlbackup.model.OffsiteCopy;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.store.BucketVolume;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -31,10 +33,14 @@ public record BackupSettings(
     Optional<BucketVolume> bucketVolume,
     DumpSettings dump,
     LockSettings lock,
-    Optional<MirrorSettings> mirror,
+    Optional<OffsiteCopy> offsite,
     Duration preExitSleep,
     boolean postDebug,
     List<String> notes) {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(BackupSettings.class);
+  private static final String LEGACY_LOCATION = "USE_RCLONE_BUCKET_AND_PATH";
 
   /** Most backups a tier may keep; a typo like 24000 should not go unnoticed. */
   static final int MAX_COUNT = 10_000;
@@ -58,8 +64,8 @@ public record BackupSettings(
       notes.add("BACKUP_PRIOR_COUNT is ignored: obsolete since the legacy image's 15.8");
     }
     Optional<BucketVolume> bucket = LegacySettings.bucketVolume(r, host, notes);
-    Optional<MirrorSettings> mirror = mirror(r);
-    if (bucket.isPresent() && mirror.isPresent()) {
+    Optional<OffsiteCopy> offsite = offsite(r);
+    if (bucket.isPresent() && offsite.isPresent()) {
       r.problem(
           "BACKUP_VOLUME_IS_S3 and the off-site copy (USE_RCLONE/BACKUP_S3_URL) are both set:"
               + " with BACKUP_VOLUME_IS_S3 the bucket already is the store; unset one of them");
@@ -79,7 +85,7 @@ public record BackupSettings(
         bucket,
         dump,
         lock,
-        mirror,
+        offsite,
         sleep,
         r.isSet(BackupSetting.POST_DEBUG),
         notes);
@@ -149,12 +155,55 @@ public record BackupSettings(
         encryption);
   }
 
-  private static Optional<MirrorSettings> mirror(SettingsReader r) {
-    Optional<OffsiteSettings> offsite = OffsiteSettings.read(r);
+  /**
+   * The off-site copy, if any: {@code BACKUP_S3_URL}, or the legacy pair {@code USE_RCLONE} +
+   * {@code USE_RCLONE_BUCKET_AND_PATH} (the legacy path alone does not turn the copy on, as in the
+   * legacy image). Empty when off-site copy is off.
+   */
+  public static Optional<OffsiteCopy> offsite(SettingsReader r) {
+    Optional<S3Location> location = offsiteLocation(r);
+    Optional<S3Settings> s3 = location.map(l -> offsiteS3(r));
     boolean delete = r.flag(BackupSetting.BACKUP_S3_DELETE);
     int maxDelete = r.integer(BackupSetting.BACKUP_S3_MAX_DELETE_PERCENT, 0, 100);
     int uploads = r.integer(BackupSetting.BACKUP_S3_UPLOADS, 1, 64);
-    return offsite.map(o -> new MirrorSettings(o.location(), o.s3(), delete, maxDelete, uploads));
+    return location.map(l -> new OffsiteCopy(l, s3.orElseThrow(), delete, maxDelete, uploads));
+  }
+
+  /** The endpoint and credentials of the off-site copy, read once its location is known. */
+  static S3Settings offsiteS3(SettingsReader r) {
+    String url = r.optional(BackupSetting.BACKUP_S3_URL).orElse("").strip();
+    return S3Settings.read(r, "when the off-site copy (" + url + ") is on");
+  }
+
+  /** The location of the off-site copy, when it is on. */
+  static Optional<S3Location> offsiteLocation(SettingsReader r) {
+    boolean legacySwitch = r.isSet(BackupSetting.USE_RCLONE);
+    Optional<String> url = r.optional(BackupSetting.BACKUP_S3_URL);
+    boolean legacyName =
+        r.source(BackupSetting.BACKUP_S3_URL).filter(LEGACY_LOCATION::equals).isPresent();
+    if (url.isPresent() && legacyName && !legacySwitch) {
+      // The legacy images copied off-site only when USE_RCLONE was set; a manifest that keeps
+      // the path but dropped the switch must not start copying (or need S3 credentials).
+      log.info(
+          "USE_RCLONE_BUCKET_AND_PATH is set but USE_RCLONE is not: no off-site copy, as with the"
+              + " legacy image (set USE_RCLONE, or use BACKUP_S3_URL)");
+      return Optional.empty();
+    }
+    if (url.isEmpty()) {
+      if (legacySwitch) {
+        r.problem(
+            "USE_RCLONE is set but USE_RCLONE_BUCKET_AND_PATH (or BACKUP_S3_URL) is not: set it to"
+                + " /bucket/prefix");
+      }
+      return Optional.empty();
+    }
+    Optional<S3Location> location = S3Location.parse(url.get().strip());
+    if (location.isEmpty()) {
+      r.invalid(
+          BackupSetting.BACKUP_S3_URL,
+          "s3://bucket/prefix or /bucket/prefix (a valid bucket name)");
+    }
+    return location;
   }
 
   static Path path(SettingsReader r, BackupSetting setting, HostEnvironment host) {

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
-package io.backupagents.sqlbackup.dump;
+package io.backupagents.sqlbackup.model;
 
-import io.backupagents.sqlbackup.backup.BackupName;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,18 +1,22 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.settings;
 
+import io.backupagents.common.s3.S3Location;
+import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
-import io.backupagents.sqlbackup.backup.BackupSetting;
-import io.backupagents.sqlbackup.backup.LegacySettings;
-import io.backupagents.sqlbackup.backup.OffsiteSettings;
+import io.backupagents.sqlbackup.codec.DecryptionKey;
+import io.backupagents.sqlbackup.codec.EncryptionSettings;
+import io.backupagents.sqlbackup.model.FromBackup;
 import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -39,7 +43,7 @@ public record RestoreSettings(
     List<String> databases,
     Path recoveryRoot,
     List<Path> roots,
-    List<OffsiteSettings> buckets,
+    Map<S3Location, S3Settings> buckets,
     Optional<Path> downloadDir,
     boolean createDatabase,
     boolean force,
@@ -49,7 +53,7 @@ public record RestoreSettings(
   private static final Logger log = LoggerFactory.getLogger(RestoreSettings.class);
 
   /** Where backups are looked for. */
-  enum Source {
+  public enum Source {
     ALL,
     LOCAL,
     S3
@@ -58,14 +62,14 @@ public record RestoreSettings(
   public RestoreSettings {
     roots = List.copyOf(roots);
     databases = List.copyOf(databases);
-    buckets = List.copyOf(buckets);
+    buckets = Collections.unmodifiableMap(new LinkedHashMap<>(buckets));
   }
 
   /**
    * Reads every restore setting, recording each problem in {@code r}. For verify ({@code
    * intoTarget} false) DATABASE names no target, so it is not checked.
    */
-  static RestoreSettings read(
+  public static RestoreSettings read(
       SettingsReader r,
       PostgresSettings postgres,
       HostEnvironment host,
@@ -91,16 +95,15 @@ public record RestoreSettings(
           .filter(p -> !roots.contains(p))
           .ifPresent(roots::add);
     }
-    List<OffsiteSettings> buckets = new ArrayList<>();
+    Map<S3Location, S3Settings> buckets = new LinkedHashMap<>();
     if (source != Source.S3) {
       // In the legacy s3fs mode the bucket was mounted as the backup volume: it is read in place.
       List<String> notes = new ArrayList<>();
-      LegacySettings.bucketVolume(r, host, notes)
-          .ifPresent(v -> buckets.add(new OffsiteSettings(v.location(), v.s3())));
+      LegacySettings.bucketVolume(r, host, notes).ifPresent(v -> buckets.put(v.location(), v.s3()));
       notes.forEach(log::info);
     }
     if (source != Source.LOCAL) {
-      OffsiteSettings.read(r).ifPresent(buckets::add);
+      BackupSettings.offsiteLocation(r).ifPresent(l -> buckets.put(l, BackupSettings.offsiteS3(r)));
     }
     if (source == Source.S3
         && !r.isSet(BackupSetting.BACKUP_S3_URL)
@@ -190,5 +193,11 @@ public record RestoreSettings(
       r.invalid(setting, "a file system path");
       return Optional.empty();
     }
+  }
+
+  /** BACKUP_DECRYPTION_KEY(_FILE) with its passphrase, unlocked; problems go to {@code r}. */
+  public static Optional<DecryptionKey> decryptionKey(SettingsReader r) {
+    return EncryptionSettings.decryptionKey(
+        r, RestoreSetting.BACKUP_DECRYPTION_KEY, RestoreSetting.BACKUP_DECRYPTION_KEY_PASSPHRASE);
   }
 }

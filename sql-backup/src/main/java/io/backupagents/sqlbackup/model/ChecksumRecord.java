@@ -1,14 +1,12 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.model;
 
-import io.backupagents.common.exit.AgentException;
-import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.dump.HashingOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +19,8 @@ import java.util.regex.Pattern;
  * The SHA-256 record next to each backup ({@link BackupName#checksumFileName()}), in {@code
  * sha256sum}'s format (hex digest, two spaces, the backup's file name) so that {@code cd hourly &&
  * sha256sum -c .backup-….sql.gz.sha256} checks a backup by hand; and the comparison of a file with
- * it. Used when backups are written, promoted and listed, and before they are restored.
+ * it. Used when backups are written, promoted and listed, and before they are restored ({@code
+ * ChecksumCheck} fails a restore on a mismatch).
  */
 public final class ChecksumRecord {
 
@@ -38,23 +37,6 @@ public final class ChecksumRecord {
   public static Optional<String> digest(String content) {
     Matcher m = DIGEST.matcher(content);
     return m.find() ? Optional.of(m.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
-  }
-
-  /** The digest in a record, lower-case hex; VERIFY_FAILED when there is none. */
-  public static String parse(String content, String recordName) {
-    return digest(content)
-        .orElseThrow(
-            () ->
-                new AgentException(
-                    ExitCode.VERIFY_FAILED,
-                    recordName
-                        + " does not hold a SHA-256 digest: the checksum record is damaged (remove"
-                        + " it to restore without it)"));
-  }
-
-  /** Reads and parses a record file; VERIFY_FAILED when it holds no digest. */
-  public static String read(Path record) throws IOException {
-    return parse(Files.readString(record, StandardCharsets.UTF_8), record.getFileName().toString());
   }
 
   /**
@@ -87,7 +69,11 @@ public final class ChecksumRecord {
 
   /** A new SHA-256 digest. */
   public static MessageDigest newDigest() {
-    return HashingOutputStream.newSha256();
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this Java runtime", e);
+    }
   }
 
   /** The SHA-256 of a file, lower-case hex, read once. */
@@ -101,19 +87,5 @@ public final class ChecksumRecord {
       }
     }
     return HexFormat.of().formatHex(digest.digest());
-  }
-
-  /** VERIFY_FAILED unless {@code actual} (the digest's bytes) matches {@code expectedHex}. */
-  public static void requireMatch(byte[] actual, String expectedHex, String fileName) {
-    String hex = HexFormat.of().formatHex(actual);
-    if (!hex.equals(expectedHex)) {
-      throw new AgentException(
-          ExitCode.VERIFY_FAILED,
-          fileName
-              + " is corrupt: its SHA-256 is "
-              + hex
-              + ", but its checksum record says "
-              + expectedHex);
-    }
   }
 }

@@ -1,6 +1,8 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.list;
 
 import io.backupagents.common.logging.Units;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
 import io.backupagents.sqlbackup.dump.DumpFormat;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,9 +80,9 @@ class BackupSettingsTest {
     assertThat(s.priorTier()).isEqualTo(Tier.HOURLY);
     assertThat(s.notes())
         .containsExactly("BACKUP_PRIOR_COUNT is ignored: obsolete since the legacy image's 15.8");
-    assertThat(s.mirror()).isPresent();
-    assertThat(s.mirror().get().location().toString()).isEqualTo("s3://backups/prod/db");
-    assertThat(s.mirror().get().s3().pathStyle()).isTrue();
+    assertThat(s.offsite()).isPresent();
+    assertThat(s.offsite().get().location().toString()).isEqualTo("s3://backups/prod/db");
+    assertThat(s.offsite().get().s3().pathStyle()).isTrue();
     assertThat(s.root()).isEqualTo(Path.of("/backup"));
     assertThat(s.dump().format()).isEqualTo(DumpFormat.PLAIN);
     assertThat(s.lock().maxWait()).isEqualTo(Duration.ofMinutes(30));
@@ -91,14 +91,14 @@ class BackupSettingsTest {
   @Test
   void theLegacyPathWithoutUseRcloneLeavesTheOffsiteCopyOffAsBefore() {
     BackupSettings legacy = read(Map.of("USE_RCLONE_BUCKET_AND_PATH", "/backups/prod/db"));
-    assertThat(legacy.mirror()).isEmpty();
+    assertThat(legacy.offsite()).isEmpty();
     BackupSettings current =
         read(
             Map.of(
                 "BACKUP_S3_URL", "s3://backups/prod/db",
                 "S3_ACCESS_KEY_ID", "key",
                 "S3_SECRET_ACCESS_KEY", "secret"));
-    assertThat(current.mirror()).isPresent();
+    assertThat(current.offsite()).isPresent();
   }
 
   @Test

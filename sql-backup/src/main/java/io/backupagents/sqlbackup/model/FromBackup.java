@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,10 @@ import io.backupagents.common.launch.CommonSetting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.common.settings.SettingsTable;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.model.FromBackup;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.Readme;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.settings;
 
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;

@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup;
+package io.backupagents.sqlbackup.settings;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,10 +1,9 @@
-package io.backupagents.sqlbackup.backup;
+package io.backupagents.sqlbackup.settings;
 
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.store.BucketVolume;
 import java.net.URI;
 import java.util.List;

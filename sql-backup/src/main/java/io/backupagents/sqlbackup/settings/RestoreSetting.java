@@ -1,4 +1,4 @@
-package io.backupagents.sqlbackup.restore;
+package io.backupagents.sqlbackup.settings;
 
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
