@@ -114,7 +114,7 @@ public final class SqlBackupAgent implements Agent {
       case LIST -> io.backupagents.sqlbackup.list.ListAction.configure(settings, rest, host);
       case RECOVER ->
           io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest, host);
-      case VERIFY -> io.backupagents.sqlbackup.restore.VerifyAction.configure(settings, rest, host);
+      case VERIFY -> io.backupagents.sqlbackup.verify.VerifyAction.configure(settings, rest, host);
     };
   }
 

@@ -2,6 +2,11 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.SqlFeed;
+import io.backupagents.sqlbackup.script.ClusterRestoreFilter;
+import io.backupagents.sqlbackup.script.DumpallSurvey;
+import io.backupagents.sqlbackup.script.SqlLineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
