@@ -52,12 +52,7 @@ public final class SqlBackupAgent implements Agent {
 
   private final HostEnvironment host;
 
-  /** An agent on a machine with no environment variables (defaults for PATH and HOME). */
-  public SqlBackupAgent() {
-    this(HostEnvironment.of(java.util.Map.of()));
-  }
-
-  /** An agent on {@code host}: its PATH, HOME, temporary directory and file system. */
+  /** An agent on {@code host}: its PATH, HOME, temporary directory, file system and clock. */
   public SqlBackupAgent(HostEnvironment host) {
     this.host = host;
   }

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.dump;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.logging.Progress;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.process.ProcessFailedException;
@@ -110,7 +111,7 @@ public final class DumpDatabaseStep {
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         processes.run(
             spec(command, stderr, Path.of("-"))
-                .withStdout(in -> gz.transferFrom(new ProgressInputStream(in, progress))));
+                .withStdout(in -> gz.transferFrom(progress.counting(in))));
         gz.finish();
       } finally {
         gz.abort();
@@ -173,7 +174,7 @@ public final class DumpDatabaseStep {
       ArchiveHead head = new ArchiveHead(stored);
       processes.run(
           spec(command, stderr, Path.of("-"))
-              .withStdout(in -> new ProgressInputStream(in, progress).transferTo(head)));
+              .withStdout(in -> progress.counting(in).transferTo(head)));
       stored.close();
       channel.force(true);
       head.require(what);
@@ -208,7 +209,7 @@ public final class DumpDatabaseStep {
       try (FileChannel channel = create(temp)) {
         hashing = new HashingOutputStream(Channels.newOutputStream(channel));
         OutputStream buffered = new java.io.BufferedOutputStream(hashing, 1 << 20);
-        TarWriter.write(dir, name.fileName().replace(".tar", ""), buffered);
+        TarWriter.write(dir, name.fileName().replace(".tar", ""), buffered, clock.instant());
         buffered.flush();
         channel.force(true);
       }
@@ -303,13 +304,8 @@ public final class DumpDatabaseStep {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(DumpDatabaseStep::deleteQuietly);
-    } catch (IOException e) {
-      log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
+    if (Files.isDirectory(dir) && !FileTrees.deleteTree(dir)) {
+      log.warn("could not remove the temporary directory {}", dir);
     }
   }
 }

@@ -83,8 +83,7 @@ final class ArchiveBackup {
   private static byte[] digest(Path file, RestoreProgress progress) {
     MessageDigest sha256 = ChecksumRecord.newDigest();
     try (InputStream in =
-        new DigestInputStream(
-            new CountingInputStream(Files.newInputStream(file), progress::add), sha256)) {
+        new DigestInputStream(progress.counting(Files.newInputStream(file)), sha256)) {
       in.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new AgentException(

@@ -36,7 +36,7 @@ public final class DatabaseCreation {
       throws InterruptedException {
     try {
       if (checked.archive().isEmpty()) {
-        try (InputStream sql = SqlFeed.open(checked.fetched().file(), bytes -> {})) {
+        try (InputStream sql = SqlFeed.open(checked.fetched().file())) {
           return DatabaseProperties.fromBackupHead(sql);
         }
       }

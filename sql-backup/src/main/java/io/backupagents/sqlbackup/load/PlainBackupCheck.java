@@ -43,8 +43,7 @@ final class PlainBackupCheck {
     int headLength = 0;
     DumpTail tail = new DumpTail();
     try (InputStream raw =
-            new DigestInputStream(
-                new CountingInputStream(Files.newInputStream(file), progress::add), sha256);
+            new DigestInputStream(progress.counting(Files.newInputStream(file)), sha256);
         InputStream sql = BackupDecoding.plainSql(name, raw)) {
       byte[] buffer = new byte[BUFFER];
       int n;
@@ -87,7 +86,7 @@ final class PlainBackupCheck {
   static Result quick(Path file, String expectedSha256, RestoreProgress progress) {
     String name = file.getFileName().toString();
     MessageDigest sha256 = ChecksumRecord.newDigest();
-    try (InputStream raw = new CountingInputStream(Files.newInputStream(file), progress::add)) {
+    try (InputStream raw = progress.counting(Files.newInputStream(file))) {
       byte[] buffer = new byte[BUFFER];
       int n;
       while ((n = raw.read(buffer)) > 0) {

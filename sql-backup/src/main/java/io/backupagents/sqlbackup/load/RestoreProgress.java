@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.load;
 
 import io.backupagents.common.logging.Progress;
 import java.io.Console;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.time.Clock;
@@ -40,8 +41,9 @@ public final class RestoreProgress implements AutoCloseable {
     return new RestoreProgress(what, total, clock, null);
   }
 
-  public void add(long bytes) {
-    progress.add(bytes);
+  /** {@code in}, counting every byte read through it. */
+  public InputStream counting(InputStream in) {
+    return progress.counting(in);
   }
 
   long done() {

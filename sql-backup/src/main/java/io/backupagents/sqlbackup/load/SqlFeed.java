@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.LongConsumer;
 
 /**
  * The SQL of a plain backup, decompressed on the fly into psql's standard input: nothing is
@@ -37,9 +36,17 @@ public final class SqlFeed {
 
   private SqlFeed() {}
 
+  /** The decompressed content of a plain backup. */
+  public static InputStream open(Path file) throws IOException {
+    return decoded(file, Files.newInputStream(file));
+  }
+
   /** The decompressed content of a plain backup, counting stored bytes read as progress. */
-  public static InputStream open(Path file, LongConsumer progress) throws IOException {
-    InputStream raw = new CountingInputStream(Files.newInputStream(file), progress);
+  public static InputStream open(Path file, RestoreProgress progress) throws IOException {
+    return decoded(file, progress.counting(Files.newInputStream(file)));
+  }
+
+  private static InputStream decoded(Path file, InputStream raw) throws IOException {
     try {
       return BackupDecoding.plainSql(file.getFileName().toString(), raw);
     } catch (IOException e) {
@@ -53,7 +60,7 @@ public final class SqlFeed {
    * own ({@link InflatingStream}), and its last line checked once more as it ends, so a file that
    * changed since its check fails the restore (psql is made to give up) instead of ending it early.
    */
-  public static InputStream restoreStream(Path file, LongConsumer progress, DumpKind kind)
+  public static InputStream restoreStream(Path file, RestoreProgress progress, DumpKind kind)
       throws IOException {
     InputStream sql = open(file, progress);
     DumpTail tail = new DumpTail();
@@ -73,7 +80,7 @@ public final class SqlFeed {
       Path file, RestoreProgress progress, DumpKind kind, SqlStreamFilter filter) {
     return guarded(
         out -> {
-          try (InputStream sql = restoreStream(file, progress::add, kind)) {
+          try (InputStream sql = restoreStream(file, progress, kind)) {
             if (filter == null) {
               sql.transferTo(out);
             } else {

@@ -36,7 +36,7 @@ final class DumpallSelection {
       BackupIntegrity.Checked checked, List<String> databases, Set<String> existingRoles)
       throws IOException {
     DumpallSurvey survey = new DumpallSurvey(Set.copyOf(databases));
-    try (InputStream sql = SqlFeed.open(checked.fetched().file(), bytes -> {})) {
+    try (InputStream sql = SqlFeed.open(checked.fetched().file())) {
       survey.copy(new SqlLineReader(sql), OutputStream.nullOutputStream());
     }
     List<String> missing = new ArrayList<>(databases);

@@ -70,7 +70,7 @@ public record BackupSettings(
           "BACKUP_VOLUME_IS_S3 and the off-site copy (USE_RCLONE/BACKUP_S3_URL) are both set:"
               + " with BACKUP_VOLUME_IS_S3 the bucket already is the store; unset one of them");
     }
-    DumpSettings dump = dump(r);
+    DumpSettings dump = dump(r, host);
     LockSettings lock =
         new LockSettings(
             r.duration(BackupSetting.BACKUP_LOCK_WAIT),
@@ -118,7 +118,7 @@ public record BackupSettings(
     return prior;
   }
 
-  private static DumpSettings dump(SettingsReader r) {
+  private static DumpSettings dump(SettingsReader r, HostEnvironment host) {
     DumpFormat format = r.choice(BackupSetting.DUMP_FORMAT, DumpFormat.class);
     int jobs = r.integer(BackupSetting.DUMP_JOBS, 1, 64);
     if (jobs > 1 && format != DumpFormat.DIRECTORY) {
@@ -138,7 +138,7 @@ public record BackupSettings(
                 compression.maxLevel())
             : compression.defaultLevel();
     Optional<OpenPgpEncryption> encryption =
-        EncryptionSettings.recipients(r, BackupSetting.BACKUP_ENCRYPTION_RECIPIENTS);
+        EncryptionSettings.recipients(r, BackupSetting.BACKUP_ENCRYPTION_RECIPIENTS, host.clock());
     if (encryption.isPresent() && format == DumpFormat.DIRECTORY) {
       r.problem(
           "DUMP_FORMAT=directory cannot be encrypted: pg_dump writes a directory dump to disk"

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.verify;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.load.RestoreMetrics;
@@ -108,11 +109,8 @@ public final class BackupVerifier {
     } finally {
       metrics.outcome(outcome, Duration.between(start, context.clock().instant()));
       for (Path dir : workDirs) {
-        try {
-          BackupFetcher.deleteTree(dir);
-        } catch (IOException e) {
-          // Named .tmp-restore-*: the next run that downloads removes it once it is stale.
-        }
+        // What is left is named .tmp-restore-*: the next run that downloads removes it once stale.
+        FileTrees.deleteTree(dir);
       }
     }
   }

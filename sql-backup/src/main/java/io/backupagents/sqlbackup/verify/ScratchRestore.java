@@ -97,8 +97,7 @@ final class ScratchRestore {
             : DatabaseCreation.of(checked, context.processes(), clients);
     try (RestoreProgress progress =
             RestoreProgress.start("verify", Files.size(file), context.clock());
-        InputStream sql =
-            SqlFeed.restoreStream(file, progress::add, checked.kind().orElseThrow())) {
+        InputStream sql = SqlFeed.restoreStream(file, progress, checked.kind().orElseThrow())) {
       SqlLineReader lines = new SqlLineReader(sql);
       if (!checked.cluster()) {
         ScratchFilter filter = new ScratchFilter(false);

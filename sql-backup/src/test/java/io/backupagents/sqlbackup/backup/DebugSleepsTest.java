@@ -65,7 +65,7 @@ class DebugSleepsTest {
     Map<String, String> env = new java.util.HashMap<>(extra);
     env.put("BACKUP_ROOT_DIR", work.resolve("backup").toString());
     env.put("BACKUP_TYPE", "daily");
-    HostEnvironment host = HostEnvironment.of(env);
+    HostEnvironment host = HostEnvironment.of(env, Clock.systemUTC());
     SqlBackupAgent agent = new SqlBackupAgent(host);
     SettingsReader r = new SettingsReader(env, agent.settings(), agent.ownedPrefixes());
     Job job = BackupAction.configure(r, List.of(), host, sleeper);

@@ -7,11 +7,13 @@ import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.common.settings.SettingsTable;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.Readme;
 import io.backupagents.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -211,7 +213,7 @@ class TlsSettingsTest {
   }
 
   private static SettingsReader reader(Map<String, String> env) {
-    SqlBackupAgent agent = new SqlBackupAgent();
+    SqlBackupAgent agent = new SqlBackupAgent(HostEnvironment.of(Map.of(), Clock.systemUTC()));
     return new SettingsReader(env, agent.settings(), agent.ownedPrefixes());
   }
 }

@@ -9,6 +9,7 @@ import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BackupSettingsTest {
 
-  private static final HostEnvironment HOST = HostEnvironment.of(Map.of());
+  private static final HostEnvironment HOST = HostEnvironment.of(Map.of(), Clock.systemUTC());
 
   @TempDir Path work;
 

@@ -12,6 +12,7 @@ import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.Readme;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,14 +126,16 @@ class RestoreSettingsTest {
   }
 
   private static RestoreSettings read(Map<String, String> env, List<String> args) {
-    List<SettingDefinition> definitions = new ArrayList<>(new SqlBackupAgent().settings());
+    List<SettingDefinition> definitions =
+        new ArrayList<>(
+            new SqlBackupAgent(HostEnvironment.of(Map.of(), Clock.systemUTC())).settings());
     definitions.addAll(List.of(CommonSetting.values()));
     SettingsReader r = new SettingsReader(env, definitions, List.of());
     RestoreSettings settings =
         RestoreSettings.read(
             r,
             PostgresSettings.read(r),
-            HostEnvironment.of(Map.of()),
+            HostEnvironment.of(Map.of(), Clock.systemUTC()),
             RestoreArguments.parse(args, r, "recover"),
             true);
     r.finish();

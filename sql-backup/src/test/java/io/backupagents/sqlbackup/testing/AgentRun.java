@@ -86,7 +86,7 @@ public final class AgentRun {
   }
 
   public Result run(String... args) {
-    HostEnvironment host = HostEnvironment.of(env);
+    HostEnvironment host = HostEnvironment.of(env, clock);
     if (fileSystem != null) {
       host = host.withFileSystem(fileSystem);
     }

@@ -146,7 +146,8 @@ public final class RestoreFixture {
     host.put("PATH", System.getenv("PATH"));
     host.put("HOME", base.toString());
     host.put("TMPDIR", base.toString());
-    Launcher launcher = new Launcher(new SqlBackupAgent(HostEnvironment.of(host)), env, CLOCK);
+    Launcher launcher =
+        new Launcher(new SqlBackupAgent(HostEnvironment.of(host, CLOCK)), env, CLOCK);
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.out;
     int status;

@@ -21,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,13 +203,16 @@ class VerifyActionTest {
     Path file = copy(DUMPALL, base.resolve("backup/hourly"));
     Map<String, String> env = RestoreFixture.env(source, base);
     env.put("VERIFY_AFTER_BACKUP", "yes");
-    List<SettingDefinition> definitions = new ArrayList<>(new SqlBackupAgent().settings());
+    List<SettingDefinition> definitions =
+        new ArrayList<>(
+            new SqlBackupAgent(HostEnvironment.of(Map.of(), Clock.systemUTC())).settings());
     definitions.addAll(List.of(CommonSetting.values()));
     SettingsReader reader = new SettingsReader(env, definitions, List.of());
     HostEnvironment host =
         HostEnvironment.of(
             Map.of(
-                "PATH", System.getenv("PATH"), "HOME", base.toString(), "TMPDIR", base.toString()));
+                "PATH", System.getenv("PATH"), "HOME", base.toString(), "TMPDIR", base.toString()),
+            Clock.systemUTC());
 
     BackupVerifier verifier = BackupVerifier.configure(reader, PostgresSettings.read(reader), host);
     reader.finish();
