@@ -21,6 +21,10 @@ final class TarWriter {
 
   private TarWriter() {}
 
+  /**
+   * Writes {@code directory} as {@code topName/} into {@code out}, every entry dated {@code
+   * modified}.
+   */
   static void write(Path directory, String topName, OutputStream out, Instant modified)
       throws IOException {
     writeHeader(out, topName + "/", 0, '5', 0755, modified);
