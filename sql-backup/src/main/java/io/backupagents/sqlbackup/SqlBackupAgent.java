@@ -6,11 +6,15 @@ import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.backup.BackupAction;
+import io.backupagents.sqlbackup.list.ListAction;
 import io.backupagents.sqlbackup.postgres.PostgresSetting;
 import io.backupagents.sqlbackup.postgres.TlsSetting;
+import io.backupagents.sqlbackup.restore.RecoverAction;
 import io.backupagents.sqlbackup.settings.BackupSetting;
 import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.sqlbackup.settings.RestoreSetting;
+import io.backupagents.sqlbackup.verify.VerifyAction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,11 +109,10 @@ public final class SqlBackupAgent implements Agent {
     boolean named = !args.isEmpty() && !args.get(0).startsWith("-");
     List<String> rest = named ? args.subList(1, args.size()) : args;
     return switch (action) {
-      case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest, host);
-      case LIST -> io.backupagents.sqlbackup.list.ListAction.configure(settings, rest, host);
-      case RECOVER ->
-          io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest, host);
-      case VERIFY -> io.backupagents.sqlbackup.verify.VerifyAction.configure(settings, rest, host);
+      case BACKUP -> BackupAction.configure(settings, rest, host);
+      case LIST -> ListAction.configure(settings, rest, host);
+      case RECOVER -> RecoverAction.configure(settings, rest, host);
+      case VERIFY -> VerifyAction.configure(settings, rest, host);
     };
   }
 

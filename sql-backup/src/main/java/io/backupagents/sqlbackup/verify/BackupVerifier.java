@@ -5,6 +5,7 @@ import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.codec.DecryptionKey;
 import io.backupagents.sqlbackup.load.RestoreMetrics;
 import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.model.ChecksumRecord;
@@ -50,8 +51,7 @@ public final class BackupVerifier {
   }
 
   /** The decryption key VERIFY_AFTER_BACKUP reads encrypted backups with, if one is given. */
-  public static java.util.Optional<io.backupagents.sqlbackup.codec.DecryptionKey> decryptionKey(
-      SettingsReader settings) {
+  public static Optional<DecryptionKey> decryptionKey(SettingsReader settings) {
     return RestoreSettings.decryptionKey(settings);
   }
 
