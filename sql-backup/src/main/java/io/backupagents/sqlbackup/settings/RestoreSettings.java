@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * @param recoveryRoot RECOVERY_ROOT_DIR, the default work directory for downloads
  * @param roots local directories searched one tier level down, in order of preference
  * @param buckets the S3 locations searched too: the bucket of the legacy s3fs mode (where the
- *     backup action keeps the tiers) and the off-site copy
+ *     backup action keeps the tiers) and the off-site copy, in that order, each with its endpoint
+ *     settings
  */
 public record RestoreSettings(
     FromBackup from,
@@ -103,7 +104,9 @@ public record RestoreSettings(
       notes.forEach(log::info);
     }
     if (source != Source.LOCAL) {
-      BackupSettings.offsiteLocation(r).ifPresent(l -> buckets.put(l, BackupSettings.offsiteS3(r)));
+      // Where the off-site copy is the s3fs bucket itself, the bucket's endpoint settings are kept.
+      BackupSettings.offsiteLocation(r)
+          .ifPresent(l -> buckets.putIfAbsent(l, BackupSettings.offsiteS3(r)));
     }
     if (source == Source.S3
         && !r.isSet(BackupSetting.BACKUP_S3_URL)
