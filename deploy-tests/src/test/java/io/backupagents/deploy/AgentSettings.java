@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backupagents.common.launch.Agent;
 import io.backupagents.common.launch.CommonSetting;
-import io.backupagents.common.metrics.MetricsSettings;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
@@ -54,7 +53,7 @@ final class AgentSettings {
     definitions.addAll(agent.settings());
     SettingsReader reader = new SettingsReader(env, definitions, agent.ownedPrefixes());
     try {
-      MetricsSettings.read(reader, agent.name());
+      CommonSetting.readMetrics(reader, agent.name());
       agent.configure(reader, args);
       reader.finish();
     } catch (SettingsException e) {

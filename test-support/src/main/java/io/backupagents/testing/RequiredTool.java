@@ -20,11 +20,18 @@ public final class RequiredTool {
     if (found.isPresent()) {
       return found.get();
     }
-    String message = name + " is not installed (apt-get install it; .ci/run does)";
+    throw unavailable(name + " is not installed (apt-get install it; .ci/run does)");
+  }
+
+  /**
+   * Ends the test because something it needs is not available here: a failure where CI=true
+   * (.ci/run sets it after installing everything), a skip with {@code reason} elsewhere.
+   */
+  public static AssertionError unavailable(String reason) {
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail(message);
+      Assertions.fail(reason);
     }
-    Assumptions.abort(message);
+    Assumptions.abort(reason);
     throw new AssertionError("unreachable");
   }
 

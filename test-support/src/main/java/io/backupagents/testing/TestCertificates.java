@@ -108,6 +108,7 @@ public final class TestCertificates {
   }
 
   /** A PEM revocation list of this CA that revokes {@code revoked}. */
+  @SuppressWarnings("JavaUtilDate") // Bouncy Castle's CRL builder takes java.util.Date
   public Path writeCrl(Path file, X509Certificate... revoked) {
     try {
       Date now = new Date();

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,11 +94,12 @@ public final class RunDirectory implements AutoCloseable {
 
   /**
    * Removes the {@code <prefix>*} directories in {@code parent} whose run is gone: their lock is
-   * free, or they have no lock file (made by an earlier version) and are older than {@code
-   * lockless}. Returns what it removed.
+   * free, or they have no lock file (made by an earlier version, or by a run killed before it took
+   * the lock) and were last modified more than {@code lockless} before {@code clock}'s now. Returns
+   * what it removed.
    */
-  public static List<Path> removeAbandoned(Path parent, String prefix, Duration lockless)
-      throws IOException {
+  public static List<Path> removeAbandoned(
+      Path parent, String prefix, Duration lockless, Clock clock) throws IOException {
     List<Path> removed = new ArrayList<>();
     if (!Files.isDirectory(parent)) {
       return removed;
@@ -111,7 +113,7 @@ public final class RunDirectory implements AutoCloseable {
               .filter(c -> !LIVE.contains(c))
               .toList();
     }
-    Instant cutoff = Instant.now().minus(lockless);
+    Instant cutoff = clock.instant().minus(lockless);
     for (Path candidate : candidates) {
       if (abandoned(candidate, cutoff) && FileTrees.deleteTree(candidate)) {
         removed.add(candidate);

@@ -1,7 +1,11 @@
 package io.backupagents.common.launch;
 
+import io.backupagents.common.metrics.MetricsSettings;
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
+import io.backupagents.common.settings.SettingsReader;
+import java.net.URI;
+import java.util.Optional;
 
 /** Settings every agent reads: logging, metrics export, termination message, exit behaviour. */
 public enum CommonSetting implements SettingDefinition {
@@ -52,5 +56,25 @@ public enum CommonSetting implements SettingDefinition {
   @Override
   public Setting setting() {
     return setting;
+  }
+
+  /** Reads the {@code METRICS_*} settings, recording problems in {@code r}. */
+  public static MetricsSettings readMetrics(SettingsReader r, String agentName) {
+    Optional<URI> pushgateway = r.uri(METRICS_PUSHGATEWAY_URL);
+    Optional<String> user = r.optional(METRICS_PUSHGATEWAY_USER);
+    Optional<String> password = r.optional(METRICS_PUSHGATEWAY_PASSWORD);
+    if (user.isPresent() != password.isPresent()) {
+      r.problem(
+          "METRICS_PUSHGATEWAY_USER and METRICS_PUSHGATEWAY_PASSWORD go together: set both or"
+              + " neither");
+    }
+    return new MetricsSettings(
+        pushgateway,
+        user,
+        password,
+        r.optional(METRICS_JOB).orElse(agentName),
+        r.optional(METRICS_INSTANCE),
+        r.path(METRICS_TEXTFILE_PATH),
+        r.integer(METRICS_PORT, 0, 65535));
   }
 }

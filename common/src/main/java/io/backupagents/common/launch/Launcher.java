@@ -78,7 +78,7 @@ public final class Launcher {
         settings.path(CommonSetting.TERMINATION_LOG_PATH).orElse(Path.of("/dev/termination-log"));
     TerminationMessage termination = new TerminationMessage(terminationPath);
     boolean exitZero = settings.flag(CommonSetting.EXIT_ZERO_ON_FAILURE);
-    MetricsSettings metricsSettings = MetricsSettings.read(settings, agent.name());
+    MetricsSettings metricsSettings = CommonSetting.readMetrics(settings, agent.name());
 
     Job job;
     try {

@@ -1,12 +1,13 @@
 package io.backupagents.common.metrics;
 
-import io.backupagents.common.launch.CommonSetting;
-import io.backupagents.common.settings.SettingsReader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where the run's metrics go: a Pushgateway, a textfile, and/or a port served during the run. */
+/**
+ * Where the run's metrics go: a Pushgateway, a textfile, and/or a port served during the run. The
+ * launcher reads it from the {@code METRICS_*} settings ({@code CommonSetting.readMetrics}).
+ */
 public record MetricsSettings(
     Optional<URI> pushgateway,
     Optional<String> pushgatewayUser,
@@ -15,25 +16,6 @@ public record MetricsSettings(
     Optional<String> instance,
     Optional<Path> textfile,
     int port) {
-
-  public static MetricsSettings read(SettingsReader r, String agentName) {
-    Optional<URI> pushgateway = r.uri(CommonSetting.METRICS_PUSHGATEWAY_URL);
-    Optional<String> user = r.optional(CommonSetting.METRICS_PUSHGATEWAY_USER);
-    Optional<String> password = r.optional(CommonSetting.METRICS_PUSHGATEWAY_PASSWORD);
-    if (user.isPresent() != password.isPresent()) {
-      r.problem(
-          "METRICS_PUSHGATEWAY_USER and METRICS_PUSHGATEWAY_PASSWORD go together: set both or"
-              + " neither");
-    }
-    return new MetricsSettings(
-        pushgateway,
-        user,
-        password,
-        r.optional(CommonSetting.METRICS_JOB).orElse(agentName),
-        r.optional(CommonSetting.METRICS_INSTANCE),
-        r.path(CommonSetting.METRICS_TEXTFILE_PATH),
-        r.integer(CommonSetting.METRICS_PORT, 0, 65535));
-  }
 
   /** Never print the password. */
   @Override

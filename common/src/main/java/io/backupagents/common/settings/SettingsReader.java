@@ -160,9 +160,9 @@ public final class SettingsReader {
             expected,
             v -> {
               String wanted = v.trim().replace('-', '_');
-              for (E c : constants) {
-                if (c.name().equalsIgnoreCase(wanted)) {
-                  return (long) c.ordinal();
+              for (int i = 0; i < constants.length; i++) {
+                if (constants[i].name().equalsIgnoreCase(wanted)) {
+                  return (long) i;
                 }
               }
               return null;

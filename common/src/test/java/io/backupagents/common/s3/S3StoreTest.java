@@ -7,6 +7,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.testing.S3ProxyServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -128,7 +129,8 @@ class S3StoreTest {
     store.copy("store-test", "copy/src.txt", 7, "copy/src.txt", touched);
     RemoteObject head = store.head("copy/src.txt").orElseThrow();
     assertThat(head.mtime()).contains(Instant.ofEpochSecond(1700000000, 1));
-    assertThat(store.getBytes("copy/src.txt").orElseThrow()).isEqualTo("copy me".getBytes());
+    assertThat(store.getBytes("copy/src.txt").orElseThrow())
+        .isEqualTo("copy me".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -70,7 +70,8 @@ final class DumpPhase {
   /** Dumps into {@code tier} of the session's store; returns the names published. */
   Set<BackupName> run(RunContext context, StoreSession session, Tier tier, Instant start)
       throws IOException, InterruptedException {
-    try (PgCredentials credentials = PgCredentials.create(postgres, host.tempDir(), host.home())) {
+    try (PgCredentials credentials =
+        PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock())) {
       ServerProbe.ServerVersion version = probe(credentials);
       ClientTools.Clients clients =
           ClientTools.standard(

@@ -40,6 +40,7 @@ public final class OpenPgpEncryption {
    * A stream that encrypts what is written into {@code out}. Closing it writes the message's end
    * (the integrity packet) but leaves {@code out} open.
    */
+  @SuppressWarnings("JavaUtilDate") // Bouncy Castle's literal packet takes a java.util.Date
   public OutputStream encrypting(OutputStream out, String innerName) throws IOException {
     // The JDK's AES (with the CPU's AES instructions) does the bulk work, several times faster
     // than Bouncy Castle's pure-Java engine; see JdkAesEncryptorBuilder. The session key is

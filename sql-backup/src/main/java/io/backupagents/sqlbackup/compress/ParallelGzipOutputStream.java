@@ -55,6 +55,8 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final AtomicLong busyNanos = new AtomicLong();
   private int windowLength;
   private long inputBytes;
+  // Written by one thread at a time (the writer, then finish() after joining it); volatile
+  // publishes it to outputBytes().
   private volatile long outputBytes;
   private volatile Throwable writeFailure;
   private GzipBlock current;
@@ -148,6 +150,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
    * Compresses what is left, writes the gzip trailer (of the single member) and flushes, without
    * closing the target.
    */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer at a time; see outputBytes
   public void finish() throws IOException {
     ensureOpen();
     submit(true);
@@ -273,6 +276,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
   }
 
   /** The writer thread: writes compressed blocks in input order and returns them to the pool. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer at a time; see outputBytes
   private void writeInOrder() {
     try {
       while (true) {

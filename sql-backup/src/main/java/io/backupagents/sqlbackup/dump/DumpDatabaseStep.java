@@ -304,8 +304,10 @@ public final class DumpDatabaseStep {
   }
 
   private static void deleteTree(Path dir) {
-    if (Files.isDirectory(dir) && !FileTrees.deleteTree(dir)) {
-      log.warn("could not remove the temporary directory {}", dir);
+    try {
+      FileTrees.delete(dir);
+    } catch (IOException e) {
+      log.warn("could not remove the temporary directory {}: {}", dir, e.toString());
     }
   }
 }

@@ -64,6 +64,7 @@ public final class RestoreProgress implements AutoCloseable {
   }
 
   /** Standard input and output are a terminal: JDK 22 added Console.isTerminal() for that. */
+  @SuppressWarnings("SystemConsoleNull") // isTerminal() is asked below where the JDK has it
   private static boolean isTerminal() {
     Console console = System.console();
     if (console == null) {

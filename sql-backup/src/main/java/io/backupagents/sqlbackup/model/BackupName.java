@@ -27,13 +27,14 @@ public record BackupName(Instant time, String label, Format format, boolean encr
   /** The label of a whole-server dump. */
   public static final String DUMPALL = "dumpall";
 
-  /*
+  /**
    * The SHA-256 record next to a backup is {@code .<name>.sha256}: hidden, and not starting with
    * "backup", so neither our parser nor a legacy image's backup* glob ever takes it for a backup.
    * Earlier versions of this agent wrote {@code <name>.sha256}, which such globs match; that name
    * is still read, and rotation renames it.
    */
   private static final String CHECKSUM_PREFIX = ".";
+
   private static final String CHECKSUM_SUFFIX = ".sha256";
 
   private static final String HEX = "0123456789ABCDEF";

@@ -108,7 +108,7 @@ public final class S3Mirror {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (LocalFile f : files) {
         slots.acquire();
-        pool.submit(
+        pool.execute(
             () -> {
               try {
                 uploadOne(root, f);

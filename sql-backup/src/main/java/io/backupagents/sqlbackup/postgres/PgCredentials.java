@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,11 +43,11 @@ public final class PgCredentials implements AutoCloseable {
    * The password as {@link #createPasswords} finds it, and the TLS client key (if any) written
    * {@code 0600} under {@code tempRoot} for the run.
    */
-  public static PgCredentials create(PostgresSettings settings, Path tempRoot, Path home)
-      throws IOException {
-    PgCredentials credentials = createPasswords(settings, tempRoot, home);
+  public static PgCredentials create(
+      PostgresSettings settings, Path tempRoot, Path home, Clock clock) throws IOException {
+    PgCredentials credentials = createPasswords(settings, tempRoot, home, clock);
     try {
-      credentials.tls = PgTlsFiles.create(settings.tls(), tempRoot);
+      credentials.tls = PgTlsFiles.create(settings.tls(), tempRoot, clock);
       return credentials;
     } catch (IOException | RuntimeException e) {
       credentials.close();
@@ -58,10 +59,10 @@ public final class PgCredentials implements AutoCloseable {
    * With PGADMINPASS: writes it to a new password file in a private directory under {@code
    * tempRoot}. Without: uses PGPASSFILE (or {@code $HOME/.pgpass} as given by {@code home}).
    */
-  private static PgCredentials createPasswords(PostgresSettings settings, Path tempRoot, Path home)
-      throws IOException {
+  private static PgCredentials createPasswords(
+      PostgresSettings settings, Path tempRoot, Path home, Clock clock) throws IOException {
     // A run killed by SIGKILL (or the OOM killer) could not delete its password file: remove it.
-    RunDirectory.removeAbandoned(tempRoot, PASS_DIRECTORY_PREFIX, Duration.ofMinutes(1));
+    RunDirectory.removeAbandoned(tempRoot, PASS_DIRECTORY_PREFIX, Duration.ofMinutes(1), clock);
     if (settings.password().isPresent()) {
       // Deleted on close and on SIGTERM; see RunDirectory.
       RunDirectory dir = RunDirectory.create(tempRoot, PASS_DIRECTORY_PREFIX);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,9 +34,9 @@ public final class PgTlsFiles implements AutoCloseable {
   }
 
   /** Writes the client key (if any) under {@code tempRoot}. */
-  public static PgTlsFiles create(PgTls tls, Path tempRoot) throws IOException {
+  public static PgTlsFiles create(PgTls tls, Path tempRoot, Clock clock) throws IOException {
     // A run killed by SIGKILL could not delete its key: remove it.
-    RunDirectory.removeAbandoned(tempRoot, DIRECTORY_PREFIX, Duration.ofMinutes(1));
+    RunDirectory.removeAbandoned(tempRoot, DIRECTORY_PREFIX, Duration.ofMinutes(1), clock);
     if (tls.key().isEmpty() || tls.mode() == SslMode.DISABLE) {
       return new PgTlsFiles(tls, Optional.empty(), null);
     }

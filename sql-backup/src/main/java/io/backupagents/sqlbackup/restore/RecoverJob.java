@@ -101,7 +101,8 @@ final class RecoverJob implements Job {
   private void restore(
       FoundBackup chosen, BackupSources sources, RunContext context, RestoreMetrics metrics)
       throws IOException, InterruptedException {
-    try (PgCredentials credentials = PgCredentials.create(postgres, host.tempDir(), host.home());
+    try (PgCredentials credentials =
+            PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock());
         BackupFetcher fetcher =
             new BackupFetcher(
                 BackupFetcher.workDirectory(

@@ -158,7 +158,7 @@ public final class BackupFetcher implements AutoCloseable {
    * concurrent run's is held), and lock-less ones of earlier versions after a day.
    */
   private void removeStale() throws IOException {
-    for (Path p : RunDirectory.removeAbandoned(workDir, TEMP_PREFIX, STALE_AFTER)) {
+    for (Path p : RunDirectory.removeAbandoned(workDir, TEMP_PREFIX, STALE_AFTER, clock)) {
       log.info("removed {}, left by an earlier run", p);
     }
   }

@@ -26,6 +26,9 @@ public final class BackupSelection {
   private BackupSelection() {}
 
   /**
+   * The backup {@code from} asks for among {@code found}; fails when there is none or, for the
+   * latest, when it is older than {@code maxAge}.
+   *
    * @param found every backup found, in any order
    * @param database the target database of a single-database restore; empty for a dumpall
    * @param searched where the search looked, for the message when nothing was found

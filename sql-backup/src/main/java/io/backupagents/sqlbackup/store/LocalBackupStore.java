@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.store;
 
 import io.backupagents.common.fs.AtomicFiles;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.model.ChecksumRecord;
 import io.backupagents.sqlbackup.model.Tier;
@@ -234,14 +235,6 @@ public final class LocalBackupStore implements BackupStore {
   }
 
   private static void deleteTree(Path p) throws IOException {
-    if (Files.isDirectory(p)) {
-      try (Stream<Path> walk = Files.walk(p)) {
-        for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(q);
-        }
-      }
-    } else {
-      Files.deleteIfExists(p);
-    }
+    FileTrees.delete(p);
   }
 }

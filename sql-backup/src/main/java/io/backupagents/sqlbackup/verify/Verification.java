@@ -60,9 +60,10 @@ final class Verification {
       RestoreMetrics metrics)
       throws IOException, InterruptedException {
     PostgresSettings scratchServer = settings.scratchServer().orElse(source);
-    try (PgCredentials scratch = PgCredentials.create(scratchServer, host.tempDir(), host.home());
+    try (PgCredentials scratch =
+            PgCredentials.create(scratchServer, host.tempDir(), host.home(), context.clock());
         PgCredentials sourceCredentials =
-            PgCredentials.create(source, host.tempDir(), host.home())) {
+            PgCredentials.create(source, host.tempDir(), host.home(), context.clock())) {
       TargetServer target = TargetServer.open(scratch);
       log.info(
           "verifying {} in scratch database {} on {}",

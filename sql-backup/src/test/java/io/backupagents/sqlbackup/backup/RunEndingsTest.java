@@ -129,6 +129,7 @@ class RunEndingsTest {
   /** Accepts connections and never answers: the run waits in its connection attempt. */
   private static ServerSocket silentServer() throws IOException {
     ServerSocket s = new ServerSocket(0);
+    @SuppressWarnings("ModifiedButNotUsed") // holds the accepted sockets open
     List<Socket> held = new ArrayList<>();
     Thread.ofVirtual()
         .start(

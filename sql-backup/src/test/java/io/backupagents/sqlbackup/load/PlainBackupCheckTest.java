@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -127,7 +128,8 @@ class PlainBackupCheckTest {
   @Test
   void checksumRecordsAreReadInSha256sumFormat() {
     String hex = "ab".repeat(32);
-    assertThat(ChecksumCheck.parse(hex.toUpperCase() + "  " + NAME + "\n", "r")).isEqualTo(hex);
+    assertThat(ChecksumCheck.parse(hex.toUpperCase(Locale.ROOT) + "  " + NAME + "\n", "r"))
+        .isEqualTo(hex);
     assertThat(ChecksumCheck.parse(hex + "\n", "r")).isEqualTo(hex);
     assertThatThrownBy(() -> ChecksumCheck.parse("not a digest  " + NAME, "." + NAME + ".sha256"))
         .hasMessage(

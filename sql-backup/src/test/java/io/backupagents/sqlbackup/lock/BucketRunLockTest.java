@@ -12,6 +12,7 @@ import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.testing.S3ProxyServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +85,8 @@ class BucketRunLockTest {
 
     assertThat(store.getBytes("prod/db/" + BucketRunLock.KEY))
         .as("the daily run still holds the lock")
-        .hasValueSatisfying(b -> assertThat(new String(b)).contains("daily"));
+        .hasValueSatisfying(
+            b -> assertThat(new String(b, StandardCharsets.UTF_8)).contains("daily"));
     assertThatThrownBy(() -> acquire("weekly", T0.plus(Duration.ofHours(13)).plusSeconds(5)))
         .isInstanceOf(AgentException.class);
     next.close();

@@ -15,6 +15,7 @@ import io.backupagents.testing.FreePort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -194,7 +195,8 @@ class OffsiteCopyTest {
     S3Mirror.Outcome again = mirror.mirror(root);
 
     assertThat(again.uploaded()).isEqualTo(1);
-    assertThat(store.getBytes("prod/db/" + B1)).hasValue("other content".getBytes());
+    assertThat(store.getBytes("prod/db/" + B1))
+        .hasValue("other content".getBytes(StandardCharsets.UTF_8));
     assertThat(mirror.mirror(root).uploaded()).isZero();
   }
 

@@ -177,7 +177,7 @@ class TlsSettingsTest {
                 "PGSSLCERT", certFile.toString(),
                 "PGSSLKEY_FILE", keyFile.toString()));
     Path copy;
-    try (PgTlsFiles files = PgTlsFiles.create(tls, temp)) {
+    try (PgTlsFiles files = PgTlsFiles.create(tls, temp, Clock.systemUTC())) {
       Map<String, String> env = files.environment();
       copy = Path.of(env.get("PGSSLKEY"));
       Properties jdbc = files.jdbcProperties();

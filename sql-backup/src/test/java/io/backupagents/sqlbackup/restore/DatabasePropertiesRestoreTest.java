@@ -38,8 +38,6 @@ class DatabasePropertiesRestoreTest {
    */
   private static final String OWNER = "prop \"owner\"";
 
-  private static final String READER = "reader";
-
   private static PostgresServer source;
   private static PostgresServer target;
   private static Map<String, String> sourceProperties = new HashMap<>();

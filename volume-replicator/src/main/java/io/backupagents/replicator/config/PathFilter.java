@@ -117,7 +117,7 @@ public final class PathFilter {
     return includes.isEmpty() && excludes.size() == 1;
   }
 
-  static Optional<Rule> compile(String pattern) {
+  private static Optional<Rule> compile(String pattern) {
     String p = pattern;
     boolean directoriesOnly = p.endsWith("/");
     if (directoriesOnly) {

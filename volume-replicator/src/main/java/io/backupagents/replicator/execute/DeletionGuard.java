@@ -21,6 +21,8 @@ public final class DeletionGuard {
   private DeletionGuard() {}
 
   /**
+   * Whether the run may delete what the source no longer has.
+   *
    * @param errors copy or read errors of this run
    * @param sourceMissing the source's root did not exist
    */

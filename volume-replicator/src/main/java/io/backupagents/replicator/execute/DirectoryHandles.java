@@ -157,6 +157,7 @@ final class DirectoryHandles implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("StreamResourceLeak") // the returned handle owns the stream and closes it
   private Handle openRoot() throws IOException {
     DirectoryStream<Path> ds = Files.newDirectoryStream(root);
     if (!(ds instanceof SecureDirectoryStream<Path> sds) || DFD == null) {

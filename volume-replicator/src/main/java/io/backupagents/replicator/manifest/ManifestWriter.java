@@ -79,7 +79,7 @@ public final class ManifestWriter implements AutoCloseable {
   private void drain(boolean all) throws IOException {
     while (!waiting.isEmpty()) {
       Slot head = waiting.peek();
-      if (head.dropped || (all && !head.done) || waiting.size() > MAX_WAITING && !head.done) {
+      if (head.dropped || (all && !head.done) || (waiting.size() > MAX_WAITING && !head.done)) {
         waiting.poll();
         continue;
       }

@@ -93,6 +93,7 @@ public final class SyncSummary {
     return sb.toString();
   }
 
+  @SuppressWarnings("AnnotateFormatMethod") // every caller passes a constant format
   private static void line(StringBuilder sb, String label, String format, Object... args) {
     sb.append(label).append(": ").append(String.format(Locale.ROOT, format, args)).append('\n');
   }

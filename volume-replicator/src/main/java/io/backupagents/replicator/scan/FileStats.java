@@ -123,7 +123,10 @@ public final class FileStats {
   public static int bits(Set<PosixFilePermission> permissions) {
     int mode = 0;
     for (PosixFilePermission p : permissions) {
-      mode |= 0400 >> p.ordinal();
+      @SuppressWarnings(
+          "EnumOrdinal") // declared in mode-bit order: owner rwx, group rwx, others rwx
+      int shift = p.ordinal();
+      mode |= 0400 >> shift;
     }
     return mode;
   }

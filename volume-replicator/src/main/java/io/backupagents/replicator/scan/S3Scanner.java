@@ -77,7 +77,6 @@ public final class S3Scanner {
     List<String> splits = manifest.splitKeys(RANGE);
     String[] lastDir = {""};
     if (splits.isEmpty() || options.parallelism() < 2) {
-      List<RemoteObject> all = new ArrayList<>();
       InterruptedException[] stop = {null};
       listRequests.addAndGet(
           lister.list(

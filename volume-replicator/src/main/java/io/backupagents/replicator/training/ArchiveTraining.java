@@ -70,7 +70,7 @@ public final class ArchiveTraining {
       }
     } finally {
       if (!FileTrees.deleteTree(work)) {
-        throw new IOException("could not remove " + work);
+        failures.add("could not remove " + work); // not thrown: that would hide a failure above
       }
     }
     return failures;

@@ -3,6 +3,7 @@ package io.backupagents.replicator.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.fs.FileTrees;
 import io.backupagents.replicator.testing.AgentProcess;
 import io.backupagents.replicator.testing.Run;
 import io.backupagents.replicator.testing.TreeSnapshot;
@@ -250,8 +251,9 @@ class DirectoryRunTest {
     // In a user namespace that maps only root, chown to another id fails, as on root-squashed NFS.
     AgentProcess p =
         AgentProcess.start(List.of(unshare.toString(), "--user", "--map-root-user"), env(), log);
-    String out;
-    assertThat(p.waitFor()).as(out = Files.readString(log)).isZero();
+    int status = p.waitFor();
+    String out = Files.readString(log);
+    assertThat(status).as(out).isZero();
     assertThat(out)
         .contains("the target refused to change the owner of owned")
         .contains("Warnings: 1 (refused chown: 1)");
@@ -261,13 +263,6 @@ class DirectoryRunTest {
   }
 
   private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    FileTrees.delete(root);
   }
 }

@@ -11,6 +11,7 @@ import io.backupagents.replicator.testing.TreeSnapshot;
 import io.backupagents.replicator.testing.TrickyTree;
 import io.backupagents.testing.S3ProxyServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -121,7 +122,8 @@ class S3ReplicationTest {
     assertThat(stale.exitCode()).isZero();
     assertThat(stale.metric("volume_replicator_last_run_s3_heads")).isEqualTo(1);
     assertThat(stale.metric("volume_replicator_last_run_files_copied")).isEqualTo(1);
-    assertThat(store.getBytes("media/a.txt").orElseThrow()).isEqualTo("alpha".getBytes());
+    assertThat(store.getBytes("media/a.txt").orElseThrow())
+        .isEqualTo("alpha".getBytes(StandardCharsets.UTF_8));
 
     store.delete(List.of(".volume-replicator/manifests/media/shard-0-of-1.tsv.gz"));
     Run missing = run(source.toString(), target);
@@ -175,7 +177,7 @@ class S3ReplicationTest {
   void s3ToS3CopiesServerSideAndTheCopyComparesEqualNextTime() throws IOException {
     tree();
     assertThat(run(source.toString(), "s3://" + bucket + "/media").exitCode()).isZero();
-    store.putBytes("media/no-mtime.txt", "plain".getBytes(), "text/plain");
+    store.putBytes("media/no-mtime.txt", "plain".getBytes(StandardCharsets.UTF_8), "text/plain");
 
     Run copy = run("s3://" + bucket + "/media", "s3://" + bucket + "/copy");
     assertThat(copy.exitCode()).isZero();

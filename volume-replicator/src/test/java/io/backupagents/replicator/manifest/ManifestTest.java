@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupagents.replicator.scan.Entry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,7 +66,7 @@ class ManifestTest {
     Path file = dir.resolve("m.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
       String lines = "a\t1\te\t10\nc\t1\te\t10\nb\t1\te\t10\nz\t1\te\t10\n";
-      out.write((ManifestEntry.HEADER + "\n" + lines).getBytes());
+      out.write((ManifestEntry.HEADER + "\n" + lines).getBytes(StandardCharsets.UTF_8));
     }
     try (ManifestReader r = ManifestReader.open(file, WRITTEN, "m")) {
       assertThat(r.mtime("a", 1, "e", BEFORE)).isEqualTo(10);
