@@ -1,5 +1,8 @@
 package io.backupagents.common.logging;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +59,36 @@ public final class Progress {
         }
       }
     }
+  }
+
+  /** {@code in}, counting every byte read (or skipped) through it as done. */
+  public InputStream counting(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+          add(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = in.read(buffer, offset, length);
+        if (n > 0) {
+          add(n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long skipped = in.skip(n);
+        add(skipped);
+        return skipped;
+      }
+    };
   }
 
   /** Stops a {@link #heartbeat()}. */
