@@ -40,7 +40,8 @@ else
   export CONTAINERS_CONF="${CONTAINERS_CONF:-$here/podman/containers.conf}"
 fi
 
-for jar in sql-backup/target/sql-backup.jar volume-replicator/target/volume-replicator.jar; do
+for jar in sql-backup/target/sql-backup.jar volume-replicator/target/volume-replicator.jar \
+  volume-replicator-training/target/training/volume-replicator-training.jar; do
   [[ -s "$repo/$jar" ]] || { log "$jar is missing: run ./mvnw -B -DskipTests package first"; exit 1; }
 done
 

@@ -31,18 +31,20 @@ skip=" ${BENCH_SKIP:-} "
 raw=$work/raw.tsv
 
 mkdir -p "$work"
-[[ -f $jar ]] || (cd "$root" && ./mvnw -B -q -DskipTests package -pl volume-replicator -am)
+training=$root/volume-replicator-training/target/training
+[[ -f $jar && -f $training/volume-replicator-training.jar ]] ||
+  (cd "$root" && ./mvnw -B -q -DskipTests package -pl volume-replicator,volume-replicator-training -am)
 if [[ -z ${BENCH_SKIP:-} ]]; then
   rm -f "$work/notes.txt" "$raw" # a full run starts afresh
 fi
 # The agent as the image installs it: the launcher beside the jar and a class archive made by the
-# same training run as in the image build, for this JVM.
+# same training runs as in the image build, for this JVM.
 app=$work/app
 rm -rf "$app"
 mkdir -p "$app"
-cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" \
-  "$root/Dockerfiles/volume-replicator/make-class-archive.sh" "$app/"
-PATH="$(dirname "$java"):$PATH" "$app/make-class-archive.sh" "$app" > "$work/archive.log" 2>&1 ||
+cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" "$app/"
+PATH="$(dirname "$java"):$PATH" "$root/Dockerfiles/volume-replicator/make-class-archive.sh" \
+  "$app" "$training" > "$work/archive.log" 2>&1 ||
   { tail -20 "$work/archive.log" >&2; exit 1; }
 legs="all legs"
 [[ -n ${BENCH_SKIP:-} ]] && legs="legs other than: $BENCH_SKIP (the rows of those come from an earlier run)"

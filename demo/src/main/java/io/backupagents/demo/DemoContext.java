@@ -6,8 +6,8 @@ import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.PostgresServer;
 import io.backupagents.testing.S3ProxyServer;
 import java.io.IOException;
@@ -145,7 +145,8 @@ public final class DemoContext implements AutoCloseable {
     }
     env.putAll(manifestEnvironment());
     env.putAll(extra);
-    Launcher launcher = new Launcher(new SqlBackupAgent(HostEnvironment.of(env)), env, clock);
+    Launcher launcher =
+        new Launcher(new SqlBackupAgent(HostEnvironment.of(env, clock)), env, clock);
     int code = launcher.run(List.of(args));
     String termination =
         Files.readString(workDir.resolve("termination-log"), StandardCharsets.UTF_8);

@@ -10,11 +10,13 @@ import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.replicator.VolumeReplicatorAgent;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,7 +42,7 @@ final class AgentSettings {
   static void assertAccepted(Workload workload, Path scratch) {
     Agent agent =
         switch (workload.agent()) {
-          case "sql-backup" -> new SqlBackupAgent();
+          case "sql-backup" -> new SqlBackupAgent(HostEnvironment.of(Map.of(), Clock.systemUTC()));
           case "volume-replicator" -> new VolumeReplicatorAgent("UTF-8");
           default -> throw new AssertionError("unknown agent container " + workload.agent());
         };

@@ -6,10 +6,15 @@ import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.backup.BackupSetting;
+import io.backupagents.sqlbackup.backup.BackupAction;
+import io.backupagents.sqlbackup.list.ListAction;
 import io.backupagents.sqlbackup.postgres.PostgresSetting;
 import io.backupagents.sqlbackup.postgres.TlsSetting;
-import io.backupagents.sqlbackup.restore.RestoreSetting;
+import io.backupagents.sqlbackup.restore.RecoverAction;
+import io.backupagents.sqlbackup.settings.BackupSetting;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.settings.RestoreSetting;
+import io.backupagents.sqlbackup.verify.VerifyAction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,12 +56,7 @@ public final class SqlBackupAgent implements Agent {
 
   private final HostEnvironment host;
 
-  /** An agent on a machine with no environment variables (defaults for PATH and HOME). */
-  public SqlBackupAgent() {
-    this(HostEnvironment.of(java.util.Map.of()));
-  }
-
-  /** An agent on {@code host}: its PATH, HOME, temporary directory and file system. */
+  /** An agent on {@code host}: its PATH, HOME, temporary directory, file system and clock. */
   public SqlBackupAgent(HostEnvironment host) {
     this.host = host;
   }
@@ -109,11 +109,10 @@ public final class SqlBackupAgent implements Agent {
     boolean named = !args.isEmpty() && !args.get(0).startsWith("-");
     List<String> rest = named ? args.subList(1, args.size()) : args;
     return switch (action) {
-      case BACKUP -> io.backupagents.sqlbackup.backup.BackupAction.configure(settings, rest, host);
-      case LIST -> io.backupagents.sqlbackup.backup.ListAction.configure(settings, rest, host);
-      case RECOVER ->
-          io.backupagents.sqlbackup.restore.RecoverAction.configure(settings, rest, host);
-      case VERIFY -> io.backupagents.sqlbackup.restore.VerifyAction.configure(settings, rest, host);
+      case BACKUP -> BackupAction.configure(settings, rest, host);
+      case LIST -> ListAction.configure(settings, rest, host);
+      case RECOVER -> RecoverAction.configure(settings, rest, host);
+      case VERIFY -> VerifyAction.configure(settings, rest, host);
     };
   }
 

@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup;
 
 import io.backupagents.common.launch.Launcher;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ public final class SqlBackupMain {
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
-    SqlBackupAgent agent = new SqlBackupAgent(HostEnvironment.of(env));
-    System.exit(new Launcher(agent, env, Clock.systemUTC()).run(List.of(args)));
+    Clock clock = Clock.systemUTC();
+    SqlBackupAgent agent = new SqlBackupAgent(HostEnvironment.of(env, clock));
+    System.exit(new Launcher(agent, env, clock).run(List.of(args)));
   }
 }

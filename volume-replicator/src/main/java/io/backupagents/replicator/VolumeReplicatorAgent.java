@@ -5,9 +5,9 @@ import io.backupagents.common.launch.Job;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.replicator.config.Location;
 import io.backupagents.replicator.config.ReplicatorSetting;
 import io.backupagents.replicator.config.ReplicatorSettings;
+import io.backupagents.replicator.job.ReplicationJob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,10 +69,5 @@ public final class VolumeReplicatorAgent implements Agent {
               + ", which mangles non-ASCII names: run with LANG=C.UTF-8 (or another UTF-8 locale)");
     }
     return new ReplicationJob(s);
-  }
-
-  /** True when the location is a directory. */
-  static boolean isDirectory(Location l) {
-    return l instanceof Location.Directory;
   }
 }

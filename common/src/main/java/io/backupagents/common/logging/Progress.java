@@ -1,5 +1,8 @@
 package io.backupagents.common.logging;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +61,36 @@ public final class Progress {
     }
   }
 
+  /** {@code in}, counting every byte read (or skipped) through it as done. */
+  public InputStream counting(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+          add(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = in.read(buffer, offset, length);
+        if (n > 0) {
+          add(n);
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long skipped = in.skip(n);
+        add(skipped);
+        return skipped;
+      }
+    };
+  }
+
   /** Stops a {@link #heartbeat()}. */
   public interface Heartbeat extends AutoCloseable {
     @Override
@@ -100,14 +133,27 @@ public final class Progress {
   }
 
   private String line(long now, Instant t) {
-    double seconds = Math.max(0.001, Duration.between(start, t).toMillis() / 1000.0);
-    double rate = now / seconds;
     StringBuilder sb = new StringBuilder(what).append(": ").append(Units.bytes(now));
     if (total > 0) {
       sb.append(" of ").append(Units.bytes(total));
       sb.append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, now * 100 / total)));
     }
-    sb.append(", ").append(Units.bytes((long) rate)).append("/s");
+    return sb.append(", ").append(rate(now, total, t)).toString();
+  }
+
+  /**
+   * The rate of {@code bytes} done since the start, and the time left until {@code total} (none
+   * when {@code total} is 0: unknown), e.g. {@code 12.0 MiB/s, ETA 3m}: for lines that count more
+   * than bytes.
+   */
+  public String rate(long bytes, long total) {
+    return rate(bytes, total, clock.instant());
+  }
+
+  private String rate(long now, long total, Instant t) {
+    double seconds = Math.max(0.001, Duration.between(start, t).toMillis() / 1000.0);
+    double rate = now / seconds;
+    StringBuilder sb = new StringBuilder(Units.bytes((long) rate)).append("/s");
     if (total > 0 && rate > 0 && now < total) {
       sb.append(", ETA ").append(Units.duration(Duration.ofSeconds((long) ((total - now) / rate))));
     }

@@ -2,13 +2,14 @@ package io.backupagents.sqlbackup.backup;
 
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.codec.DecryptingJob;
 import io.backupagents.sqlbackup.codec.DecryptionKey;
 import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.lock.Sleeper;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
-import io.backupagents.sqlbackup.restore.BackupVerifier;
+import io.backupagents.sqlbackup.settings.BackupSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.verify.BackupVerifier;
 import java.util.List;
 import java.util.Optional;
 

@@ -7,24 +7,27 @@ import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Store;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.lock.FileRunLock;
 import io.backupagents.sqlbackup.lock.LockOwner;
 import io.backupagents.sqlbackup.lock.RunLock;
 import io.backupagents.sqlbackup.lock.Sleeper;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
-import io.backupagents.sqlbackup.offsite.MirrorSettings;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.OffsiteCopy;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.offsite.RemoteTiers;
 import io.backupagents.sqlbackup.offsite.S3Mirror;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
-import io.backupagents.sqlbackup.restore.BackupVerifier;
 import io.backupagents.sqlbackup.rotation.RotationExecutor;
 import io.backupagents.sqlbackup.rotation.RotationPlan;
 import io.backupagents.sqlbackup.rotation.RotationPlanner;
+import io.backupagents.sqlbackup.settings.BackupSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.sqlbackup.store.BackupStore;
 import io.backupagents.sqlbackup.store.BucketStores;
 import io.backupagents.sqlbackup.store.LocalBackupStore;
 import io.backupagents.sqlbackup.store.StoreSession;
+import io.backupagents.sqlbackup.verify.BackupVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -100,8 +103,8 @@ final class BackupJob implements Job {
       rotate(session.store(), written, metrics);
       reportRetained(session.store(), metrics);
       preExitSleep();
-      if (tier == Tier.HOURLY && settings.mirror().isPresent()) {
-        mirror(settings.mirror().get(), metrics, context.clock());
+      if (tier == Tier.HOURLY && settings.offsite().isPresent()) {
+        mirror(settings.offsite().get(), metrics, context.clock());
       }
     }
   }
@@ -187,7 +190,7 @@ final class BackupJob implements Job {
     }
   }
 
-  private void mirror(MirrorSettings mirror, SqlBackupMetrics metrics, Clock clock)
+  private void mirror(OffsiteCopy mirror, SqlBackupMetrics metrics, Clock clock)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     try (S3Connection connection = S3Connection.open(mirror.s3())) {

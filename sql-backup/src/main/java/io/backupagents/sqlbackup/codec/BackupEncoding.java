@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.codec;
 
+import io.backupagents.sqlbackup.model.BackupName;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +15,7 @@ public record BackupEncoding(
     Compression compression, int level, int threads, Optional<OpenPgpEncryption> encryption) {
 
   /** What an encrypted backup's name ends with, after the name of what it holds. */
-  public static final String ENCRYPTED_SUFFIX =
-      io.backupagents.sqlbackup.backup.BackupName.ENCRYPTED_SUFFIX;
+  public static final String ENCRYPTED_SUFFIX = BackupName.ENCRYPTED_SUFFIX;
 
   public BackupEncoding {
     if (level < compression.minLevel() || level > compression.maxLevel() || threads < 1) {

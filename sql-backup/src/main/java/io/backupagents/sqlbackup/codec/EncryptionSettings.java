@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.codec;
 
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,17 +19,20 @@ public final class EncryptionSettings {
 
   private EncryptionSettings() {}
 
-  /** The encryption to {@code recipients}' keys, when that setting is given. */
+  /**
+   * The encryption to {@code recipients}' keys, when that setting is given; keys that expired by
+   * {@code clock}'s time are not used.
+   */
   public static Optional<OpenPgpEncryption> recipients(
-      SettingsReader r, SettingDefinition recipients) {
+      SettingsReader r, SettingDefinition recipients, Clock clock) {
     Optional<String> armored = r.optional(recipients);
     if (armored.isEmpty()) {
       return Optional.empty();
     }
     try {
-      Recipients parsed = Recipients.parse(armored.get());
+      Recipients parsed = Recipients.parse(armored.get(), clock.instant());
       parsed.list().forEach(k -> log.info("backups are encrypted to the OpenPGP key {}", k));
-      return Optional.of(new OpenPgpEncryption(parsed));
+      return Optional.of(new OpenPgpEncryption(parsed, clock));
     } catch (IllegalArgumentException e) {
       r.problem(source(r, recipients) + ": " + e.getMessage());
       return Optional.empty();

@@ -4,6 +4,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Date;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
@@ -23,9 +24,12 @@ public final class OpenPgpEncryption {
   private static final int CHUNK = 1 << 16;
 
   private final Recipients recipients;
+  private final Clock clock;
 
-  public OpenPgpEncryption(Recipients recipients) {
+  /** Encryption to {@code recipients}; {@code clock} dates the encrypted file's content. */
+  public OpenPgpEncryption(Recipients recipients, Clock clock) {
     this.recipients = recipients;
+    this.clock = clock;
   }
 
   public Recipients recipients() {
@@ -57,7 +61,12 @@ public final class OpenPgpEncryption {
     }
     PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
     OutputStream plain =
-        literal.open(encrypted, PGPLiteralData.BINARY, innerName, new Date(), new byte[CHUNK]);
+        literal.open(
+            encrypted,
+            PGPLiteralData.BINARY,
+            innerName,
+            Date.from(clock.instant()),
+            new byte[CHUNK]);
     return new FilterOutputStream(plain) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {

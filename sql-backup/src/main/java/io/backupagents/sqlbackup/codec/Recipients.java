@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,11 +50,11 @@ public final class Recipients {
   }
 
   /**
-   * Parses armored public keys.
+   * Parses armored public keys; a (sub)key that expired by {@code now} is not used.
    *
    * @throws IllegalArgumentException with a message fit for a settings problem
    */
-  public static Recipients parse(String armored) {
+  public static Recipients parse(String armored, Instant now) {
     List<String> blocks = blocks(armored);
     if (blocks.isEmpty()) {
       throw new IllegalArgumentException(
@@ -67,7 +68,7 @@ public final class Recipients {
         PGPPublicKeyRingCollection rings =
             new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
         for (Iterator<PGPPublicKeyRing> it = rings.getKeyRings(); it.hasNext(); ) {
-          found.add(recipient(it.next()));
+          found.add(recipient(it.next(), now));
         }
       } catch (IOException | PGPException | RuntimeException e) {
         throw new IllegalArgumentException(
@@ -80,7 +81,7 @@ public final class Recipients {
     return new Recipients(found);
   }
 
-  private static Recipient recipient(PGPPublicKeyRing ring) {
+  private static Recipient recipient(PGPPublicKeyRing ring, Instant now) {
     PGPPublicKey primary = ring.getPublicKey();
     String fingerprint = Hex.toHexString(primary.getFingerprint()).toUpperCase(Locale.ROOT);
     Iterator<String> ids = primary.getUserIDs();
@@ -89,7 +90,7 @@ public final class Recipients {
     for (Iterator<PGPPublicKey> it = ring.getPublicKeys(); it.hasNext(); ) {
       PGPPublicKey key = it.next();
       // A subkey made for encryption is preferred to a primary key that could also encrypt.
-      if (key.isEncryptionKey() && !key.hasRevocation() && !expired(key)) {
+      if (key.isEncryptionKey() && !key.hasRevocation() && !expired(key, now)) {
         if (encryption == null || encryption.isMasterKey()) {
           encryption = key;
         }
@@ -102,10 +103,9 @@ public final class Recipients {
     return new Recipient(fingerprint, userId, encryption);
   }
 
-  private static boolean expired(PGPPublicKey key) {
+  private static boolean expired(PGPPublicKey key, Instant now) {
     long seconds = key.getValidSeconds();
-    return seconds > 0
-        && key.getCreationTime().toInstant().plusSeconds(seconds).isBefore(java.time.Instant.now());
+    return seconds > 0 && key.getCreationTime().toInstant().plusSeconds(seconds).isBefore(now);
   }
 
   private static List<String> blocks(String armored) {

@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.dump;
 
 import io.backupagents.sqlbackup.codec.Compression;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import java.nio.file.Path;
@@ -35,9 +36,7 @@ public record DumpCommand(Optional<String> database, DumpSettings settings) {
 
   /** The label of the backup file: the database, or {@code dumpall}. */
   public String label() {
-    return database
-        .map(io.backupagents.sqlbackup.backup.BackupName::labelOf)
-        .orElse(io.backupagents.sqlbackup.backup.BackupName.DUMPALL);
+    return database.map(BackupName::labelOf).orElse(BackupName.DUMPALL);
   }
 
   /** The trailer a complete plain dump of this command ends with. */

@@ -8,9 +8,10 @@ import io.backupagents.common.logging.Units;
 import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
-import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.codec.BackupDecoding;
 import io.backupagents.sqlbackup.codec.PlainEncoder;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.VerifiedDump;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.io.ByteArrayOutputStream;
@@ -110,7 +111,7 @@ public final class DumpDatabaseStep {
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         processes.run(
             spec(command, stderr, Path.of("-"))
-                .withStdout(in -> gz.transferFrom(new ProgressInputStream(in, progress))));
+                .withStdout(in -> gz.transferFrom(progress.counting(in))));
         gz.finish();
       } finally {
         gz.abort();
@@ -173,7 +174,7 @@ public final class DumpDatabaseStep {
       ArchiveHead head = new ArchiveHead(stored);
       processes.run(
           spec(command, stderr, Path.of("-"))
-              .withStdout(in -> new ProgressInputStream(in, progress).transferTo(head)));
+              .withStdout(in -> progress.counting(in).transferTo(head)));
       stored.close();
       channel.force(true);
       head.require(what);
@@ -208,7 +209,7 @@ public final class DumpDatabaseStep {
       try (FileChannel channel = create(temp)) {
         hashing = new HashingOutputStream(Channels.newOutputStream(channel));
         OutputStream buffered = new java.io.BufferedOutputStream(hashing, 1 << 20);
-        TarWriter.write(dir, name.fileName().replace(".tar", ""), buffered);
+        TarWriter.write(dir, name.fileName().replace(".tar", ""), buffered, clock.instant());
         buffered.flush();
         channel.force(true);
       }

@@ -1,6 +1,6 @@
 package io.backupagents.sqlbackup.dump;
 
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 
 /** How pg_dump writes a backup, and the file format it is stored in. */
 public enum DumpFormat {

@@ -1,9 +1,9 @@
 package io.backupagents.sqlbackup.dump;
 
-import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.codec.BackupEncoding;
 import io.backupagents.sqlbackup.codec.Compression;
 import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
+import io.backupagents.sqlbackup.model.BackupName;
 import java.time.Duration;
 import java.util.Optional;
 

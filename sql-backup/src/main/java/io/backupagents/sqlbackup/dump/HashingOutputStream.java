@@ -1,10 +1,10 @@
 package io.backupagents.sqlbackup.dump;
 
+import io.backupagents.sqlbackup.model.ChecksumRecord;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Passes bytes through while computing their SHA-256 and counting them: no second read. */
@@ -44,10 +44,6 @@ public final class HashingOutputStream extends FilterOutputStream {
 
   /** A new SHA-256 digest (every Java platform has one). */
   public static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this Java runtime", e);
-    }
+    return ChecksumRecord.newDigest();
   }
 }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -20,8 +21,13 @@ final class TarWriter {
 
   private TarWriter() {}
 
-  static void write(Path directory, String topName, OutputStream out) throws IOException {
-    writeHeader(out, topName + "/", 0, '5', 0755);
+  /**
+   * Writes {@code directory} as {@code topName/} into {@code out}, every entry dated {@code
+   * modified}.
+   */
+  static void write(Path directory, String topName, OutputStream out, Instant modified)
+      throws IOException {
+    writeHeader(out, topName + "/", 0, '5', 0755, modified);
     List<Path> files;
     try (Stream<Path> list = Files.list(directory)) {
       files = list.sorted().toList();
@@ -31,7 +37,7 @@ final class TarWriter {
         throw new IOException("unexpected non-file in the dump directory: " + file.getFileName());
       }
       long size = Files.size(file);
-      writeHeader(out, topName + "/" + file.getFileName(), size, '0', 0644);
+      writeHeader(out, topName + "/" + file.getFileName(), size, '0', 0644, modified);
       long copied = Files.copy(file, out);
       if (copied != size) {
         throw new IOException(file.getFileName() + " changed while being archived");
@@ -41,7 +47,8 @@ final class TarWriter {
     out.write(new byte[2 * RECORD]); // end of archive
   }
 
-  private static void writeHeader(OutputStream out, String name, long size, char type, int mode)
+  private static void writeHeader(
+      OutputStream out, String name, long size, char type, int mode, Instant modified)
       throws IOException {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     if (nameBytes.length > 100 || size > MAX_SIZE) {
@@ -53,7 +60,7 @@ final class TarWriter {
     octal(h, 108, 8, 0);
     octal(h, 116, 8, 0);
     octal(h, 124, 12, size);
-    octal(h, 136, 12, System.currentTimeMillis() / 1000);
+    octal(h, 136, 12, modified.getEpochSecond());
     java.util.Arrays.fill(h, 148, 156, (byte) ' ');
     h[156] = (byte) type;
     byte[] magic = "ustar\u000000".getBytes(StandardCharsets.US_ASCII);

@@ -2,7 +2,7 @@ package io.backupagents.sqlbackup.offsite;
 
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

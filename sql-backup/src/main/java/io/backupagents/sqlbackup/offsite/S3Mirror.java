@@ -9,6 +9,7 @@ import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Errors;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
+import io.backupagents.sqlbackup.model.OffsiteCopy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,11 +37,11 @@ public final class S3Mirror {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
   private final S3Store store;
-  private final MirrorSettings settings;
+  private final OffsiteCopy settings;
   private final SqlBackupMetrics metrics;
   private final Clock clock;
 
-  public S3Mirror(S3Store store, MirrorSettings settings, SqlBackupMetrics metrics, Clock clock) {
+  public S3Mirror(S3Store store, OffsiteCopy settings, SqlBackupMetrics metrics, Clock clock) {
     this.store = store;
     this.settings = settings;
     this.metrics = metrics;

@@ -2,6 +2,11 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.SqlFeed;
+import io.backupagents.sqlbackup.script.ClusterRestoreFilter;
+import io.backupagents.sqlbackup.script.DumpallSurvey;
+import io.backupagents.sqlbackup.script.SqlLineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +36,7 @@ final class DumpallSelection {
       BackupIntegrity.Checked checked, List<String> databases, Set<String> existingRoles)
       throws IOException {
     DumpallSurvey survey = new DumpallSurvey(Set.copyOf(databases));
-    try (InputStream sql = SqlFeed.open(checked.fetched().file(), bytes -> {})) {
+    try (InputStream sql = SqlFeed.open(checked.fetched().file())) {
       survey.copy(new SqlLineReader(sql), OutputStream.nullOutputStream());
     }
     List<String> missing = new ArrayList<>(databases);

@@ -1,7 +1,12 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.RunContext;
+import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.DatabaseCreation;
+import io.backupagents.sqlbackup.load.RestoreMetrics;
 import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.source.BackupFetcher;
+import io.backupagents.sqlbackup.source.FoundBackup;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;

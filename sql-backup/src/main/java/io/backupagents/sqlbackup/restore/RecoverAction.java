@@ -2,11 +2,12 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.codec.DecryptingJob;
 import io.backupagents.sqlbackup.codec.DecryptionKey;
-import io.backupagents.sqlbackup.codec.EncryptionSettings;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.settings.RestoreArguments;
+import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,14 +25,8 @@ public final class RecoverAction {
     RestoreArguments arguments = RestoreArguments.parse(args, settings, "recover");
     PostgresSettings postgres = PostgresSettings.read(settings);
     RestoreSettings restore = RestoreSettings.read(settings, postgres, host, arguments, true);
-    Optional<DecryptionKey> key = decryptionKey(settings);
+    Optional<DecryptionKey> key = RestoreSettings.decryptionKey(settings);
     // The listing is the action's output, so it goes to standard output rather than the log.
     return new DecryptingJob(new RecoverJob(restore, postgres, host, System.out), key);
-  }
-
-  /** BACKUP_DECRYPTION_KEY(_FILE) with its passphrase, unlocked; problems go to {@code r}. */
-  static Optional<DecryptionKey> decryptionKey(SettingsReader r) {
-    return EncryptionSettings.decryptionKey(
-        r, RestoreSetting.BACKUP_DECRYPTION_KEY, RestoreSetting.BACKUP_DECRYPTION_KEY_PASSPHRASE);
   }
 }

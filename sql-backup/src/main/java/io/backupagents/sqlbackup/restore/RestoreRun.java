@@ -1,9 +1,20 @@
 package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.PgRestoreRun;
+import io.backupagents.sqlbackup.load.PsqlRun;
+import io.backupagents.sqlbackup.load.RestoreMetrics;
+import io.backupagents.sqlbackup.load.RestoreProgress;
+import io.backupagents.sqlbackup.load.SqlFeed;
+import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.script.ClusterRestoreFilter;
+import io.backupagents.sqlbackup.script.OneTransactionFilter;
+import io.backupagents.sqlbackup.script.SqlStreamFilter;
+import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

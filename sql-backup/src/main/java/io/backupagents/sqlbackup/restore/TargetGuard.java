@@ -2,6 +2,8 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.rotation;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.logging.Units;
+import io.backupagents.sqlbackup.dump.DumpErrors;
 import io.backupagents.sqlbackup.store.BackupStore;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.io.IOException;
@@ -82,8 +83,7 @@ public final class RotationExecutor {
     if (e instanceof AgentException agent) {
       return agent;
     }
-    ExitCode c =
-        io.backupagents.sqlbackup.dump.DumpErrors.mentionsDiskFull(e) ? ExitCode.NO_SPACE : code;
+    ExitCode c = DumpErrors.mentionsDiskFull(e) ? ExitCode.NO_SPACE : code;
     return new AgentException(c, what + " in " + store.describe() + ": " + e, e);
   }
 }

@@ -1,7 +1,7 @@
 package io.backupagents.sqlbackup.rotation;
 
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.Tier;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.util.List;
 

@@ -2,8 +2,8 @@ package io.backupagents.sqlbackup.rotation;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.Tier;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.store.StoredBackup;
 import java.util.ArrayList;
 import java.util.Collection;

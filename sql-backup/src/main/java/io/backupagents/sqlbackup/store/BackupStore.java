@@ -1,8 +1,8 @@
 package io.backupagents.sqlbackup.store;
 
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.Tier;
-import io.backupagents.sqlbackup.dump.VerifiedDump;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.Tier;
+import io.backupagents.sqlbackup.model.VerifiedDump;
 import java.io.IOException;
 import java.util.List;
 

@@ -2,9 +2,9 @@ package io.backupagents.sqlbackup.store;
 
 import io.backupagents.common.fs.AtomicFiles;
 import io.backupagents.common.s3.S3Connection;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.Tier;
 import io.backupagents.sqlbackup.lock.RunLock;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package io.backupagents.sqlbackup.store;
 
 import io.backupagents.common.fs.AtomicFiles;
 import io.backupagents.common.fs.FileTrees;
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.ChecksumRecord;
-import io.backupagents.sqlbackup.backup.Tier;
-import io.backupagents.sqlbackup.dump.VerifiedDump;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.ChecksumRecord;
+import io.backupagents.sqlbackup.model.Tier;
+import io.backupagents.sqlbackup.model.VerifiedDump;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;

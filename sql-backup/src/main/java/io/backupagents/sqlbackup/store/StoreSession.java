@@ -1,9 +1,9 @@
 package io.backupagents.sqlbackup.store;
 
-import io.backupagents.sqlbackup.backup.BackupName;
-import io.backupagents.sqlbackup.backup.Tier;
-import io.backupagents.sqlbackup.dump.VerifiedDump;
 import io.backupagents.sqlbackup.lock.RunLock;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.Tier;
+import io.backupagents.sqlbackup.model.VerifiedDump;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,12 +2,17 @@ package io.backupagents.sqlbackup.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.process.LocalProcessRunner;
 import io.backupagents.common.settings.SettingsReader;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.list.ListAction;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.model.ChecksumRecord;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.testing.Commands;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,14 +111,16 @@ class ListAndPromotionTest {
             "  backup-2025-09-10T00:51:00Z-dumpall\\.sql\\.gz +53 B +23h 30m old  sha256 recorded")
         .contains("local daily (" + root + "/daily): 0 backups, 0 B");
 
-    String json = list(List.of("--json", "--check"));
-    assertThat(json)
-        .startsWith("{\"now\":\"2025-09-11T00:21:00Z\",\"locations\":[{\"kind\":\"local\"")
-        .contains(
+    JsonNode json = new ObjectMapper().readTree(list(List.of("--json", "--check")));
+    assertThat(json.get("now").asText()).isEqualTo("2025-09-11T00:21:00Z");
+    assertThat(json.get("locations").get(0).get("kind").asText()).isEqualTo("local");
+    Map<String, JsonNode> backups = backups(json);
+    assertThat(backups.get(H1).toString())
+        .isEqualTo(
             "{\"name\":\""
                 + H1
-                + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\"}")
-        .contains("\"checksum\":\"mismatch\"");
+                + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\"}");
+    assertThat(backups.get(H2).get("checksum").asText()).isEqualTo("mismatch");
   }
 
   @Test
@@ -129,22 +137,18 @@ class ListAndPromotionTest {
     Files.writeString(daily.resolve("backup-2025-09-01T00:51:00Z-dumpall.sql.gz.sha256"), "x");
     Files.writeString(daily.resolve(".backup-2025-09-02T00:51:00Z-dumpall.sql.gz.sha256"), "x");
 
-    String json = list(List.of("--json", "--check"));
-    assertThat(json)
-        .contains(
-            "{\"name\":\""
-                + H1
-                + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\"}")
-        .contains(
-            "{\"name\":\""
-                + H2
-                + "\",\"size\":53,\"time\":\"2025-09-10T23:51:00Z\",\"checksum\":\"ok\"}")
-        .contains(
-            "{\"name\":\""
-                + D0
-                + "\",\"size\":53,\"time\":\"2025-09-09T00:51:00Z\",\"checksum\":\"ok\"}")
-        .doesNotContain("missing")
-        .doesNotContain("mismatch");
+    Map<String, JsonNode> backups =
+        backups(new ObjectMapper().readTree(list(List.of("--json", "--check"))));
+    assertThat(backups).containsOnlyKeys(H1, H2, D0);
+    assertThat(backups.get(H1).get("time").asText()).isEqualTo("2025-09-10T00:51:00Z");
+    assertThat(backups.get(H2).get("time").asText()).isEqualTo("2025-09-10T23:51:00Z");
+    assertThat(backups.get(D0).get("time").asText()).isEqualTo("2025-09-09T00:51:00Z");
+    assertThat(backups.values())
+        .allSatisfy(
+            b -> {
+              assertThat(b.get("size").asLong()).isEqualTo(53);
+              assertThat(b.get("checksum").asText()).isEqualTo("ok");
+            });
 
     AgentRun.Result result =
         AgentRun.in(work)
@@ -204,9 +208,22 @@ class ListAndPromotionTest {
         .isEqualTo("FAILURE (12: 1 backups do not match their recorded SHA-256)");
   }
 
+  /** Every backup of every location and tier in {@code list --json} output, by name. */
+  private static Map<String, JsonNode> backups(JsonNode json) {
+    Map<String, JsonNode> byName = new TreeMap<>();
+    for (JsonNode location : json.get("locations")) {
+      for (JsonNode tier : location.get("tiers")) {
+        for (JsonNode backup : tier) {
+          byName.put(backup.get("name").asText(), backup);
+        }
+      }
+    }
+    return byName;
+  }
+
   private String list(List<String> args) throws Exception {
     Map<String, String> env = Map.of("BACKUP_ROOT_DIR", root.toString());
-    HostEnvironment host = HostEnvironment.of(env);
+    HostEnvironment host = HostEnvironment.of(env, DAILY);
     SqlBackupAgent agent = new SqlBackupAgent(host);
     SettingsReader r = new SettingsReader(env, agent.settings(), agent.ownedPrefixes());
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -15,6 +15,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -173,11 +175,12 @@ class BackupCodecTest {
 
   @Test
   void recipientsAreTheGpgKeysFingerprints() {
-    Recipients recipients = Recipients.parse(keys.publicKey() + "\n" + otherKeys.publicKey());
+    Recipients recipients =
+        Recipients.parse(keys.publicKey() + "\n" + otherKeys.publicKey(), Instant.now());
 
     assertThat(recipients.fingerprints())
         .containsExactly(keys.fingerprint(), otherKeys.fingerprint());
-    assertThatThrownBy(() -> Recipients.parse("not a key"))
+    assertThatThrownBy(() -> Recipients.parse("not a key", Instant.now()))
         .hasMessageContaining("no armored OpenPGP public key block");
   }
 
@@ -196,7 +199,9 @@ class BackupCodecTest {
   private Path encode(Compression compression, boolean encrypted, int threads) throws IOException {
     Optional<OpenPgpEncryption> encryption =
         encrypted
-            ? Optional.of(new OpenPgpEncryption(Recipients.parse(keys.publicKey())))
+            ? Optional.of(
+                new OpenPgpEncryption(
+                    Recipients.parse(keys.publicKey(), Instant.now()), Clock.systemUTC()))
             : Optional.empty();
     BackupEncoding encoding =
         new BackupEncoding(compression, compression.defaultLevel(), threads, encryption);

@@ -2,8 +2,8 @@ package io.backupagents.sqlbackup.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.sqlbackup.backup.BackupName;
 import io.backupagents.sqlbackup.codec.Compression;
+import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import java.nio.file.Path;
 import java.time.Instant;

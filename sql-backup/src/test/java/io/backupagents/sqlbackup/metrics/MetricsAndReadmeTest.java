@@ -3,8 +3,8 @@ package io.backupagents.sqlbackup.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.settings.SettingsTable;
-import io.backupagents.sqlbackup.backup.BackupSetting;
 import io.backupagents.sqlbackup.postgres.PostgresSetting;
+import io.backupagents.sqlbackup.settings.BackupSetting;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;

@@ -7,6 +7,7 @@ import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
+import io.backupagents.sqlbackup.model.OffsiteCopy;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;
@@ -227,8 +228,8 @@ class OffsiteCopyTest {
         .clock(clock);
   }
 
-  private MirrorSettings settings(Map<String, String> overrides) {
-    return new MirrorSettings(
+  private OffsiteCopy settings(Map<String, String> overrides) {
+    return new OffsiteCopy(
         S3Location.parse("s3://" + bucket + "/prod/db").orElseThrow(),
         s3.settings(overrides),
         true,

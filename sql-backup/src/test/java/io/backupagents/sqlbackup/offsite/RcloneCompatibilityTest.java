@@ -6,6 +6,7 @@ import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
+import io.backupagents.sqlbackup.model.OffsiteCopy;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;
@@ -113,8 +114,8 @@ class RcloneCompatibilityTest {
   }
 
   private S3Mirror mirror(S3Store store, String location) {
-    MirrorSettings settings =
-        new MirrorSettings(
+    OffsiteCopy settings =
+        new OffsiteCopy(
             S3Location.parse(location).orElseThrow(),
             s3.settings(Map.of("S3_MULTIPART_THRESHOLD", "5M", "S3_PART_SIZE", "5M")),
             true,

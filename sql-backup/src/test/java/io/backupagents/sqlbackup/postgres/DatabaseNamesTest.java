@@ -2,7 +2,7 @@ package io.backupagents.sqlbackup.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.sqlbackup.backup.BackupName;
+import io.backupagents.sqlbackup.model.BackupName;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.common.settings.SettingsTable;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.Readme;
 import io.backupagents.testing.TestCertificates;
 import java.nio.file.Files;
@@ -212,7 +213,7 @@ class TlsSettingsTest {
   }
 
   private static SettingsReader reader(Map<String, String> env) {
-    SqlBackupAgent agent = new SqlBackupAgent();
+    SqlBackupAgent agent = new SqlBackupAgent(HostEnvironment.of(Map.of(), Clock.systemUTC()));
     return new SettingsReader(env, agent.settings(), agent.ownedPrefixes());
   }
 }

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.sqlbackup.testing.AgentRun;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;
 import io.backupagents.testing.PostgresServer;

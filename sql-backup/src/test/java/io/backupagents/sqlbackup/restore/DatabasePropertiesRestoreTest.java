@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.sqlbackup.testing.Checksums;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.sqlbackup.testing.AgentProcess;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.sqlbackup.testing.S3Fixture;
 import io.backupagents.sqlbackup.testing.SharedServers;
 import io.backupagents.testing.PostgresServer;

@@ -7,6 +7,7 @@ import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
 import io.backupagents.common.s3.S3Store;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import io.backupagents.testing.S3ProxyServer;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.sqlbackup.testing.DumpComparison;
 import io.backupagents.sqlbackup.testing.LegacyRestore;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.sqlbackup.testing.Roles;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;

@@ -6,7 +6,7 @@ import io.backupagents.common.s3.RcloneMetadata;
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
-import io.backupagents.sqlbackup.backup.Tier;
+import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.offsite.RemoteTiers;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.S3Fixture;

@@ -3,8 +3,8 @@ package io.backupagents.sqlbackup.testing;
 import io.backupagents.common.launch.Launcher;
 import io.backupagents.common.process.LocalProcessRunner;
 import io.backupagents.common.process.ProcessRunner;
-import io.backupagents.sqlbackup.HostEnvironment;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +86,7 @@ public final class AgentRun {
   }
 
   public Result run(String... args) {
-    HostEnvironment host = HostEnvironment.of(env);
+    HostEnvironment host = HostEnvironment.of(env, clock);
     if (fileSystem != null) {
       host = host.withFileSystem(fileSystem);
     }

@@ -50,23 +50,35 @@ public sealed interface Location {
   }
 
   default boolean isBucket() {
-    return this instanceof Bucket;
+    return switch (this) {
+      case Directory d -> false;
+      case Bucket b -> true;
+    };
   }
 
   /** True when one location lies inside the other (or they are the same). */
   static boolean overlap(Location a, Location b) {
-    if (a instanceof Directory x && b instanceof Directory y) {
-      return x.root().startsWith(y.root()) || y.root().startsWith(x.root());
+    return switch (a) {
+      case Directory x ->
+          switch (b) {
+            case Directory y -> x.root().startsWith(y.root()) || y.root().startsWith(x.root());
+            case Bucket y -> false;
+          };
+      case Bucket x ->
+          switch (b) {
+            case Directory y -> false;
+            case Bucket y -> overlap(x.location(), y.location());
+          };
+    };
+  }
+
+  private static boolean overlap(S3Location x, S3Location y) {
+    if (!x.bucket().equals(y.bucket())) {
+      return false;
     }
-    if (a instanceof Bucket x && b instanceof Bucket y) {
-      if (!x.location().bucket().equals(y.location().bucket())) {
-        return false;
-      }
-      String p = x.location().listPrefix();
-      String q = y.location().listPrefix();
-      return p.startsWith(q) || q.startsWith(p);
-    }
-    return false;
+    String p = x.listPrefix();
+    String q = y.listPrefix();
+    return p.startsWith(q) || q.startsWith(p);
   }
 
   /** A label for metrics: {@code volume-b}, {@code s3-media}, {@code s3-media-copies}. */

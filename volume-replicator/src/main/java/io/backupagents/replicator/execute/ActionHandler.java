@@ -1,9 +1,9 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.replicator.manifest.ManifestWriter;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -9,17 +9,45 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class BandwidthLimit {
 
-  private final long bytesPerSecond;
-  private final ReentrantLock lock = new ReentrantLock();
-  private long nextFreeNanos;
+  /** Where the limit reads the time and how it waits: the system's, or a test's own. */
+  public interface Timer {
+    long nanoTime();
 
-  private BandwidthLimit(long bytesPerSecond) {
+    void sleep(long nanos) throws InterruptedException;
+
+    /** {@link System#nanoTime()} and a real sleep. */
+    Timer SYSTEM =
+        new Timer() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
+
+          @Override
+          public void sleep(long nanos) throws InterruptedException {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+          }
+        };
+  }
+
+  private final long bytesPerSecond;
+  private final Timer timer;
+  private final ReentrantLock lock = new ReentrantLock();
+  private long nextFreeNanos = Long.MIN_VALUE; // nothing sent yet
+
+  private BandwidthLimit(long bytesPerSecond, Timer timer) {
     this.bytesPerSecond = bytesPerSecond;
+    this.timer = timer;
   }
 
   /** A limit, or null for none. */
   public static BandwidthLimit of(long bytesPerSecond) {
-    return bytesPerSecond > 0 ? new BandwidthLimit(bytesPerSecond) : null;
+    return of(bytesPerSecond, Timer.SYSTEM);
+  }
+
+  /** A limit that reads the time from and waits with {@code timer}, or null for none. */
+  public static BandwidthLimit of(long bytesPerSecond, Timer timer) {
+    return bytesPerSecond > 0 ? new BandwidthLimit(bytesPerSecond, timer) : null;
   }
 
   public long bytesPerSecond() {
@@ -31,7 +59,7 @@ public final class BandwidthLimit {
     long wait;
     lock.lock();
     try {
-      long now = System.nanoTime();
+      long now = timer.nanoTime();
       // Unused capacity of at most one second carries over; more would be a longer burst.
       long start = Math.max(nextFreeNanos, now - TimeUnit.SECONDS.toNanos(1));
       nextFreeNanos = start + bytes * 1_000_000_000L / bytesPerSecond;
@@ -40,7 +68,7 @@ public final class BandwidthLimit {
       lock.unlock();
     }
     if (wait > 0) {
-      TimeUnit.NANOSECONDS.sleep(wait);
+      timer.sleep(wait);
     }
   }
 }

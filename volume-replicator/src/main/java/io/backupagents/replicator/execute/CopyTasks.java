@@ -2,9 +2,9 @@ package io.backupagents.replicator.execute;
 
 import io.backupagents.common.logging.Units;
 import io.backupagents.replicator.manifest.ManifestWriter;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import java.util.Iterator;
 
 /** Counts a listing's entries into the run's statistics as the planner reads them. */

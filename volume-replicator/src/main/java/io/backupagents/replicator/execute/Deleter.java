@@ -1,7 +1,7 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.backupagents.replicator.execute;
 
-import io.backupagents.replicator.scan.Entry;
+import io.backupagents.replicator.model.Entry;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,7 +1,7 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.common.s3.ContentDigests;
-import io.backupagents.replicator.scan.Entry;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.scan.FileStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /** Reads files of a source directory tree, noticing files that vanish or change meanwhile. */
-public final class DirectorySource {
+public final class DirectorySource implements SourceSide {
 
   private final Path root;
   private final BandwidthLimit limit;

@@ -3,8 +3,8 @@ package io.backupagents.replicator.execute;
 import io.backupagents.common.fs.AtomicFiles;
 import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.config.ReplicatorSettings.Fsync;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.plan.TempNames;
-import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.FileStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ import java.security.MessageDigest;
  * holds open ({@link DirectoryHandles}), so a directory swapped for a symlink during the run is
  * never written through, and a directory the run could not create fails its whole subtree.
  */
-public final class DirectoryTarget implements AutoCloseable {
+public final class DirectoryTarget implements TargetSide, AutoCloseable {
 
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 

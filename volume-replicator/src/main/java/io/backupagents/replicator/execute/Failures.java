@@ -2,8 +2,8 @@ package io.backupagents.replicator.execute;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.ScanEvents;
 import java.io.IOException;
 import org.slf4j.Logger;

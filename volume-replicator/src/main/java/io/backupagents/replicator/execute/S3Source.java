@@ -4,15 +4,15 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.S3Scanner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads objects of a source S3 location: metadata by HEAD, data by verified GET. */
-public final class S3Source {
+public final class S3Source implements SourceSide {
 
   private final S3Store store;
   private final S3Location location;

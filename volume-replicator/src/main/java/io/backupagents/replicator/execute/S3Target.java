@@ -4,8 +4,8 @@ import io.backupagents.common.s3.RcloneMetadata;
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.s3.S3Store;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.S3Scanner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * location, modification time in {@code X-Amz-Meta-Mtime}, {@code X-Amz-Meta-Md5chksum} on
  * multipart objects (both by {@link S3Store}).
  */
-public final class S3Target {
+public final class S3Target implements TargetSide {
 
   private final S3Store store;
   private final S3Location location;

@@ -7,9 +7,9 @@ import io.backupagents.replicator.config.Shard;
 import io.backupagents.replicator.manifest.ManifestReader;
 import io.backupagents.replicator.manifest.ManifestStore;
 import io.backupagents.replicator.manifest.ManifestWriter;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
 import io.backupagents.replicator.scan.DirectoryScanner;
-import io.backupagents.replicator.scan.Entry;
 import io.backupagents.replicator.scan.Listing;
 import io.backupagents.replicator.scan.OrderCheck;
 import io.backupagents.replicator.scan.S3Scanner;
@@ -33,8 +33,8 @@ final class Sides {
   private final ReplicatorSettings settings;
   private final RunStats stats;
   private final Path workDir;
-  private Object source;
-  private Object target;
+  private SourceSide source;
+  private TargetSide target;
   private DirectoryScanner sourceDirectories;
   private DirectoryScanner targetDirectories;
   private S3Scanner sourceObjects;
@@ -63,7 +63,7 @@ final class Sides {
       Failures failures,
       Path workDir) {
     Sides s = new Sides(settings, stats, failures, workDir);
-    boolean directoryTarget = target instanceof Location.Directory;
+    boolean directoryTarget = !target.isBucket();
     switch (target) {
       case Location.Directory d -> {
         s.target = new DirectoryTarget(d.root(), attributes, settings.fsync());
@@ -106,20 +106,28 @@ final class Sides {
     return s;
   }
 
-  Object source() {
+  SourceSide source() {
     return source;
   }
 
-  Object target() {
+  TargetSide target() {
     return target;
   }
 
+  /** The target when it is a directory tree, else null. */
   DirectoryTarget directoryTarget() {
-    return target instanceof DirectoryTarget d ? d : null;
+    return switch (target) {
+      case DirectoryTarget d -> d;
+      case S3Target t -> null;
+    };
   }
 
+  /** The target when it is an S3 location, else null. */
   S3Target s3Target() {
-    return target instanceof S3Target t ? t : null;
+    return switch (target) {
+      case DirectoryTarget d -> null;
+      case S3Target t -> t;
+    };
   }
 
   Listing openSource() {

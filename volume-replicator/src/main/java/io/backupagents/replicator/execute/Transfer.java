@@ -1,15 +1,18 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.common.s3.RcloneMetadata;
+import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.plan.Action.CheckKind;
 import io.backupagents.replicator.plan.ChangeRule;
 import io.backupagents.replicator.report.RunStats;
-import io.backupagents.replicator.scan.Entry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Copies data from a source to a target of either kind (file copy, upload, download or server-side
@@ -32,17 +35,14 @@ public final class Transfer {
   /** Mode of files restored from S3, which keeps no modes: what rclone gives them. */
   static final int RESTORED_FILE_MODE = 0644;
 
-  private final Object source;
-  private final Object target;
+  private final SourceSide source;
+  private final TargetSide target;
   private final ChangeRule rule;
   private final BandwidthLimit limit;
   private final RunStats stats;
 
-  /**
-   * {@code source}: a DirectorySource or S3Source; {@code target}: a DirectoryTarget or S3Target.
-   */
   public Transfer(
-      Object source, Object target, ChangeRule rule, BandwidthLimit limit, RunStats stats) {
+      SourceSide source, TargetSide target, ChangeRule rule, BandwidthLimit limit, RunStats stats) {
     this.source = source;
     this.target = target;
     this.rule = rule;
@@ -52,48 +52,68 @@ public final class Transfer {
 
   /** Copies {@code s}'s data to the target; returns the target's new state. */
   public Entry copy(Entry s) throws IOException, InterruptedException {
-    if (limit != null
-        && !(source instanceof DirectorySource && target instanceof DirectoryTarget)) {
-      limit.acquire(s.size()); // S3 transfers are limited per file; local copies per MiB
-    }
-    if (source instanceof DirectorySource ds && target instanceof DirectoryTarget dt) {
-      return dt.write(
-          s,
-          temp -> {
-            try (FileChannel out =
-                FileChannel.open(
-                    temp,
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
-              ds.copyTo(s, out);
+    // S3 transfers are limited per file here; local copies per MiB (by DirectorySource).
+    return switch (target) {
+      case DirectoryTarget dt ->
+          switch (source) {
+            case DirectorySource ds -> dt.write(s, temp -> copyFile(ds, s, temp));
+            case S3Source ss -> {
+              acquire(s);
+              yield dt.write(
+                  s,
+                  temp -> {
+                    Entry o = ss.download(s, temp).entry();
+                    return Entry.file(
+                        s.key(), o.size(), o.mtimeNanos(), RESTORED_FILE_MODE, -1, -1);
+                  });
             }
-            return s;
-          });
+          };
+      case S3Target st ->
+          switch (source) {
+            case DirectorySource ds -> {
+              acquire(s);
+              yield upload(ds, st, s);
+            }
+            case S3Source ss -> {
+              acquire(s);
+              S3Source.HeadResult head =
+                  ss.head(s)
+                      .orElseThrow(
+                          () -> new SourceChangedException("vanished before it could be copied"));
+              yield st.copyFrom(ss, head);
+            }
+          };
+    };
+  }
+
+  private void acquire(Entry s) throws InterruptedException {
+    if (limit != null) {
+      limit.acquire(s.size());
     }
-    if (source instanceof S3Source ss && target instanceof DirectoryTarget dt) {
-      return dt.write(
-          s,
-          temp -> {
-            Entry o = ss.download(s, temp).entry();
-            return Entry.file(s.key(), o.size(), o.mtimeNanos(), RESTORED_FILE_MODE, -1, -1);
-          });
+  }
+
+  private static Entry copyFile(DirectorySource ds, Entry s, Path temp)
+      throws IOException, InterruptedException {
+    try (FileChannel out =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
+      ds.copyTo(s, out);
     }
-    if (source instanceof DirectorySource ds && target instanceof S3Target st) {
-      try {
-        Entry done = st.upload(ds.path(s), s);
-        ds.verifyUnchanged(s);
-        return done;
-      } catch (IOException | RuntimeException e) {
-        ds.verifyUnchanged(s); // a source that changed explains the failure
-        throw e;
-      }
+    return s;
+  }
+
+  private static Entry upload(DirectorySource ds, S3Target st, Entry s) throws IOException {
+    try {
+      Entry done = st.upload(ds.path(s), s);
+      ds.verifyUnchanged(s);
+      return done;
+    } catch (IOException | RuntimeException e) {
+      ds.verifyUnchanged(s); // a source that changed explains the failure
+      throw e;
     }
-    S3Source ss = (S3Source) source;
-    S3Source.HeadResult head =
-        ss.head(s)
-            .orElseThrow(() -> new SourceChangedException("vanished before it could be copied"));
-    return ((S3Target) target).copyFrom(ss, head);
   }
 
   /**
@@ -105,14 +125,12 @@ public final class Transfer {
     if (kind == CheckKind.METADATA) {
       return metadata(s, t);
     }
-    Optional<String> a = md5(source, s);
-    Optional<String> b = md5(target, t);
+    Optional<String> a = sourceMd5(s);
+    Optional<String> b = targetMd5(t);
     if (a.isEmpty() || b.isEmpty() || !a.get().equals(b.get())) {
       return new Done(Result.COPY, s, t);
     }
-    if (!t.hasMtime() && target instanceof S3Target st) {
-      t = st.head(t).map(S3Source.HeadResult::entry).orElse(t);
-    }
+    t = targetWithTime(t).orElse(t);
     if (s.hasMtime() && !rule.sameTime(s, t)) {
       return new Done(Result.TIME, s, t);
     }
@@ -121,19 +139,12 @@ public final class Transfer {
   }
 
   private Done metadata(Entry s, Entry t) throws IOException {
-    if (!s.hasMtime() && source instanceof S3Source ss) {
-      s =
-          ss.head(s)
-              .map(S3Source.HeadResult::entry)
-              .orElseThrow(() -> new SourceChangedException("vanished before it could be copied"));
+    s = sourceWithTime(s);
+    Optional<Entry> timed = targetWithTime(t);
+    if (timed.isEmpty()) {
+      return new Done(Result.COPY, s, t);
     }
-    if (!t.hasMtime() && target instanceof S3Target st) {
-      Optional<S3Source.HeadResult> head = st.head(t);
-      if (head.isEmpty()) {
-        return new Done(Result.COPY, s, t);
-      }
-      t = head.get().entry();
-    }
+    t = timed.get();
     return switch (rule.files(s, t)) {
       case UNCHANGED -> new Done(Result.UNCHANGED, s, t);
       case FIX_ATTRIBUTES -> new Done(Result.ATTRIBUTES, s, t);
@@ -143,41 +154,82 @@ public final class Transfer {
     };
   }
 
-  /** Gives the target entry the source's time (its data is already right). */
-  public Entry setTime(Entry s, Entry t) throws IOException {
-    if (target instanceof DirectoryTarget dt) {
-      dt.fixAttributes(s, t.withMtime(Entry.UNKNOWN_TIME));
+  /** The source entry with its time, from a HEAD when the S3 listing did not show it. */
+  private Entry sourceWithTime(Entry s) throws SourceChangedException {
+    if (s.hasMtime()) {
       return s;
     }
-    S3Target st = (S3Target) target;
-    S3Source.HeadResult head =
-        st.head(t).orElseThrow(() -> new IOException("the target object vanished"));
-    return st.updateTime(head, s.mtimeNanos());
+    return switch (source) {
+      case DirectorySource ds -> s;
+      case S3Source ss ->
+          ss.head(s)
+              .map(S3Source.HeadResult::entry)
+              .orElseThrow(() -> new SourceChangedException("vanished before it could be copied"));
+    };
+  }
+
+  /**
+   * The target entry with its time, from a HEAD when the S3 listing did not show it; empty when the
+   * object is gone.
+   */
+  private Optional<Entry> targetWithTime(Entry t) {
+    if (t.hasMtime()) {
+      return Optional.of(t);
+    }
+    return switch (target) {
+      case DirectoryTarget dt -> Optional.of(t);
+      case S3Target st -> st.head(t).map(S3Source.HeadResult::entry);
+    };
+  }
+
+  /** Gives the target entry the source's time (its data is already right). */
+  public Entry setTime(Entry s, Entry t) throws IOException {
+    return switch (target) {
+      case DirectoryTarget dt -> {
+        dt.fixAttributes(s, t.withMtime(Entry.UNKNOWN_TIME));
+        yield s;
+      }
+      case S3Target st -> {
+        S3Source.HeadResult head =
+            st.head(t).orElseThrow(() -> new IOException("the target object vanished"));
+        yield st.updateTime(head, s.mtimeNanos());
+      }
+    };
   }
 
   /** Sets mode and owner (directory targets; S3 keeps neither). */
   public Entry fixAttributes(Entry s, Entry t) throws IOException {
-    if (target instanceof DirectoryTarget dt) {
-      dt.fixAttributes(s, t);
-      return s;
-    }
-    return t;
+    return switch (target) {
+      case DirectoryTarget dt -> {
+        dt.fixAttributes(s, t);
+        yield s;
+      }
+      case S3Target st -> t;
+    };
   }
 
-  /** The content MD5 of an entry on either kind of side, when it can be known. */
-  private Optional<String> md5(Object side, Entry e) throws IOException {
-    if (side instanceof DirectorySource ds) {
-      return Optional.of(HexFormat.of().formatHex(ds.md5(e)));
-    }
-    if (side instanceof DirectoryTarget dt) {
-      return Optional.of(HexFormat.of().formatHex(dt.md5(e)));
-    }
-    Optional<String> plain = io.backupagents.common.s3.RcloneMetadata.plainMd5Etag(e.etag());
+  /** The content MD5 of a source entry, when it can be known. */
+  private Optional<String> sourceMd5(Entry e) throws IOException {
+    return switch (source) {
+      case DirectorySource ds -> Optional.of(HexFormat.of().formatHex(ds.md5(e)));
+      case S3Source ss -> objectMd5(e, () -> ss.head(e));
+    };
+  }
+
+  /** The content MD5 of a target entry, when it can be known. */
+  private Optional<String> targetMd5(Entry e) throws IOException {
+    return switch (target) {
+      case DirectoryTarget dt -> Optional.of(HexFormat.of().formatHex(dt.md5(e)));
+      case S3Target st -> objectMd5(e, () -> st.head(e));
+    };
+  }
+
+  /** An object's MD5: from a plain ETag, else from a HEAD (rclone's metadata). */
+  private static Optional<String> objectMd5(Entry e, Supplier<Optional<S3Source.HeadResult>> head) {
+    Optional<String> plain = RcloneMetadata.plainMd5Etag(e.etag());
     if (plain.isPresent()) {
       return plain;
     }
-    Optional<S3Source.HeadResult> head =
-        side instanceof S3Source ss ? ss.head(e) : ((S3Target) side).head(e);
-    return head.flatMap(S3Source.HeadResult::md5Hex);
+    return head.get().flatMap(S3Source.HeadResult::md5Hex);
   }
 }

@@ -1,7 +1,7 @@
 package io.backupagents.replicator.manifest;
 
-import io.backupagents.replicator.scan.Entry;
-import io.backupagents.replicator.scan.KeyOrder;
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.KeyOrder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package io.backupagents.replicator.plan;
 
-import io.backupagents.replicator.scan.Entry;
+import io.backupagents.replicator.model.Entry;
 
 /**
  * One step of a sync plan. The planner emits them in key order; executors carry them out. A {@code

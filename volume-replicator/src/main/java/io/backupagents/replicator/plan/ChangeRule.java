@@ -1,6 +1,6 @@
 package io.backupagents.replicator.plan;
 
-import io.backupagents.replicator.scan.Entry;
+import io.backupagents.replicator.model.Entry;
 
 /**
  * Decides whether a source entry and the target entry under the same key differ: rsync's and

@@ -1,8 +1,8 @@
 package io.backupagents.replicator.plan;
 
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.KeyOrder;
 import io.backupagents.replicator.plan.Action.CheckKind;
-import io.backupagents.replicator.scan.Entry;
-import io.backupagents.replicator.scan.KeyOrder;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.function.Consumer;

@@ -1,46 +1,34 @@
 package io.backupagents.replicator.report;
 
+import io.backupagents.common.logging.Progress;
 import io.backupagents.common.logging.Units;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Periodic progress lines while a sync runs: entries planned, files and bytes copied of those
- * planned so far (final once the scan is done), rate and time left.
+ * planned so far (final once the scan is done), rate and time left. Common's {@link Progress} keeps
+ * the time: its heartbeat prints every interval (nothing here calls {@code add}), and its rate and
+ * time left are those of the bytes copied.
  */
 public final class SyncProgress implements AutoCloseable {
 
   private final RunStats stats;
-  private final Duration interval;
-  private final Consumer<String> sink;
-  private final long start = System.nanoTime();
+  private final Progress clockwork;
   private volatile boolean planned;
-  private Thread thread;
+  private Progress.Heartbeat heartbeat;
 
-  public SyncProgress(RunStats stats, Duration interval, Consumer<String> sink) {
+  public SyncProgress(RunStats stats, Clock clock, Duration interval, Consumer<String> sink) {
     this.stats = stats;
-    this.interval = interval;
-    this.sink = sink;
+    // Each line is this class's own (entries and files besides the bytes).
+    this.clockwork = new Progress("progress", 0, clock, interval, ignored -> sink.accept(line()));
   }
 
   /** Starts printing a line every interval. */
   public SyncProgress start() {
-    thread =
-        Thread.ofVirtual()
-            .name("progress")
-            .start(
-                () -> {
-                  try {
-                    while (true) {
-                      TimeUnit.MILLISECONDS.sleep(interval.toMillis());
-                      sink.accept(line());
-                    }
-                  } catch (InterruptedException e) {
-                    // closed
-                  }
-                });
+    heartbeat = clockwork.heartbeat();
     return this;
   }
 
@@ -50,12 +38,10 @@ public final class SyncProgress implements AutoCloseable {
   }
 
   public String line() {
-    double seconds = Math.max(0.001, (System.nanoTime() - start) / 1e9);
     long files = stats.copiedFiles.sum();
     long bytes = stats.copiedBytes.sum();
     long totalFiles = stats.plannedCopies.sum();
     long totalBytes = stats.plannedBytes.sum();
-    double rate = bytes / seconds;
     StringBuilder sb = new StringBuilder("progress: ");
     sb.append(
         String.format(
@@ -68,18 +54,14 @@ public final class SyncProgress implements AutoCloseable {
     if (totalBytes > 0) {
       sb.append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, bytes * 100 / totalBytes)));
     }
-    sb.append(", ").append(Units.bytes((long) rate)).append("/s");
-    if (planned && rate > 0 && bytes < totalBytes) {
-      sb.append(", ETA ")
-          .append(Units.duration(Duration.ofSeconds((long) ((totalBytes - bytes) / rate))));
-    }
-    return sb.toString();
+    // The time left only once the totals are final.
+    return sb.append(", ").append(clockwork.rate(bytes, planned ? totalBytes : 0)).toString();
   }
 
   @Override
   public void close() {
-    if (thread != null) {
-      thread.interrupt();
+    if (heartbeat != null) {
+      heartbeat.close();
     }
   }
 }

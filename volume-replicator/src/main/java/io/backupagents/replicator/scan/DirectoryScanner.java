@@ -3,6 +3,8 @@ package io.backupagents.replicator.scan;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.replicator.config.PathFilter;
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.KeyOrder;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;

@@ -1,5 +1,6 @@
 package io.backupagents.replicator.scan;
 
+import io.backupagents.replicator.model.Entry;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -2,6 +2,7 @@ package io.backupagents.replicator.scan;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.replicator.model.Entry;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -2,6 +2,8 @@ package io.backupagents.replicator.scan;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.KeyOrder;
 import java.util.Iterator;
 
 /**

@@ -4,6 +4,8 @@ import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.replicator.config.PathFilter;
 import io.backupagents.replicator.manifest.ManifestReader;
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.KeyOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

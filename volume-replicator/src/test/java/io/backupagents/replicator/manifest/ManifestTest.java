@@ -2,7 +2,7 @@ package io.backupagents.replicator.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.replicator.scan.Entry;
+import io.backupagents.replicator.model.Entry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.backupagents.replicator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupagents.common.logging.Units;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.settings.SettingsTable;
 import io.backupagents.replicator.config.ReplicatorSetting;
@@ -12,9 +13,14 @@ import io.backupagents.testing.Readme;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,12 +88,35 @@ class MetricsTest {
     stats.plannedBytes.add(4 << 20);
     stats.copiedFiles.add(5);
     stats.copiedBytes.add(1 << 20);
-    SyncProgress progress = new SyncProgress(stats, Duration.ofSeconds(30), line -> {});
+    Instant start = Instant.parse("2026-11-21T03:00:00Z");
+    AtomicReference<Instant> now = new AtomicReference<>(start);
+    Clock clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now.get();
+          }
+
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
+        };
+    SyncProgress progress = new SyncProgress(stats, clock, Duration.ofSeconds(30), line -> {});
+    now.set(start.plusSeconds(1));
     assertThat(progress.line())
-        .startsWith(
-            "progress: 1,500 entries planned so far; copied 5 of 10 files, 1.0 MiB of 4.0 MiB (25%), ");
+        .isEqualTo(
+            "progress: 1,500 entries planned so far; copied 5 of 10 files, 1.0 MiB of 4.0 MiB"
+                + " (25%), 1.0 MiB/s");
     progress.planned();
-    assertThat(progress.line()).contains("1,500 entries planned;").contains("ETA");
+    assertThat(progress.line())
+        .startsWith("progress: 1,500 entries planned; copied 5 of 10 files, ")
+        .endsWith("(25%), 1.0 MiB/s, ETA " + Units.duration(Duration.ofSeconds(3)));
   }
 
   @Test

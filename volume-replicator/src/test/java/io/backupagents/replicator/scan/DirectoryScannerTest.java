@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.backupagents.replicator.config.PathFilter;
+import io.backupagents.replicator.model.Entry;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;

@@ -2,6 +2,8 @@ package io.backupagents.replicator.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.KeyOrder;
 import io.backupagents.replicator.plan.TempNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

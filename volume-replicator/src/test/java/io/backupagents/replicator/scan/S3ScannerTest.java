@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.replicator.config.PathFilter;
 import io.backupagents.replicator.manifest.ManifestReader;
+import io.backupagents.replicator.model.KeyOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,142 @@
+package io.backupagents.sqlbackup.load;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.process.ProcessFailedException;
+import io.backupagents.common.process.ProcessRunner;
+import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.DatabaseNames;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a custom or directory archive with {@code pg_restore --jobs}, stopping at the first
+ * error unless told otherwise. Callers add {@code --clean --if-exists} where the archive's objects
+ * replace existing ones ({@link #REPLACE}); an empty database gets none, since pg_restore's
+ * cleaning can fail where the objects are missing. Progress is reported in archive items.
+ */
+public final class PgRestoreRun {
+
+  private static final Logger log = LoggerFactory.getLogger(PgRestoreRun.class);
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+  private static final Pattern IGNORED = Pattern.compile("errors ignored on restore: (\\d+)");
+
+  /** The arguments that make the archive's objects replace those of an existing database. */
+  public static final List<String> REPLACE = List.of("--clean", "--if-exists");
+
+  private PgRestoreRun() {}
+
+  /** Runs pg_restore into {@code database} and returns the number of errors it went past. */
+  public static int run(
+      ProcessRunner runner,
+      ClientTools.Clients clients,
+      PgCredentials credentials,
+      String database,
+      ArchiveBackup.Checked archive,
+      int jobs,
+      PsqlRun.Options options,
+      List<String> extraArgs,
+      Clock clock)
+      throws InterruptedException {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                clients.tool("pg_restore"),
+                "--no-password",
+                "--verbose",
+                // pg_restore reads an encrypted archive from a pipe, which allows one job only.
+                "--jobs=" + (EncryptedArchiveFeed.needed(archive.restorable()) ? 1 : jobs),
+                "--dbname=" + DatabaseNames.connInfo(database)));
+    if (options.stopOnError()) {
+      argv.add("--exit-on-error");
+    }
+    argv.addAll(extraArgs);
+    boolean fed = EncryptedArchiveFeed.needed(archive.restorable());
+    if (!fed) {
+      argv.add(archive.restorable().toString());
+    }
+    Map<String, String> env = new HashMap<>(credentials.environment());
+    env.put("PGOPTIONS", "-c client_min_messages=warning");
+    AtomicInteger items = new AtomicInteger();
+    AtomicInteger ignored = new AtomicInteger();
+    AtomicReference<String> firstError = new AtomicReference<>();
+    AtomicReference<Instant> lastLine = new AtomicReference<>(clock.instant());
+    ProcessSpec spec =
+        ProcessSpec.of("pg_restore", argv)
+            .withEnvironment(env)
+            .withStderrLine(
+                line -> {
+                  if (line.contains("error:")) {
+                    firstError.compareAndSet(null, line.strip());
+                    log.warn("[pg_restore] {}", line);
+                  } else if (line.contains("processing item")
+                      || line.contains("launching item")
+                      || line.contains("creating ")
+                      || line.contains("processing data")) {
+                    items.incrementAndGet();
+                    progress(items.get(), archive.items(), clock, lastLine);
+                  } else {
+                    log.debug("[pg_restore] {}", line);
+                  }
+                  Matcher m = IGNORED.matcher(line);
+                  if (m.find()) {
+                    ignored.set(Integer.parseInt(m.group(1)));
+                  }
+                });
+    if (options.timeout().isPresent()) {
+      spec = spec.withTimeout(options.timeout().get());
+    }
+    if (fed) {
+      spec = spec.withStdin(EncryptedArchiveFeed.of(archive.restorable(), false));
+    }
+    try {
+      runner.run(spec);
+      return 0;
+    } catch (ProcessFailedException e) {
+      if (!options.stopOnError() && !e.timedOut() && e.exitStatus() == 1 && ignored.get() > 0) {
+        return ignored.get(); // pg_restore exits 1 after going past errors
+      }
+      String cause = firstError.get() == null ? e.lastStderrLine() : firstError.get();
+      throw new AgentException(
+          e.timedOut() ? ExitCode.OPERATION_FAILED : classify(cause),
+          options.what() + (e.timedOut() ? " ran past RESTORE_TIMEOUT" : " failed") + ": " + cause,
+          e);
+    } catch (IOException e) {
+      throw new AgentException(
+          ExitCode.OPERATION_FAILED, options.what() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static ExitCode classify(String cause) {
+    if (cause.contains("password authentication failed")) {
+      return ExitCode.AUTH_FAILED;
+    }
+    return cause.contains("connection to server")
+        ? ExitCode.UNREACHABLE
+        : ExitCode.OPERATION_FAILED;
+  }
+
+  private static void progress(
+      int done, int total, Clock clock, AtomicReference<Instant> lastLine) {
+    Instant now = clock.instant();
+    Instant last = lastLine.get();
+    if (Duration.between(last, now).compareTo(PROGRESS_INTERVAL) >= 0
+        && lastLine.compareAndSet(last, now)) {
+      log.info("restore: {} of about {} archive items", done, total);
+    }
+  }
+}

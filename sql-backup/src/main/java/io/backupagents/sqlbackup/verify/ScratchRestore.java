@@ -1,0 +1,246 @@
+package io.backupagents.sqlbackup.verify;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.RunContext;
+import io.backupagents.common.logging.Units;
+import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.DatabaseCreation;
+import io.backupagents.sqlbackup.load.PgRestoreRun;
+import io.backupagents.sqlbackup.load.PsqlRun;
+import io.backupagents.sqlbackup.load.RestoreProgress;
+import io.backupagents.sqlbackup.load.SqlFeed;
+import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.model.BackupName;
+import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.script.ScratchFilter;
+import io.backupagents.sqlbackup.script.SqlLineReader;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores the databases of one checked backup into the scratch database, one at a time: create it
+ * (marked as verify's), restore one database through {@link ScratchFilter}, compare it with its
+ * source, drop it, next.
+ */
+final class ScratchRestore {
+
+  /** Marks the scratch database, so a leftover from a killed run is recognised and replaced. */
+  static final String SCRATCH_COMMENT = "sql-backup verify: scratch database, dropped after use";
+
+  private static final Logger log = LoggerFactory.getLogger(ScratchRestore.class);
+
+  /**
+   * Where the restore goes and what it is compared with.
+   *
+   * @param source the source server, when it can be reached
+   */
+  record Target(
+      TargetServer server,
+      PgCredentials scratch,
+      Optional<PgCredentials> source,
+      ClientTools.Clients clients) {}
+
+  private final VerifySettings settings;
+  private final TargetServer target;
+  private final PgCredentials scratch;
+  private final Optional<PgCredentials> sourceCredentials;
+  private final ClientTools.Clients clients;
+  private final Optional<Duration> timeout;
+  private final int jobs;
+  private final RunContext context;
+
+  ScratchRestore(
+      VerifySettings settings,
+      Target where,
+      Optional<Duration> timeout,
+      int jobs,
+      RunContext context) {
+    this.settings = settings;
+    this.target = where.server();
+    this.scratch = where.scratch();
+    this.sourceCredentials = where.source();
+    this.clients = where.clients();
+    this.timeout = timeout;
+    this.jobs = jobs;
+    this.context = context;
+  }
+
+  /** Restores and checks every database of the backup, returning what each held. */
+  List<SanityCheck.Report> all(BackupIntegrity.Checked checked)
+      throws IOException, InterruptedException {
+    String label = BackupName.databaseOf(checked.name().label());
+    if (checked.archive().isPresent()) {
+      Optional<DatabaseProperties> properties =
+          DatabaseCreation.of(checked, context.processes(), clients);
+      return List.of(one(label, properties, () -> archive(checked)));
+    }
+    List<SanityCheck.Report> reports = new ArrayList<>();
+    Path file = checked.fetched().file();
+    Optional<DatabaseProperties> properties =
+        checked.cluster()
+            ? Optional.empty()
+            : DatabaseCreation.of(checked, context.processes(), clients);
+    try (RestoreProgress progress =
+            RestoreProgress.start("verify", Files.size(file), context.clock());
+        InputStream sql = SqlFeed.restoreStream(file, progress, checked.kind().orElseThrow())) {
+      SqlLineReader lines = new SqlLineReader(sql);
+      if (!checked.cluster()) {
+        ScratchFilter filter = new ScratchFilter(false);
+        reports.add(one(label, properties, () -> section(checked, lines, filter, new byte[0])));
+        return reports;
+      }
+      ScratchFilter globals = new ScratchFilter(true);
+      globals.copy(lines, OutputStream.nullOutputStream()); // roles are not restored
+      Optional<String> next = globals.nextDatabase();
+      while (next.isPresent()) {
+        lines.next(); // the header line itself
+        ScratchFilter filter = new ScratchFilter(true);
+        // The section's head, up to its CREATE DATABASE, says how to create the scratch database.
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        filter.copyHead(lines, head);
+        reports.add(
+            one(
+                next.get(),
+                filter.createDatabase(),
+                () -> section(checked, lines, filter, head.toByteArray())));
+        next = filter.nextDatabase();
+      }
+    }
+    return reports;
+  }
+
+  /** Restores into a fresh scratch database, checks it, and drops it whatever happens. */
+  private SanityCheck.Report one(
+      String sourceDatabase, Optional<DatabaseProperties> properties, Restore restore)
+      throws IOException, InterruptedException {
+    prepareScratch(properties);
+    try {
+      Instant start = context.clock().instant();
+      restore.run();
+      log.info(
+          "{}: restored into {} in {}; comparing it with its source",
+          sourceDatabase,
+          settings.scratchDatabase(),
+          Units.duration(Duration.between(start, context.clock().instant())));
+      SanityCheck.Report report =
+          SanityCheck.run(
+              scratch, settings.scratchDatabase(), sourceCredentials, sourceDatabase, settings);
+      log.info("{}", describe(report));
+      return report;
+    } finally {
+      target.drop(settings.scratchDatabase());
+    }
+  }
+
+  private void section(
+      BackupIntegrity.Checked checked, SqlLineReader lines, ScratchFilter f, byte[] head)
+      throws InterruptedException {
+    restoreFailure(
+        checked,
+        () ->
+            PsqlRun.run(
+                context.processes(),
+                clients,
+                scratch,
+                settings.scratchDatabase(),
+                new PsqlRun.Options("restore of " + checked.name(), true, true, timeout),
+                SqlFeed.guarded(
+                    out -> {
+                      out.write(head);
+                      f.copy(lines, out);
+                    })));
+  }
+
+  private void archive(BackupIntegrity.Checked checked) throws InterruptedException {
+    restoreFailure(
+        checked,
+        () ->
+            PgRestoreRun.run(
+                context.processes(),
+                clients,
+                scratch,
+                settings.scratchDatabase(),
+                checked.archive().orElseThrow(),
+                jobs,
+                new PsqlRun.Options("restore of " + checked.name(), true, false, timeout),
+                List.of("--no-owner", "--no-acl"),
+                context.clock()));
+  }
+
+  /** A restore that fails on the backup's content means the backup does not restore. */
+  private void restoreFailure(BackupIntegrity.Checked checked, Step step)
+      throws InterruptedException {
+    try {
+      step.run();
+    } catch (AgentException e) {
+      if (e.exitCode() != ExitCode.OPERATION_FAILED) {
+        throw e;
+      }
+      throw new AgentException(
+          ExitCode.VERIFY_FAILED, checked.name() + " does not restore: " + e.getMessage(), e);
+    }
+  }
+
+  private void prepareScratch(Optional<DatabaseProperties> properties) {
+    String name = settings.scratchDatabase();
+    if (target.exists(name)) {
+      if (!SCRATCH_COMMENT.equals(target.comment(name))) {
+        throw new AgentException(
+            ExitCode.GUARD_REFUSED,
+            "database "
+                + name
+                + " exists on "
+                + target.where()
+                + " and verify did not make it: set VERIFY_DATABASE to a name not in use");
+      }
+      log.info("replacing scratch database {} left by an earlier run", name);
+      target.drop(name);
+    }
+    target.createScratch(name, properties, SCRATCH_COMMENT);
+  }
+
+  private static String describe(SanityCheck.Report r) {
+    String largest =
+        r.largest().stream()
+            .map(
+                t ->
+                    t.table()
+                        + " "
+                        + t.rows()
+                        + (t.sourceRows().isPresent()
+                            ? " (source " + t.sourceRows().getAsLong() + ")"
+                            : ""))
+            .collect(Collectors.joining(", "));
+    return r.database()
+        + ": "
+        + r.tables()
+        + " tables"
+        + (r.sourceTables().isPresent() ? " (source " + r.sourceTables().getAsInt() + ")" : "")
+        + (largest.isEmpty() ? "" : "; rows: " + largest);
+  }
+
+  @FunctionalInterface
+  private interface Restore {
+    void run() throws IOException, InterruptedException;
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    Object run() throws InterruptedException;
+  }
+}

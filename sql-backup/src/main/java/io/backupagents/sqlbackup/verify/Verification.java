@@ -1,0 +1,129 @@
+package io.backupagents.sqlbackup.verify;
+
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.RunContext;
+import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.RestoreMetrics;
+import io.backupagents.sqlbackup.load.RestoreTools;
+import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.postgres.ClientTools;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.settings.HostEnvironment;
+import io.backupagents.sqlbackup.source.BackupFetcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves a backup restores: checks it, restores each of its databases in turn into a scratch
+ * database (on a scratch server, or on the source server), compares the result with the source, and
+ * drops the scratch database again. A backup that does not restore, or restores far from its
+ * source, fails with VERIFY_FAILED.
+ */
+final class Verification {
+
+  private static final Logger log = LoggerFactory.getLogger(Verification.class);
+
+  private final VerifySettings settings;
+  private final PostgresSettings source;
+  private final HostEnvironment host;
+  private final Optional<Duration> timeout;
+  private final int jobs;
+
+  Verification(
+      VerifySettings settings,
+      PostgresSettings source,
+      HostEnvironment host,
+      Optional<Duration> timeout,
+      int jobs) {
+    this.settings = settings;
+    this.source = source;
+    this.host = host;
+    this.timeout = timeout;
+    this.jobs = jobs;
+  }
+
+  /** Verifies one backup file and returns what each of its databases held. */
+  List<SanityCheck.Report> verify(
+      BackupFetcher.Fetched fetched,
+      Supplier<Path> workDir,
+      RunContext context,
+      RestoreMetrics metrics)
+      throws IOException, InterruptedException {
+    PostgresSettings scratchServer = settings.scratchServer().orElse(source);
+    try (PgCredentials scratch =
+            PgCredentials.create(scratchServer, host.tempDir(), host.home(), context.clock());
+        PgCredentials sourceCredentials =
+            PgCredentials.create(source, host.tempDir(), host.home(), context.clock())) {
+      TargetServer target = TargetServer.open(scratch);
+      log.info(
+          "verifying {} in scratch database {} on {}",
+          fetched.name(),
+          settings.scratchDatabase(),
+          target.where());
+      ClientTools.Clients clients =
+          RestoreTools.forServer(
+              host,
+              scratchServer,
+              context.processes(),
+              target.version().major(),
+              fetched.name().format());
+      BackupIntegrity.Checked checked =
+          BackupIntegrity.check(
+              fetched, workDir, context.processes(), clients, context.clock(), metrics);
+      Instant start = context.clock().instant();
+      ScratchRestore restore =
+          new ScratchRestore(
+              settings,
+              new ScratchRestore.Target(target, scratch, reachable(sourceCredentials), clients),
+              timeout,
+              jobs,
+              context);
+      List<SanityCheck.Report> reports = restore.all(checked);
+      metrics.phase("restore", Duration.between(start, context.clock().instant()));
+      return reports;
+    }
+  }
+
+  /** The source server, when it answers: the comparison is skipped when it does not. */
+  private static Optional<PgCredentials> reachable(PgCredentials sourceCredentials) {
+    try {
+      TargetServer.open(sourceCredentials);
+      return Optional.of(sourceCredentials);
+    } catch (AgentException e) {
+      log.warn(
+          "the source server cannot be reached ({}): backups are checked without comparing them"
+              + " with it",
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Fails unless the reports show enough tables and no difference beyond the tolerance. */
+  void requireSane(String backup, List<SanityCheck.Report> reports) {
+    int tables = reports.stream().mapToInt(SanityCheck.Report::tables).sum();
+    List<String> problems = new ArrayList<>();
+    reports.forEach(r -> problems.addAll(r.problems()));
+    if (tables < settings.minTables()) {
+      problems.add(
+          "it restored "
+              + tables
+              + " tables, fewer than VERIFY_MIN_TABLES="
+              + settings.minTables());
+    }
+    if (!problems.isEmpty()) {
+      throw new AgentException(
+          ExitCode.VERIFY_FAILED,
+          backup + " restores, but not as expected: " + String.join("; ", problems));
+    }
+  }
+}
