@@ -4,6 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.process.ProcessRunner;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.script.DumpKind;
@@ -61,7 +62,7 @@ public final class BackupIntegrity {
       ProcessRunner runner,
       ClientTools.Clients clients,
       Clock clock,
-      RestoreMetrics metrics)
+      SqlBackupMetrics.Restore metrics)
       throws InterruptedException {
     AgentException failure = null;
     for (BackupCopy copy : backup.copies()) {
@@ -93,11 +94,11 @@ public final class BackupIntegrity {
       ProcessRunner runner,
       ClientTools.Clients clients,
       Clock clock,
-      RestoreMetrics metrics)
+      SqlBackupMetrics.Restore metrics)
       throws InterruptedException {
     Path file = fetched.file();
     long size = size(file);
-    metrics.backup(fetched.name(), size);
+    metrics.backup(fetched.name().time(), size);
     log.info(
         "checking {} ({}{}) before restoring it",
         fetched.name(),

@@ -3,7 +3,7 @@ package io.backupagents.sqlbackup.restore;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.DatabaseCreation;
-import io.backupagents.sqlbackup.load.RestoreMetrics;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.source.BackupFetcher;
 import io.backupagents.sqlbackup.source.FoundBackup;
@@ -25,13 +25,16 @@ final class EarlyCheck implements AutoCloseable {
   private final FoundBackup backup;
   private final BackupFetcher fetcher;
   private final RunContext context;
-  private final RestoreMetrics metrics;
+  private final SqlBackupMetrics.Restore metrics;
   private final FutureTask<BackupIntegrity.Checked> task;
   private final Thread thread;
   private volatile Optional<DatabaseProperties> properties;
 
   private EarlyCheck(
-      FoundBackup backup, BackupFetcher fetcher, RunContext context, RestoreMetrics metrics) {
+      FoundBackup backup,
+      BackupFetcher fetcher,
+      RunContext context,
+      SqlBackupMetrics.Restore metrics) {
     this.backup = backup;
     this.fetcher = fetcher;
     this.context = context;
@@ -55,7 +58,10 @@ final class EarlyCheck implements AutoCloseable {
 
   /** Starts checking {@code backup} if it is plain. */
   static EarlyCheck start(
-      FoundBackup backup, BackupFetcher fetcher, RunContext context, RestoreMetrics metrics) {
+      FoundBackup backup,
+      BackupFetcher fetcher,
+      RunContext context,
+      SqlBackupMetrics.Restore metrics) {
     return new EarlyCheck(backup, fetcher, context, metrics);
   }
 

@@ -7,9 +7,9 @@ import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.logging.Units;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.DatabaseCreation;
-import io.backupagents.sqlbackup.load.RestoreMetrics;
 import io.backupagents.sqlbackup.load.RestoreTools;
 import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.model.FromBackup;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
@@ -84,7 +84,8 @@ final class RecoverJob implements Job {
           Units.bytes(chosen.size()),
           BackupListing.age(Duration.between(chosen.name().time(), now)),
           chosen.copies().stream().map(BackupCopy::where).toList());
-      RestoreMetrics metrics = RestoreMetrics.in(context.registry(), RestoreMetrics.Kind.RESTORE);
+      SqlBackupMetrics.Restore metrics =
+          SqlBackupMetrics.Restore.in(context.registry(), SqlBackupMetrics.Restore.Kind.RESTORE);
       ExitCode outcome = ExitCode.UNEXPECTED;
       try {
         restore(chosen, sources, context, metrics);
@@ -99,7 +100,10 @@ final class RecoverJob implements Job {
   }
 
   private void restore(
-      FoundBackup chosen, BackupSources sources, RunContext context, RestoreMetrics metrics)
+      FoundBackup chosen,
+      BackupSources sources,
+      RunContext context,
+      SqlBackupMetrics.Restore metrics)
       throws IOException, InterruptedException {
     try (PgCredentials credentials =
             PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock());
@@ -174,7 +178,8 @@ final class RecoverJob implements Job {
     }
   }
 
-  private void afterwards(TargetServer target, RestoreRun.Result result, RestoreMetrics metrics) {
+  private void afterwards(
+      TargetServer target, RestoreRun.Result result, SqlBackupMetrics.Restore metrics) {
     int databases = target.databaseCount();
     metrics.databases(databases);
     if (settings.expectedDatabases().isPresent()

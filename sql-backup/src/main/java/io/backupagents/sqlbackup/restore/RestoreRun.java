@@ -4,10 +4,10 @@ import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.PgRestoreRun;
 import io.backupagents.sqlbackup.load.PsqlRun;
-import io.backupagents.sqlbackup.load.RestoreMetrics;
 import io.backupagents.sqlbackup.load.RestoreProgress;
 import io.backupagents.sqlbackup.load.SqlFeed;
 import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
@@ -43,14 +43,14 @@ final class RestoreRun {
   private final RunContext context;
   private final ClientTools.Clients clients;
   private final PgCredentials credentials;
-  private final RestoreMetrics metrics;
+  private final SqlBackupMetrics.Restore metrics;
 
   RestoreRun(
       RestoreSettings settings,
       RunContext context,
       ClientTools.Clients clients,
       PgCredentials credentials,
-      RestoreMetrics metrics) {
+      SqlBackupMetrics.Restore metrics) {
     this.settings = settings;
     this.context = context;
     this.clients = clients;

@@ -6,7 +6,7 @@ import io.backupagents.common.fs.FileTrees;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.codec.DecryptionKey;
-import io.backupagents.sqlbackup.load.RestoreMetrics;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.model.ChecksumRecord;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
@@ -86,7 +86,8 @@ public final class BackupVerifier {
         BackupName.parse(backup.getFileName().toString())
             .orElseThrow(
                 () -> new IllegalArgumentException(backup + " is not named like a backup"));
-    RestoreMetrics metrics = RestoreMetrics.in(context.registry(), RestoreMetrics.Kind.VERIFY);
+    SqlBackupMetrics.Restore metrics =
+        SqlBackupMetrics.Restore.in(context.registry(), SqlBackupMetrics.Restore.Kind.VERIFY);
     Instant start = context.clock().instant();
     ExitCode outcome = ExitCode.UNEXPECTED;
     List<Path> workDirs = new ArrayList<>();

@@ -4,9 +4,9 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
-import io.backupagents.sqlbackup.load.RestoreMetrics;
 import io.backupagents.sqlbackup.load.RestoreTools;
 import io.backupagents.sqlbackup.load.TargetServer;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.PostgresSettings;
@@ -57,7 +57,7 @@ final class Verification {
       BackupFetcher.Fetched fetched,
       Supplier<Path> workDir,
       RunContext context,
-      RestoreMetrics metrics)
+      SqlBackupMetrics.Restore metrics)
       throws IOException, InterruptedException {
     PostgresSettings scratchServer = settings.scratchServer().orElse(source);
     try (PgCredentials scratch =

@@ -4,7 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.sqlbackup.load.RestoreMetrics;
+import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.model.FromBackup;
 import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.sqlbackup.settings.RestoreSettings;
@@ -62,7 +62,8 @@ final class VerifyJob implements Job {
       List<FoundBackup> run =
           BackupSelection.selectRun(
               found, settings.from(), now, settings.maxAge(), sources.describe());
-      RestoreMetrics metrics = RestoreMetrics.in(context.registry(), RestoreMetrics.Kind.VERIFY);
+      SqlBackupMetrics.Restore metrics =
+          SqlBackupMetrics.Restore.in(context.registry(), SqlBackupMetrics.Restore.Kind.VERIFY);
       ExitCode outcome = ExitCode.UNEXPECTED;
       try {
         int tables = verifyAll(run, sources, context, metrics);
@@ -80,7 +81,10 @@ final class VerifyJob implements Job {
   }
 
   private int verifyAll(
-      List<FoundBackup> run, BackupSources sources, RunContext context, RestoreMetrics metrics)
+      List<FoundBackup> run,
+      BackupSources sources,
+      RunContext context,
+      SqlBackupMetrics.Restore metrics)
       throws IOException, InterruptedException {
     int tables = 0;
     for (FoundBackup backup : run) {

@@ -1,9 +1,8 @@
-package io.backupagents.sqlbackup.load;
+package io.backupagents.sqlbackup.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.exit.ExitCode;
-import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.testing.Readme;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,29 +12,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-class RestoreMetricsTest {
+/** The recover and verify meters of {@link SqlBackupMetrics.Restore}. */
+class RestoreMetersTest {
 
   @Test
   void everyMeterInTheTableIsWhatTheRegistryExports() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BackupName name = BackupName.parse("backup-2025-09-10T10:51:08Z-dumpall.sql.gz").orElseThrow();
-    RestoreMetrics restore = RestoreMetrics.in(registry, RestoreMetrics.Kind.RESTORE);
+    Instant named = Instant.parse("2025-09-10T10:51:08Z");
+    SqlBackupMetrics.Restore restore =
+        SqlBackupMetrics.Restore.in(registry, SqlBackupMetrics.Restore.Kind.RESTORE);
     restore.phase("check", Duration.ofSeconds(3));
-    restore.backup(name, 1234);
+    restore.backup(named, 1234);
     restore.sqlBytes(5678);
     restore.sqlErrors(0);
     restore.databases(5);
     restore.outcome(ExitCode.SUCCESS, Duration.ofSeconds(9));
-    RestoreMetrics verify = RestoreMetrics.in(registry, RestoreMetrics.Kind.VERIFY);
+    SqlBackupMetrics.Restore verify =
+        SqlBackupMetrics.Restore.in(registry, SqlBackupMetrics.Restore.Kind.VERIFY);
     verify.phase("restore", Duration.ofSeconds(3));
-    verify.backup(name, 1234);
+    verify.backup(named, 1234);
     verify.sqlBytes(5678);
     verify.tables(7);
     verify.outcome(ExitCode.SUCCESS, Duration.ofSeconds(9));
     verify.verified(Instant.parse("2025-09-10T12:00:00Z"));
 
     String scrape = registry.scrape();
-    Matcher m = Pattern.compile("\\| `([a-z_]+)` \\|").matcher(RestoreMetrics.markdownTable());
+    Matcher m =
+        Pattern.compile("\\| `([a-z_]+)` \\|").matcher(SqlBackupMetrics.Restore.markdownTable());
     int rows = 0;
     while (m.find()) {
       assertThat(scrape).containsPattern("(?m)^" + m.group(1) + "[ {]");
@@ -52,9 +55,9 @@ class RestoreMetricsTest {
   @Test
   void aLaterOutcomeReplacesAnEarlierOneInTheSameRun() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    RestoreMetrics.in(registry, RestoreMetrics.Kind.VERIFY)
+    SqlBackupMetrics.Restore.in(registry, SqlBackupMetrics.Restore.Kind.VERIFY)
         .outcome(ExitCode.SUCCESS, Duration.ZERO);
-    RestoreMetrics.in(registry, RestoreMetrics.Kind.VERIFY)
+    SqlBackupMetrics.Restore.in(registry, SqlBackupMetrics.Restore.Kind.VERIFY)
         .outcome(ExitCode.VERIFY_FAILED, Duration.ZERO);
 
     assertThat(registry.scrape())
@@ -64,6 +67,7 @@ class RestoreMetricsTest {
 
   @Test
   void theReadmeTableIsTheOneTheCodeGenerates() {
-    Readme.assertGeneratedBlock("sql-backup-restore-metrics", RestoreMetrics.markdownTable());
+    Readme.assertGeneratedBlock(
+        "sql-backup-restore-metrics", SqlBackupMetrics.Restore.markdownTable());
   }
 }
