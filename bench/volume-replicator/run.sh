@@ -211,8 +211,10 @@ s3proxy.metrics.host=127.0.0.1
 s3proxy.metrics.port=$mport
 PROPS
   "$java" -jar "$s3proxy_jar" --properties "$work/s3proxy.properties" > "$work/s3proxy.log" 2>&1 &
-  local proxy=$!
-  trap 'kill $proxy 2>/dev/null || true' RETURN
+  s3proxy_pid=$!
+  # Also when a measurement fails and set -e ends the script: a proxy left running would keep the
+  # benchmark lock (it inherits the descriptor) and its port.
+  trap 'kill $s3proxy_pid 2>/dev/null || true' RETURN EXIT
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
   endpoint=http://127.0.0.1:$port
   metrics_url=http://127.0.0.1:$mport/metrics
@@ -260,7 +262,7 @@ PROPS
     done
     rm -rf "$data"/*-"$r"
   done
-  kill $proxy
+  kill $s3proxy_pid
 }
 
 export java java_opts jar work app
