@@ -35,7 +35,9 @@ class ShippedJarsTest {
     try (JarFile file = new JarFile(jar.toFile())) {
       List<String> names = file.stream().map(JarEntry::getName).toList();
 
-      assertThat(names).as("the agent's own classes").anyMatch(n -> n.startsWith("io/backupagents/"));
+      assertThat(names)
+          .as("the agent's own classes")
+          .anyMatch(n -> n.startsWith("io/backupagents/"));
       assertThat(names)
           .as("classes of an S3 or HTTP server in %s", jar)
           .noneMatch(n -> SERVER_PREFIXES.stream().anyMatch(n::startsWith));
