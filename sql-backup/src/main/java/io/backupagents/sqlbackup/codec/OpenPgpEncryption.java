@@ -55,7 +55,7 @@ public final class OpenPgpEncryption {
                     new BcPublicKeyKeyEncryptionMethodGenerator(r.encryptionKey())));
     OutputStream encrypted;
     try {
-      encrypted = generator.open(new Unclosable(out), new byte[CHUNK]);
+      encrypted = generator.open(new Unclosing(out), new byte[CHUNK]);
     } catch (PGPException e) {
       throw new IOException("could not start the OpenPGP encryption: " + e.getMessage(), e);
     }
@@ -80,22 +80,5 @@ public final class OpenPgpEncryption {
         generator.close();
       }
     };
-  }
-
-  /** Keeps BC from closing the file underneath (the dump step fsyncs and closes it itself). */
-  private static final class Unclosable extends FilterOutputStream {
-    Unclosable(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 }

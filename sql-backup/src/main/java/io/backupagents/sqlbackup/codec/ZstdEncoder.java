@@ -96,21 +96,4 @@ final class ZstdEncoder implements PlainEncoder {
   public long busyNanos() {
     return 0;
   }
-
-  /** Leaves the file (or its encryption) open for the caller to finish. */
-  private static final class Unclosing extends java.io.FilterOutputStream {
-    Unclosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
-  }
 }
