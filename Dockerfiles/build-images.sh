@@ -41,7 +41,8 @@ else
 fi
 
 for jar in sql-backup/target/sql-backup.jar volume-replicator/target/volume-replicator.jar \
-  volume-replicator-training/target/training/volume-replicator-training.jar; do
+  volume-replicator-training/target/training/volume-replicator-training.jar \
+  sql-backup-training/target/training/sql-backup-training.jar; do
   [[ -s "$repo/$jar" ]] || { log "$jar is missing: run ./mvnw -B -DskipTests package first"; exit 1; }
 done
 

@@ -43,8 +43,9 @@ app=$work/app
 rm -rf "$app"
 mkdir -p "$app"
 cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" "$app/"
-PATH="$(dirname "$java"):$PATH" "$root/Dockerfiles/volume-replicator/make-class-archive.sh" \
-  "$app" "$training" > "$work/archive.log" 2>&1 ||
+PATH="$(dirname "$java"):$PATH" "$root/Dockerfiles/make-class-archive.sh" volume-replicator \
+  "$app" "$training" io.backupagents.replicator.training.ArchiveTrainingMain "$training/s3proxy.jar" \
+  > "$work/archive.log" 2>&1 ||
   { tail -20 "$work/archive.log" >&2; exit 1; }
 legs="all legs"
 [[ -n ${BENCH_SKIP:-} ]] && legs="legs other than: $BENCH_SKIP (the rows of those come from an earlier run)"

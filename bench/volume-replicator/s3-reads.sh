@@ -54,10 +54,12 @@ for v in "${variants[@]}"; do
   app=$work/app-$v
   rm -rf "$app"
   mkdir -p "$app"
-  cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" \
-    "$root/Dockerfiles/volume-replicator/make-class-archive.sh" "$app/"
+  cp "$jar" "$root/Dockerfiles/volume-replicator/volume-replicator" "$app/"
+  training=$root/volume-replicator-training/target/training
   JAVA_TOOL_OPTIONS=-Dbackupagents.s3.reads=$v PATH="$(dirname "$java"):$PATH" \
-    "$app/make-class-archive.sh" "$app" > "$work/archive-$v.log" 2>&1 ||
+    "$root/Dockerfiles/make-class-archive.sh" volume-replicator "$app" "$training" \
+    io.backupagents.replicator.training.ArchiveTrainingMain "$training/s3proxy.jar" \
+    > "$work/archive-$v.log" 2>&1 ||
     { tail -20 "$work/archive-$v.log" >&2; exit 1; }
 done
 

@@ -63,6 +63,52 @@ class ImageConfigurationTest {
         .contains("17");
   }
 
+  /**
+   * Each agent's directory holds its launcher, its jar and the class archive made by the training
+   * (which the JVM accepts in the launcher's start); nothing of the training (its jars, S3Proxy,
+   * the PostgreSQL server it trains against, its temporary files) stayed in the image.
+   */
+  @Test
+  void imagesHoldTheirClassArchiveAndNothingOfTheTraining() {
+    for (String agent : List.of("sql-backup", "volume-replicator")) {
+      String image = agent.equals("sql-backup") ? SQL_BACKUP : REPLICATOR;
+      Podman.Result run =
+          Podman.podman(
+              List.of(
+                  "run",
+                  "--rm",
+                  "--entrypoint",
+                  "sh",
+                  image,
+                  "-c",
+                  "ls -A /opt/"
+                      + agent
+                      + "; echo tmp:; ls -A /tmp; echo found:;"
+                      + " find / -xdev \\( -name '*training*' -o -name initdb -o -name pg_ctl"
+                      + " -o -name 'postgres' -type f -o -name 's3proxy*' -o -name '*.classlist'"
+                      + " \\) -print 2>/dev/null; echo end"),
+              Duration.ofMinutes(1));
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output())
+          .as(agent)
+          .isEqualTo(agent + "\n" + agent + ".aot\n" + agent + ".jar\ntmp:\nfound:\nend\n");
+      Podman.Result strict =
+          Podman.podman(
+              LocalImages.hardenedRun(
+                  image,
+                  List.of(
+                      "-e",
+                      "JAVA_OPTS=-XX:AOTMode=on -version",
+                      "-e",
+                      "TERMINATION_LOG_PATH=/tmp/t"),
+                  List.of()),
+              Duration.ofMinutes(1));
+      assertThat(strict.exitCode())
+          .as("%s's launcher with AOTMode=on:%n%s", agent, strict.output())
+          .isZero();
+    }
+  }
+
   @Test
   void badSettingsEndWithExitCodeTwoAndTheirCause() {
     Podman.Result run =

@@ -11,19 +11,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The jars the images ship hold the agent and its libraries, and no S3 server: the class archive's
- * training (and the S3Proxy it trains against) live in the build-only volume-replicator-training
- * module, and no class of ours serves HTTP.
+ * The jars the images ship hold the agent and its libraries, and no S3 server: the class archives'
+ * trainings (and the S3Proxy the replicator's trains against) live in the build-only modules
+ * volume-replicator-training, sql-backup-training and class-archive-training, and no class of ours
+ * serves HTTP.
  */
 class ShippedJarsTest {
 
-  /** Where an S3 or HTTP server would come from: S3Proxy, jclouds, Jetty, the training. */
+  /** Where an S3 or HTTP server would come from: S3Proxy, jclouds, Jetty, the trainings. */
   private static final List<String> SERVER_PREFIXES =
       List.of(
           "org/gaul/",
           "org/jclouds/",
           "org/eclipse/jetty/server/",
           "io/backupagents/replicator/training/",
+          "io/backupagents/sqlbackup/training/",
+          "io/backupagents/training/",
           "org/apache/hc/core5/http/impl/bootstrap/HttpServer");
 
   @ParameterizedTest

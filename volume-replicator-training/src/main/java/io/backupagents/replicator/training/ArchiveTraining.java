@@ -1,6 +1,8 @@
 package io.backupagents.replicator.training;
 
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.training.AgentRuns;
+import io.backupagents.training.ClassLists;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.backupagents.replicator.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupagents.training.AgentRuns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,16 +60,5 @@ class ArchiveTrainingTest {
             () -> ArchiveTraining.run(missing, work, agentRuns(work), work.resolve("x.classlist")))
         .isInstanceOf(IOException.class)
         .hasMessage("no S3Proxy jar at " + missing);
-  }
-
-  @Test
-  void classListsMergeWithoutTheirClashingIds() {
-    List<String> merged =
-        ClassLists.merge(
-            List.of(
-                List.of("# NOTE: comment", "java/lang/Object id: 0", "a/B id: 1", "@cp a/B 1 2"),
-                List.of("java/lang/Object id: 0", "a/C id: 1", "x/Y id: 2 super: 0 source: /x.jar"),
-                List.of("a/B id: 7", "@cp a/B 1 2")));
-    assertThat(merged).containsExactly("java/lang/Object", "a/B", "@cp a/B 1 2", "a/C");
   }
 }

@@ -1,4 +1,4 @@
-package io.backupagents.replicator.training;
+package io.backupagents.training;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +16,13 @@ import java.util.regex.Pattern;
  * class loaders (lines with {@code source:}, which the agent does not have) need them, so they are
  * dropped with those lines.
  */
-final class ClassLists {
+public final class ClassLists {
 
   private static final Pattern ID = Pattern.compile(" id: \\d+$");
 
   private ClassLists() {}
 
-  static List<String> merge(List<List<String>> lists) {
+  public static List<String> merge(List<List<String>> lists) {
     Set<String> merged = new LinkedHashSet<>();
     for (List<String> list : lists) {
       for (String line : list) {
@@ -36,7 +36,7 @@ final class ClassLists {
   }
 
   /** Merges the files in {@code lists} into {@code out}. */
-  static void merge(List<Path> lists, Path out) throws IOException {
+  public static void merge(List<Path> lists, Path out) throws IOException {
     List<List<String>> contents = new java.util.ArrayList<>();
     for (Path p : lists) {
       contents.add(Files.readAllLines(p, StandardCharsets.UTF_8));

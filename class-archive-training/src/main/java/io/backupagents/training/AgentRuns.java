@@ -1,4 +1,4 @@
-package io.backupagents.replicator.training;
+package io.backupagents.training;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * production (the image's launcher), with {@code -XX:DumpLoadedClassList} added through {@code
  * JDK_JAVA_OPTIONS} so that each run writes the classes it loaded.
  */
-final class AgentRuns {
+public final class AgentRuns {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
@@ -28,18 +28,29 @@ final class AgentRuns {
    * {@code command} starts the agent (the launcher); {@code baseEnvironment} is what every run gets
    * besides its settings (PATH, LANG); logs and class lists go to {@code work}.
    */
-  AgentRuns(List<String> command, Map<String, String> baseEnvironment, Path work) {
+  public AgentRuns(List<String> command, Map<String, String> baseEnvironment, Path work) {
     this.command = List.copyOf(command);
     this.baseEnvironment = Map.copyOf(baseEnvironment);
     this.work = work;
   }
 
   /** Runs the agent with {@code settings}; returns its exit status. */
-  int run(String step, Map<String, String> settings) throws IOException, InterruptedException {
+  public int run(String step, Map<String, String> settings)
+      throws IOException, InterruptedException {
+    return run(step, List.of(), settings);
+  }
+
+  /**
+   * Runs the agent with the arguments {@code args} and {@code settings}; returns its exit status.
+   */
+  public int run(String step, List<String> args, Map<String, String> settings)
+      throws IOException, InterruptedException {
     int n = classLists.size() + 1;
     Path classList = work.resolve("run-" + n + ".classlist");
     Path log = work.resolve("run-" + n + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    List<String> commandLine = new ArrayList<>(command);
+    commandLine.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(commandLine).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.clear();
@@ -60,7 +71,7 @@ final class AgentRuns {
   }
 
   /** The class lists the runs wrote, in order. */
-  List<Path> classLists() {
+  public List<Path> classLists() {
     return List.copyOf(classLists);
   }
 }
