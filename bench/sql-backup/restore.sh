@@ -32,9 +32,10 @@ for tool in gzip python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
 done
 [ -x "$JAVA" ] || { echo "no JDK >= 21 found under /usr/lib/jvm; set JAVA" >&2; exit 2; }
-[ -f "$JAR" ] || ./mvnw -B -q -DskipTests -pl sql-backup -am package
-
 mkdir -p "$WORK"
+# shellcheck source=bench/sql-backup/install-agent.sh
+. "$repo/bench/sql-backup/install-agent.sh"
+install_agent
 as_pg=()
 if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$WORK"; fi
 password=bench-restore
@@ -101,9 +102,12 @@ fi
 # The backups, made once by the agent (dumpall and single database) and by the legacy pipeline.
 backups=$WORK/backups
 legacy=$WORK/legacy
-agent_env=(env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST=127.0.0.1 PGUSER=postgres
-  PGADMINPASS="$password" TERMINATION_LOG_PATH="$WORK/termination-log" LOG_LEVEL=warn)
-agent=("$JAVA" -XX:+ExitOnOutOfMemoryError -jar "$JAR")
+# As the image runs it: its launcher beside the jar and the class archive (install_agent), with
+# JAVA's java first on PATH.
+agent_env=(env -i PATH="$(dirname "$JAVA"):$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST=127.0.0.1
+  PGUSER=postgres PGADMINPASS="$password" TERMINATION_LOG_PATH="$WORK/termination-log"
+  LOG_LEVEL=warn)
+agent=("$app_launcher")
 if [ ! -d "$backups/hourly" ]; then
   mkdir -p "$backups"
   "${agent_env[@]}" PGPORT="$source_port" BACKUP_ROOT_DIR="$backups" "${agent[@]}" backup
@@ -217,7 +221,8 @@ out = [
     f" rows of text (with lines that look like SQL and psql meta-commands);"
     f" dumpall {int(e['sql_bytes']) / 2**20:,.0f} MiB of SQL, {int(e['gz_bytes']) / 2**20:,.0f} MiB"
     f" compressed",
-    f"- sql-backup as the image runs it (`java -jar sql-backup.jar`), {e['java_version']}; its"
+    f"- sql-backup as the image runs it (the image's launcher beside the jar, with the class"
+    f" archive made by the image build's training runs), {e['java_version']}; its"
     " times include the check before the restore and the JVM's start",
     "",
     "| command | wall (median) | wall (min-max) | CPU (user+sys, median) | peak RSS (largest process) | wall vs its gunzip \\| psql (median of per-round ratios) |",

@@ -35,11 +35,10 @@ for tool in gzip pigz gpg python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
 done
 [ -x "$JAVA" ] || { echo "no JDK >= 21 found under /usr/lib/jvm; set JAVA" >&2; exit 2; }
-if [ ! -f "$JAR" ]; then
-  ./mvnw -B -q -DskipTests -pl sql-backup -am package
-fi
-
 mkdir -p "$WORK"
+# shellcheck source=bench/sql-backup/install-agent.sh
+. "$repo/bench/sql-backup/install-agent.sh"
+install_agent
 data=$WORK/data
 port=${PGPORT_BENCH:-55432}
 password=bench-$(date +%s)
@@ -128,13 +127,13 @@ PY
   tail -1 "$timings"
 }
 
-# As the image runs it (Dockerfiles/sql-backup/sql-backup), with only the variables a CronJob sets.
-read -r -a java_opts <<< "${JAVA_OPTS:-}"
+# As the image runs it: its launcher beside the jar and the class archive (install_agent), with
+# JAVA's java first on PATH and only the variables a CronJob sets.
 # Followed by more VAR=value pairs, then the command.
-agent=(env -i PATH="$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER=postgres
-  PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root" TERMINATION_LOG_PATH="$WORK/termination-log"
-  LOG_LEVEL=warn)
-java_cmd=("$JAVA" -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" -jar "$JAR")
+agent=(env -i PATH="$(dirname "$JAVA"):$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="$PGHOST"
+  PGPORT="$PGPORT" PGUSER=postgres PGADMINPASS="$PGPASSWORD" BACKUP_ROOT_DIR="$root"
+  TERMINATION_LOG_PATH="$WORK/termination-log" LOG_LEVEL=warn JAVA_OPTS="${JAVA_OPTS:-}")
+java_cmd=("$app_launcher")
 encrypt=(BACKUP_ENCRYPTION_RECIPIENTS_FILE="$WORK/recipient.asc")
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -199,8 +198,10 @@ out = [
     f"- PostgreSQL {e['pg_version']}, databases {e['db_size']} on disk (pgbench scale {e['SCALE']}"
     f" + {int(e['TEXT_ROWS']):,} rows of text), plain dump {dump / 2**20:,.0f} MiB",
     f"- gzip level {level}, zstd level {e['ZSTD_LEVEL']}; encryption: OpenPGP (AES-256, SEIPD with"
-    f" MDC) to one gpg-made key; sql-backup runs as the image runs it: `java"
-    f" -XX:+ExitOnOutOfMemoryError {e['java_opts_text']} -jar sql-backup.jar`, {e['java_version']}",
+    f" MDC) to one gpg-made key; sql-backup runs as the image runs it: the image's launcher"
+    f" beside the jar, with the class archive made by the image build's training runs"
+    + (f" (JAVA_OPTS `{e['java_opts_text']}`)" if e["java_opts_text"] else "")
+    + f", {e['java_version']}",
     "",
     "| command | wall (median) | wall (range) | CPU (user+sys) | peak RSS (largest process) | output | wall vs > file | wall vs gzip |",
     "|---|---|---|---|---|---|---|---|",
