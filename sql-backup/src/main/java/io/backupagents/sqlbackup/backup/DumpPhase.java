@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.backup;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Background;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.compress.BlockCompressors;
 import io.backupagents.sqlbackup.dump.DumpCommand;
@@ -71,12 +72,17 @@ final class DumpPhase {
   Set<BackupName> run(RunContext context, StoreSession session, Tier tier, Instant start)
       throws IOException, InterruptedException {
     try (PgCredentials credentials =
-        PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock())) {
-      ServerProbe.ServerVersion version = probe(credentials);
-      ClientTools.Clients clients =
+            PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock());
+        // A cold JVM's first connection takes tenths of a second: the installed clients are
+        // looked for (some by running them) meanwhile.
+        Background<ServerProbe.ServerVersion> probing =
+            Background.start("the probe of the server", () -> probe(credentials))) {
+      ClientTools tools =
           ClientTools.standard(
-                  postgres.binDir(), host.pgInstallRoot(), host.path(), context.processes())
-              .forServer(version, tools());
+              postgres.binDir(), host.pgInstallRoot(), host.path(), context.processes());
+      List<ClientTools.Clients> found = tools.candidates(tools());
+      ServerProbe.ServerVersion version = probing.get();
+      ClientTools.Clients clients = tools.forServer(version, found, tools());
       log.info(
           "PostgreSQL {} at {}:{}; dumping with the clients of PostgreSQL {} in {}{}",
           version.full(),

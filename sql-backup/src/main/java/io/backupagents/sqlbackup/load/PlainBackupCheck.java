@@ -42,8 +42,16 @@ final class PlainBackupCheck {
     byte[] head = new byte[HEAD];
     int headLength = 0;
     DumpTail tail = new DumpTail();
+    InputStream counted;
+    try {
+      counted = progress.counting(Files.newInputStream(file));
+    } catch (IOException e) {
+      throw new AgentException(
+          ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
+    }
+    // Without a record (a legacy file), there is no digest to compare: none is computed.
     try (InputStream raw =
-            new DigestInputStream(progress.counting(Files.newInputStream(file)), sha256);
+            expectedSha256.isPresent() ? new DigestInputStream(counted, sha256) : counted;
         InputStream sql = BackupDecoding.plainSql(name, raw)) {
       byte[] buffer = new byte[BUFFER];
       int n;

@@ -30,19 +30,44 @@ public final class RestoreTools {
       int serverMajor,
       BackupName.Format format)
       throws InterruptedException {
+    return choose(candidates(host, postgres, runner, format), serverMajor);
+  }
+
+  /**
+   * Every installed version of the tool {@code format} needs, found before the server's version is
+   * known (recover looks while it connects to the server).
+   */
+  public static Candidates candidates(
+      HostEnvironment host,
+      PostgresSettings postgres,
+      ProcessRunner runner,
+      BackupName.Format format)
+      throws InterruptedException {
     List<Path> path =
         host.path() == null
             ? List.of()
             : Stream.of(host.path().split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
     ClientTools tools = new ClientTools(postgres.binDir(), host.pgInstallRoot(), path, runner);
     String tool = format.plain() ? "psql" : "pg_restore";
+    return new Candidates(tools, tool, tools.candidates(tool));
+  }
+
+  /** The installed versions of one tool, as {@link #candidates} found them. */
+  public record Candidates(ClientTools tools, String tool, List<ClientTools.Clients> found) {}
+
+  /** The candidate for a server of {@code serverMajor} (see {@link ClientTools#forRestore}). */
+  public static ClientTools.Clients choose(Candidates candidates, int serverMajor) {
     ClientTools.Clients clients =
-        tools.forRestore(
-            new ServerProbe.ServerVersion(serverMajor, Integer.toString(serverMajor)), tool);
+        candidates
+            .tools()
+            .forRestore(
+                new ServerProbe.ServerVersion(serverMajor, Integer.toString(serverMajor)),
+                candidates.tool(),
+                candidates.found());
     log.info(
         "restoring into a PostgreSQL {} server with {} of PostgreSQL {} in {}",
         serverMajor,
-        tool,
+        candidates.tool(),
         clients.major(),
         clients.dir());
     return clients;

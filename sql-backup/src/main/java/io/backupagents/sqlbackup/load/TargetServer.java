@@ -12,10 +12,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +35,127 @@ public final class TargetServer {
 
   private static final Logger log = LoggerFactory.getLogger(TargetServer.class);
 
+  private static final String BOOTSTRAP_SUPERUSER = "SELECT rolname FROM pg_roles WHERE oid = 10";
+  private static final String ROLES = "SELECT rolname FROM pg_roles ORDER BY 1";
+  private static final String CONNECTABLE =
+      "SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'template0'"
+          + " ORDER BY datname";
+
   private final PgCredentials credentials;
   private final String maintenanceDatabase;
   private final String where;
   private final ServerProbe.ServerVersion version;
 
-  private TargetServer(PgCredentials credentials, String maintenanceDatabase) {
+  private TargetServer(
+      PgCredentials credentials, String maintenanceDatabase, ServerProbe.ServerVersion version) {
     this.credentials = credentials;
     this.maintenanceDatabase = maintenanceDatabase;
     this.where =
         credentials.environment().get("PGHOST") + ":" + credentials.environment().get("PGPORT");
-    this.version = ServerProbe.version(credentials, maintenanceDatabase);
+    this.version = version;
+  }
+
+  /**
+   * What a restore reads of the server before it writes: the server, its databases (those that
+   * accept connections, template0 excepted, and every name), its roles, the bootstrap superuser,
+   * and the number of user tables in each database counted that has any.
+   */
+  public record Survey(
+      TargetServer server,
+      List<String> databases,
+      Set<String> names,
+      List<String> roles,
+      String bootstrapSuperuser,
+      Map<String, Integer> userTables) {
+
+    public Survey {
+      databases = List.copyOf(databases);
+      names = Set.copyOf(names);
+      roles = List.copyOf(roles);
+      userTables = Collections.unmodifiableMap(new LinkedHashMap<>(userTables));
+    }
+
+    /** True when a database of that name exists, whether it accepts connections or not. */
+    public boolean exists(String database) {
+      return names.contains(database);
+    }
+  }
+
+  /**
+   * Connects as {@link #open} does and reads the {@link Survey} over that one connection; the user
+   * tables of the databases {@code counted} picks (from those that accept connections) are counted
+   * over one more connection each, all at once. A cold JVM's first connections cost tenths of a
+   * second each (driver classes, SCRAM's key derivation before the JIT has compiled it), which a
+   * restore of a few seconds notices: hence one connection for everything else.
+   */
+  public static Survey survey(
+      PgCredentials credentials, Function<List<String>, List<String>> counted) {
+    String database = "postgres";
+    Connection connection;
+    try {
+      connection = ServerProbe.connect(credentials, database);
+    } catch (AgentException e) {
+      if (e.exitCode() != ExitCode.NOT_FOUND) {
+        throw e;
+      }
+      database = "template1";
+      connection = ServerProbe.connect(credentials, database);
+    }
+    try (Connection c = connection) {
+      TargetServer server = new TargetServer(credentials, database, ServerProbe.version(c));
+      List<String> databases = rows(c, CONNECTABLE);
+      Set<String> names = new HashSet<>(rows(c, "SELECT datname FROM pg_database"));
+      List<String> roles = rows(c, ROLES);
+      String bootstrap = rows(c, BOOTSTRAP_SUPERUSER).get(0);
+      Map<String, Integer> userTables = server.countUserTables(counted.apply(databases), c);
+      return new Survey(server, databases, names, roles, bootstrap, userTables);
+    } catch (SQLException e) {
+      throw ServerProbe.classify(credentials, database, e);
+    }
+  }
+
+  /**
+   * The number of user tables in each of {@code databases} that has any: the maintenance database's
+   * over {@code c}, every other one's over its own connection, all at once.
+   */
+  private Map<String, Integer> countUserTables(List<String> databases, Connection c)
+      throws SQLException {
+    Map<String, Future<Integer>> others = new LinkedHashMap<>();
+    Integer here = null;
+    try (ExecutorService counters = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String db : databases) {
+        if (!db.equals(maintenanceDatabase)) {
+          others.put(db, counters.submit(() -> count(query(db, UserTables.COUNT))));
+        }
+      }
+      if (databases.contains(maintenanceDatabase)) {
+        here = count(rows(c, UserTables.COUNT));
+      }
+    }
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String db : databases) {
+      int n = db.equals(maintenanceDatabase) ? here : done(others.get(db));
+      if (n > 0) {
+        counts.put(db, n);
+      }
+    }
+    return counts;
+  }
+
+  private static int count(List<String> rows) {
+    return Integer.parseInt(rows.get(0));
+  }
+
+  /** The result of a finished count, or the failure it ended with (an AgentException mostly). */
+  private static int done(Future<Integer> count) {
+    try {
+      return count.resultNow();
+    } catch (IllegalStateException e) {
+      if (count.exceptionNow() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(count.exceptionNow());
+    }
   }
 
   /**
@@ -47,12 +164,14 @@ public final class TargetServer {
    */
   public static TargetServer open(PgCredentials credentials) {
     try {
-      return new TargetServer(credentials, "postgres");
+      return new TargetServer(
+          credentials, "postgres", ServerProbe.version(credentials, "postgres"));
     } catch (AgentException e) {
       if (e.exitCode() != ExitCode.NOT_FOUND) {
         throw e;
       }
-      return new TargetServer(credentials, "template1");
+      return new TargetServer(
+          credentials, "template1", ServerProbe.version(credentials, "template1"));
     }
   }
 
@@ -70,24 +189,6 @@ public final class TargetServer {
     return version;
   }
 
-  /** The role that owns the system catalogs (the one initdb made), e.g. {@code postgres}. */
-  public String bootstrapSuperuser() {
-    return query(maintenanceDatabase, "SELECT rolname FROM pg_roles WHERE oid = 10").get(0);
-  }
-
-  /** Every role's name. */
-  public List<String> roles() {
-    return query(maintenanceDatabase, "SELECT rolname FROM pg_roles ORDER BY 1");
-  }
-
-  /** Databases that accept connections, template0 excepted. */
-  public List<String> databases() {
-    return query(
-        maintenanceDatabase,
-        "SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'template0'"
-            + " ORDER BY datname");
-  }
-
   public int databaseCount() {
     return Integer.parseInt(query(maintenanceDatabase, "SELECT count(*) FROM pg_database").get(0));
   }
@@ -95,18 +196,6 @@ public final class TargetServer {
   public boolean exists(String database) {
     return !query(maintenanceDatabase, "SELECT 1 FROM pg_database WHERE datname = ?", database)
         .isEmpty();
-  }
-
-  /** The number of user tables in each database that has any. */
-  public Map<String, Integer> userTablesByDatabase(List<String> databases) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (String db : databases) {
-      int n = Integer.parseInt(query(db, UserTables.COUNT).get(0));
-      if (n > 0) {
-        counts.put(db, n);
-      }
-    }
-    return counts;
   }
 
   /** The comment on a database, or null. */
@@ -179,6 +268,18 @@ public final class TargetServer {
     } catch (SQLException e) {
       throw ServerProbe.classify(credentials, maintenanceDatabase, e);
     }
+  }
+
+  /** The first column of every row of {@code sql}, as text, over {@code c}. */
+  private static List<String> rows(Connection c, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
   }
 
   /** The first column of every row, as text. */

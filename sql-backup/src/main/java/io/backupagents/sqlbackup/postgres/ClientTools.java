@@ -75,18 +75,21 @@ public final class ClientTools {
   /** As {@link #forServer(int, String...)}; errors name the server's full version. */
   public Clients forServer(ServerProbe.ServerVersion server, String... tools)
       throws InterruptedException {
-    List<Clients> found = candidates(tools);
+    return forServer(server, candidates(tools), tools);
+  }
+
+  /** As {@link #forServer(ServerProbe.ServerVersion, String...)}, among {@code found}. */
+  public Clients forServer(ServerProbe.ServerVersion server, List<Clients> found, String... tools) {
     return sameOrNewer(found, server.major()).orElseThrow(() -> none(server, found, tools));
   }
 
   /**
-   * Clients to restore into a server of {@code server}: its own major or the nearest newer one, as
-   * for a dump; else the newest older one, since psql and pg_restore feed SQL to a newer server as
-   * to their own (an archive newer than that pg_restore is refused when it is read).
+   * Clients to restore into a server of {@code server}, of those {@link #candidates} found: its own
+   * major or the nearest newer one, as for a dump; else the newest older one, since psql and
+   * pg_restore feed SQL to a newer server as to their own (an archive newer than that pg_restore is
+   * refused when it is read).
    */
-  public Clients forRestore(ServerProbe.ServerVersion server, String tool)
-      throws InterruptedException {
-    List<Clients> found = candidates(tool);
+  public Clients forRestore(ServerProbe.ServerVersion server, String tool, List<Clients> found) {
     return sameOrNewer(found, server.major())
         .or(() -> found.stream().max(Comparator.comparingInt(Clients::major)))
         .orElseThrow(() -> none(server, found, tool));

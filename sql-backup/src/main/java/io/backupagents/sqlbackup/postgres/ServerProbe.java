@@ -17,15 +17,20 @@ public final class ServerProbe {
   private ServerProbe() {}
 
   public static ServerVersion version(PgCredentials credentials, String database) {
-    try (Connection c = connect(credentials, database);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT current_setting('server_version_num')::int, version()")) {
+    try (Connection c = connect(credentials, database)) {
+      return version(c);
+    } catch (SQLException e) {
+      throw classify(credentials, database, e);
+    }
+  }
+
+  /** The version of the server {@code c} is connected to. */
+  public static ServerVersion version(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
       rs.next();
       int num = rs.getInt(1);
       return new ServerVersion(num / 10000, (num / 10000) + "." + (num % 100));
-    } catch (SQLException e) {
-      throw classify(credentials, database, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.restore;
 
+import io.backupagents.common.launch.Background;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.DatabaseCreation;
@@ -9,9 +10,6 @@ import io.backupagents.sqlbackup.source.BackupFetcher;
 import io.backupagents.sqlbackup.source.FoundBackup;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Proves a plain backup sound (its download, digest and first lines) and reads its database
@@ -26,8 +24,7 @@ final class EarlyCheck implements AutoCloseable {
   private final BackupFetcher fetcher;
   private final RunContext context;
   private final SqlBackupMetrics.Restore metrics;
-  private final FutureTask<BackupIntegrity.Checked> task;
-  private final Thread thread;
+  private final Background<BackupIntegrity.Checked> task;
   private volatile Optional<DatabaseProperties> properties;
 
   private EarlyCheck(
@@ -43,16 +40,15 @@ final class EarlyCheck implements AutoCloseable {
       // A plain backup's check runs no client tool; its properties are read from its head (which
       // also readies the inflater) while the target answers.
       task =
-          new FutureTask<>(
+          Background.start(
+              "the check of " + backup,
               () -> {
                 BackupIntegrity.Checked checked = check(null);
                 properties = DatabaseCreation.of(checked, context.processes(), null);
                 return checked;
               });
-      thread = Thread.ofVirtual().name("check").start(task);
     } else {
       task = null;
-      thread = null;
     }
   }
 
@@ -67,22 +63,7 @@ final class EarlyCheck implements AutoCloseable {
 
   /** The checked backup, waiting for the check started early or running it now. */
   BackupIntegrity.Checked get(ClientTools.Clients clients) throws InterruptedException {
-    if (task == null) {
-      return check(clients);
-    }
-    try {
-      return task.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r; // an AgentException with its exit code, most often
-      }
-      if (e.getCause() instanceof InterruptedException i) {
-        throw i;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (CancellationException e) {
-      throw new InterruptedException("the check of " + backup + " was cancelled");
-    }
+    return task == null ? check(clients) : task.get();
   }
 
   /** The database properties the checked backup carries (see {@link DatabaseCreation#of}). */
@@ -100,13 +81,8 @@ final class EarlyCheck implements AutoCloseable {
   /** Stops a check nobody waits for any more (the target was refused, for example). */
   @Override
   public void close() {
-    if (task != null && !task.isDone()) {
-      task.cancel(true);
-      try {
-        thread.join(); // its download, if any, must stop before the fetcher removes its directory
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (task != null) {
+      task.close(); // its download, if any, must stop before the fetcher removes its directory
     }
   }
 }

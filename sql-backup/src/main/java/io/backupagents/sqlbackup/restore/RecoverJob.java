@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Background;
 import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.logging.Units;
@@ -63,13 +64,26 @@ final class RecoverJob implements Job {
 
   @Override
   public void run(RunContext context) throws Exception {
-    try (BackupSources sources = new BackupSources(settings.roots(), settings.buckets())) {
+    if (settings.from().mode() == FromBackup.Mode.NONE) {
+      try (BackupSources sources = new BackupSources(settings.roots(), settings.buckets())) {
+        BackupListing.lines(sources.find(), context.clock().instant(), sources.describe())
+            .forEach(out::println);
+      }
+      return;
+    }
+    // The server is read (one connection, see TargetServer.survey) while the backups are found
+    // and the chosen one is checked: nothing is written to it before both are done.
+    try (PgCredentials credentials =
+            PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock());
+        Background<TargetServer.Survey> survey =
+            Background.start(
+                "the survey of the target server",
+                () ->
+                    TargetServer.survey(
+                        credentials, connectable -> TargetGuard.counted(settings, connectable)));
+        BackupSources sources = new BackupSources(settings.roots(), settings.buckets())) {
       List<FoundBackup> found = sources.find();
       Instant now = context.clock().instant();
-      if (settings.from().mode() == FromBackup.Mode.NONE) {
-        BackupListing.lines(found, now, sources.describe()).forEach(out::println);
-        return;
-      }
       FoundBackup chosen =
           BackupSelection.select(
               found,
@@ -88,7 +102,7 @@ final class RecoverJob implements Job {
           SqlBackupMetrics.Restore.in(context.registry(), SqlBackupMetrics.Restore.Kind.RESTORE);
       ExitCode outcome = ExitCode.UNEXPECTED;
       try {
-        restore(chosen, sources, context, metrics);
+        restore(chosen, sources, credentials, survey, context, metrics);
         outcome = ExitCode.SUCCESS;
       } catch (AgentException e) {
         outcome = e.exitCode();
@@ -102,28 +116,25 @@ final class RecoverJob implements Job {
   private void restore(
       FoundBackup chosen,
       BackupSources sources,
+      PgCredentials credentials,
+      Background<TargetServer.Survey> surveying,
       RunContext context,
       SqlBackupMetrics.Restore metrics)
       throws IOException, InterruptedException {
-    try (PgCredentials credentials =
-            PgCredentials.create(postgres, host.tempDir(), host.home(), context.clock());
-        BackupFetcher fetcher =
+    try (BackupFetcher fetcher =
             new BackupFetcher(
                 BackupFetcher.workDirectory(
                     settings.downloadDir(), settings.recoveryRoot(), host.tempDir()),
                 sources,
                 context.clock());
         EarlyCheck early = EarlyCheck.start(chosen, fetcher, context, metrics)) {
-      TargetServer target = TargetServer.open(credentials);
+      RestoreTools.Candidates tools =
+          RestoreTools.candidates(host, postgres, context.processes(), chosen.name().format());
+      TargetServer.Survey survey = surveying.get();
+      TargetServer target = survey.server();
       log.info("target: PostgreSQL {} at {}, {}", target.version().full(), target.where(), what());
-      ClientTools.Clients clients =
-          RestoreTools.forServer(
-              host,
-              postgres,
-              context.processes(),
-              target.version().major(),
-              chosen.name().format());
-      boolean create = TargetGuard.check(target, settings);
+      ClientTools.Clients clients = RestoreTools.choose(tools, target.version().major());
+      boolean create = TargetGuard.check(survey, settings);
       BackupIntegrity.Checked checked = early.get(clients);
       requireKind(checked);
       if (create) {
@@ -143,13 +154,13 @@ final class RecoverJob implements Job {
       }
       Optional<ClusterRestoreFilter.Selection> selection = Optional.empty();
       if (!settings.databases().isEmpty()) {
-        Set<String> existing = new TreeSet<>(target.roles());
+        Set<String> existing = new TreeSet<>(survey.roles());
         existing.add(credentials.environment().get("PGUSER"));
         selection = Optional.of(DumpallSelection.choose(checked, settings.databases(), existing));
       }
       RestoreRun.Result result =
           new RestoreRun(settings, context, clients, credentials, metrics)
-              .restore(checked, target, create, selection);
+              .restore(checked, survey, create, selection);
       afterwards(target, result, metrics);
     }
   }

@@ -64,7 +64,7 @@ final class RestoreRun {
    */
   Result restore(
       BackupIntegrity.Checked checked,
-      TargetServer target,
+      TargetServer.Survey survey,
       boolean newDatabase,
       Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
@@ -91,7 +91,7 @@ final class RestoreRun {
               newDatabase ? List.of() : PgRestoreRun.REPLACE,
               context.clock());
     } else {
-      errors = plain(checked, target, options, selection);
+      errors = plain(checked, survey, options, selection);
     }
     Duration took = Duration.between(start, context.clock().instant());
     metrics.phase("restore", took);
@@ -101,7 +101,7 @@ final class RestoreRun {
 
   private int plain(
       BackupIntegrity.Checked checked,
-      TargetServer target,
+      TargetServer.Survey survey,
       PsqlRun.Options options,
       Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
@@ -111,7 +111,8 @@ final class RestoreRun {
     if (checked.cluster()) {
       Set<String> kept =
           new TreeSet<>(
-              List.of(credentials.environment().get("PGUSER"), target.bootstrapSuperuser()));
+              List.of(credentials.environment().get("PGUSER"), survey.bootstrapSuperuser()));
+      TargetServer target = survey.server();
       boolean force = settings.force() && target.version().major() >= 13;
       cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force, selection);
       filter = cluster;

@@ -21,55 +21,72 @@ final class TargetGuard {
 
   private TargetGuard() {}
 
-  /** Returns true when the target database must be created before the restore. */
-  static boolean check(TargetServer target, RestoreSettings settings) {
+  /**
+   * The databases whose user tables the guard weighs, of those on the server that accept
+   * connections: for a dumpall all of them, for chosen databases of one those present, for a single
+   * database that one if present.
+   */
+  static List<String> counted(RestoreSettings settings, List<String> connectable) {
+    if (settings.database().isPresent()) {
+      return connectable.contains(settings.database().get())
+          ? List.of(settings.database().get())
+          : List.of();
+    }
+    if (!settings.databases().isEmpty()) {
+      return connectable.stream().filter(settings.databases()::contains).toList();
+    }
+    return connectable;
+  }
+
+  /**
+   * Returns true when the target database must be created before the restore; refuses (or, with
+   * RESTORE_FORCE, warns) when what the restore writes to holds user tables.
+   */
+  static boolean check(TargetServer.Survey survey, RestoreSettings settings) {
+    Map<String, Integer> occupied = survey.userTables();
+    String where = survey.server().where();
     if (settings.database().isEmpty() && !settings.databases().isEmpty()) {
-      List<String> present =
-          target.databases().stream().filter(settings.databases()::contains).toList();
-      Map<String, Integer> occupied = target.userTablesByDatabase(present);
       refuseOrWarn(
           occupied,
           settings.force(),
           "the server at "
-              + target.where()
+              + where
               + " already holds user tables in databases to restore ("
               + describe(occupied)
               + "); the restore replaces them");
       return false;
     }
     if (settings.database().isEmpty()) {
-      Map<String, Integer> occupied = target.userTablesByDatabase(target.databases());
       refuseOrWarn(
           occupied,
           settings.force(),
           "the server at "
-              + target.where()
+              + where
               + " already holds user tables ("
               + describe(occupied)
               + "); restoring a dumpall replaces the databases it holds");
       return false;
     }
     String database = settings.database().get();
-    if (!target.exists(database)) {
+    if (!survey.exists(database)) {
       if (!settings.createDatabase()) {
         throw new AgentException(
             ExitCode.NOT_FOUND,
             "database "
                 + database
                 + " does not exist on "
-                + target.where()
+                + where
                 + ": create it, or set RESTORE_CREATE_DATABASE=yes");
       }
       return true;
     }
-    Map<String, Integer> occupied = target.userTablesByDatabase(List.of(database));
     refuseOrWarn(
         occupied,
         settings.force(),
         "database "
             + database
             + " on "
-            + target.where()
+            + where
             + " already holds "
             + occupied.getOrDefault(database, 0)
             + " user tables; the backup's objects would replace theirs");
