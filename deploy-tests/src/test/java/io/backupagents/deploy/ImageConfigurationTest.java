@@ -92,21 +92,25 @@ class ImageConfigurationTest {
       assertThat(run.output())
           .as(agent)
           .isEqualTo(agent + "\n" + agent + ".aot\n" + agent + ".jar\ntmp:\nfound:\nend\n");
-      Podman.Result strict =
-          Podman.podman(
-              LocalImages.hardenedRun(
-                  image,
-                  List.of(
-                      "-e",
-                      "JAVA_OPTS=-XX:AOTMode=on -version",
-                      "-e",
-                      "TERMINATION_LOG_PATH=/tmp/t"),
-                  List.of()),
-              Duration.ofMinutes(1));
-      assertThat(strict.exitCode())
-          .as("%s's launcher with AOTMode=on:%n%s", agent, strict.output())
-          .isZero();
     }
+    // The JVM refuses to start unless the archive is there and fits the launcher's start
+    // (ImageSmokeTest starts the volume-replicator so).
+    Podman.Result list =
+        Podman.podman(
+            LocalImages.hardenedRun(
+                SQL_BACKUP,
+                List.of(
+                    "-e",
+                    "JAVA_OPTS=-XX:AOTMode=on",
+                    "-e",
+                    "BACKUP_ROOT_DIR=/tmp",
+                    "-e",
+                    "RECOVERY_ROOT_DIR=/tmp",
+                    "-e",
+                    "TERMINATION_LOG_PATH=/tmp/t"),
+                List.of("list")),
+            Duration.ofMinutes(1));
+    assertThat(list.exitCode()).as("list with AOTMode=on:%n%s", list.output()).isZero();
   }
 
   @Test
