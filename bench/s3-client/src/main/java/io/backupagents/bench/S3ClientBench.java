@@ -144,7 +144,7 @@ public final class S3ClientBench {
         StaticCredentialsProvider.create(
             AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey()));
     return switch (variant) {
-      case "netty-own-multipart", "netty-own-client-plain-put" -> S3Clients.create(s);
+      case "netty-own-multipart", "netty-own-client-plain-put" -> S3Clients.create(s).client();
       case "netty-default-client" ->
           S3AsyncClient.builder()
               .endpointOverride(s.endpoint().orElseThrow())

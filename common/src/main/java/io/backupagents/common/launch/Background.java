@@ -23,10 +23,12 @@ public final class Background<T> implements AutoCloseable {
   private Background(String name, Callable<T> work) {
     this.name = name;
     this.task = new FutureTask<>(work);
-    this.thread = Thread.ofVirtual().name(name).start(task);
+    // A platform thread: the work may talk over sockets (see Threads).
+    this.thread = Threads.platform(name).newThread(task);
+    thread.start();
   }
 
-  /** Starts {@code work} on a new (virtual) thread named {@code name}. */
+  /** Starts {@code work} on a new thread named {@code name}. */
   public static <T> Background<T> start(String name, Callable<T> work) {
     return new Background<>(name, work);
   }

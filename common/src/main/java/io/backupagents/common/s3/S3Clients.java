@@ -3,6 +3,7 @@ package io.backupagents.common.s3;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -46,19 +48,39 @@ public final class S3Clients {
 
   private S3Clients() {}
 
+  /**
+   * The asynchronous client and the event loops it runs on, which {@link #close} stops and waits
+   * for: closing the client alone lets the SDK's own loops end after a quiet period, and a JVM that
+   * exits while they still wait in {@code epoll_wait} waits 0.3 s for them (see {@link
+   * io.backupagents.common.launch.Threads}).
+   */
+  public record Async(S3AsyncClient client, SdkEventLoopGroup loops) implements AutoCloseable {
+    @Override
+    public void close() {
+      client.close();
+      loops
+          .eventLoopGroup()
+          .shutdownGracefully(0, 5, TimeUnit.SECONDS)
+          .awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** The asynchronous client on Netty: uploads, downloads of files, copies, deletes, HEAD. */
-  public static S3AsyncClient create(S3Settings settings) {
+  public static Async create(S3Settings settings) {
+    SdkEventLoopGroup loops = SdkEventLoopGroup.builder().build();
     SdkAsyncHttpClient httpClient =
         NettyNioAsyncHttpClient.builder()
+            .eventLoopGroup(loops)
             .maxConcurrency(settings.maxConnections())
             .connectionAcquisitionTimeout(Duration.ofMinutes(10))
             .connectionTimeout(Duration.ofSeconds(10))
             .readTimeout(Duration.ofMinutes(2))
             .writeTimeout(Duration.ofMinutes(2))
             .buildWithDefaults(tls(settings));
-    return configure(
-            S3AsyncClient.builder().httpClient(httpClient), settings, Duration.ofMinutes(15))
-        .build();
+    return new Async(
+        configure(S3AsyncClient.builder().httpClient(httpClient), settings, Duration.ofMinutes(15))
+            .build(),
+        loops);
   }
 
   /**

@@ -17,7 +17,7 @@ public final class S3Connection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3Connection.class);
 
   private final S3Settings settings;
-  private volatile S3AsyncClient sdk;
+  private volatile S3Clients.Async sdk;
   private volatile S3Client sync;
   private boolean closed;
 
@@ -40,7 +40,7 @@ public final class S3Connection implements AutoCloseable {
 
   /** The SDK's asynchronous client, built on first use. */
   public S3AsyncClient sdk() {
-    S3AsyncClient client = sdk;
+    S3Clients.Async client = sdk;
     if (client == null) {
       synchronized (this) {
         checkOpen();
@@ -51,7 +51,7 @@ public final class S3Connection implements AutoCloseable {
         }
       }
     }
-    return client;
+    return client.client();
   }
 
   /** The SDK's synchronous client for listings and small reads, built on first use. */

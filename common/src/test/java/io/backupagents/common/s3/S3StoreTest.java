@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,34 @@ class S3StoreTest {
   static void stop() {
     connection.close();
     server.close();
+  }
+
+  /**
+   * A closed connection has stopped its asynchronous client's event loops (left to end on their
+   * own, they wait in epoll_wait, and a JVM exiting with a thread in native code waits 0.3 s).
+   */
+  @Test
+  void closingAConnectionStopsItsEventLoops(@TempDir Path dir) throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Path file = Files.writeString(dir.resolve("c.txt"), "close me");
+    Set<Thread> started;
+    try (S3Connection own = S3Connection.open(settings)) {
+      S3Store store = new S3Store(own, "store-test");
+      store.upload(file, "closing/c.txt", Instant.now());
+      assertThat(store.list("closing/", o -> {})).isEqualTo(1);
+      started = new HashSet<>(Thread.getAllStackTraces().keySet());
+      started.removeAll(before);
+      assertThat(started).as("the clients' threads").isNotEmpty();
+    }
+    long deadline = System.nanoTime() + 500_000_000L; // threads told to end end at once
+    for (Thread t : started) {
+      t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+    }
+    assertThat(started).extracting(Thread::getName).anyMatch(n -> n.contains("EventLoop"));
+    assertThat(started)
+        .filteredOn(t -> t.isAlive() && t.getName().contains("EventLoop"))
+        .as("event loops still alive after close")
+        .isEmpty();
   }
 
   @Test

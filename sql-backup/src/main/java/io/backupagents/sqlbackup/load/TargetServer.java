@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.load;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Threads;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.ServerProbe;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -122,7 +122,7 @@ public final class TargetServer {
       throws SQLException {
     Map<String, Future<Integer>> others = new LinkedHashMap<>();
     Integer here = null;
-    try (ExecutorService counters = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService counters = Threads.pool("count")) {
       for (String db : databases) {
         if (!db.equals(maintenanceDatabase)) {
           others.put(db, counters.submit(() -> count(query(db, UserTables.COUNT))));

@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.offsite;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Threads;
 import io.backupagents.common.logging.Progress;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.s3.ContentDigests;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -105,7 +105,7 @@ public final class S3Mirror {
             log::info);
     // The heartbeat keeps the 30-second promise while every upload is stalled.
     Progress.Heartbeat beat = progress.heartbeat();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService pool = Threads.pool("upload")) {
       for (LocalFile f : files) {
         slots.acquire();
         pool.execute(

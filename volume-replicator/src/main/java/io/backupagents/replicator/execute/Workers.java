@@ -1,13 +1,14 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.common.launch.Threads;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /**
- * Two capped groups of virtual threads: checks (metadata work) and transfers (data). Submitting
- * blocks while a group is at its cap, which paces the planner to the slower of the two. A check
- * that turns into a copy takes a transfer permit too, so transfers stay within their cap.
+ * Two capped groups of threads: checks (metadata work) and transfers (data), on platform threads
+ * because S3 work talks over sockets (see {@link Threads}). Submitting blocks while a group is at
+ * its cap, which paces the planner to the slower of the two. A check that turns into a copy takes a
+ * transfer permit too, so transfers stay within their cap.
  */
 public final class Workers implements AutoCloseable {
 
@@ -21,7 +22,7 @@ public final class Workers implements AutoCloseable {
   private final int transfers;
   private final Semaphore checkPermits;
   private final Semaphore transferPermits;
-  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService threads = Threads.pool("worker");
 
   public Workers(int checkers, int transfers) {
     this.checkers = checkers;

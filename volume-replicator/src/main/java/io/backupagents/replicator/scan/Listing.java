@@ -40,7 +40,9 @@ public final class Listing implements Iterator<Entry>, AutoCloseable {
   private Listing(String name, Producer producer) {
     this.name = name;
     this.thread =
-        Thread.ofVirtual()
+        // A platform thread: an S3 listing talks over sockets from it (see Threads).
+        Thread.ofPlatform()
+            .daemon()
             .name("scan-" + name)
             .start(
                 () -> {

@@ -1,5 +1,6 @@
 package io.backupagents.replicator.scan;
 
+import io.backupagents.common.launch.Threads;
 import io.backupagents.common.s3.RemoteObject;
 import io.backupagents.common.s3.S3Location;
 import io.backupagents.replicator.config.PathFilter;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -106,7 +106,7 @@ public final class S3Scanner {
       throws Exception {
     int ranges = splits.size() + 1;
     List<CompletableFuture<List<RemoteObject>>> pending = new ArrayList<>(ranges);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService pool = Threads.pool("list")) {
       for (int i = 0; i < ranges; i++) {
         pending.add(null);
       }
