@@ -29,17 +29,10 @@ class ImageConfigurationTest {
   void imagesRunAsTheirOwnUserUnderTiniInUtc() {
     for (String image : List.of(SQL_BACKUP, REPLICATOR)) {
       Podman.Result run =
-          Podman.podman(
-              List.of(
-                  "run",
-                  "--rm",
-                  "--entrypoint",
-                  "sh",
-                  image,
-                  "-c",
-                  "id -u; id -g; echo TZ=$TZ; readlink -f /proc/1/exe; test ! -e ~/.pgpass && echo no-pgpass;"
-                      + " java -Xshare:on -version 2>&1 | head -1"),
-              Duration.ofMinutes(1));
+          shell(
+              image,
+              "id -u; id -g; echo TZ=$TZ; readlink -f /proc/1/exe; test ! -e ~/.pgpass && echo no-pgpass;"
+                  + " java -Xshare:on -version 2>&1 | head -1");
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output()).contains("10001\n10001\nTZ=UTC\n").contains("no-pgpass");
       Podman.Result config =
@@ -53,11 +46,7 @@ class ImageConfigurationTest {
               Duration.ofMinutes(1));
       assertThat(config.output()).startsWith("10001:10001 [\"/usr/bin/tini\",\"--\"");
     }
-    Podman.Result clients =
-        Podman.podman(
-            List.of(
-                "run", "--rm", "--entrypoint", "sh", SQL_BACKUP, "-c", "ls /usr/lib/postgresql"),
-            Duration.ofMinutes(1));
+    Podman.Result clients = shell(SQL_BACKUP, "ls /usr/lib/postgresql");
     assertThat(clients.output().strip().split("\\s+"))
         .as("PostgreSQL client majors")
         .contains("17");
@@ -73,21 +62,14 @@ class ImageConfigurationTest {
     for (String agent : List.of("sql-backup", "volume-replicator")) {
       String image = agent.equals("sql-backup") ? SQL_BACKUP : REPLICATOR;
       Podman.Result run =
-          Podman.podman(
-              List.of(
-                  "run",
-                  "--rm",
-                  "--entrypoint",
-                  "sh",
-                  image,
-                  "-c",
-                  "ls -A /opt/"
-                      + agent
-                      + "; echo tmp:; ls -A /tmp; echo found:;"
-                      + " find / -xdev \\( -name '*training*' -o -name initdb -o -name pg_ctl"
-                      + " -o -name 'postgres' -type f -o -name 's3proxy*' -o -name '*.classlist'"
-                      + " \\) -print 2>/dev/null; echo end"),
-              Duration.ofMinutes(1));
+          shell(
+              image,
+              "ls -A /opt/"
+                  + agent
+                  + "; echo tmp:; ls -A /tmp; echo found:;"
+                  + " find / -xdev \\( -name '*training*' -o -name initdb -o -name pg_ctl"
+                  + " -o -name 'postgres' -type f -o -name 's3proxy*' -o -name '*.classlist'"
+                  + " \\) -print 2>/dev/null; echo end");
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output())
           .as(agent)
@@ -178,5 +160,11 @@ class ImageConfigurationTest {
     }
     assertThat(Files.readString(Repo.root().resolve("sql-backup/pom.xml"), StandardCharsets.UTF_8))
         .contains("tar://${project.basedir}/../Dockerfiles/.cache/sql-backup-base.tar");
+  }
+
+  /** Runs {@code script} with the image's sh instead of its entry point. */
+  private static Podman.Result shell(String image, String script) {
+    return Podman.podman(
+        List.of("run", "--rm", "--entrypoint", "sh", image, "-c", script), Duration.ofMinutes(1));
   }
 }

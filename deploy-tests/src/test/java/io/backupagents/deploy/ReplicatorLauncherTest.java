@@ -2,12 +2,9 @@ package io.backupagents.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.testing.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,21 +21,13 @@ class ReplicatorLauncherTest {
   private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
   @TempDir Path dir;
+  private InstalledLauncher launcher;
   private Path app;
 
   @BeforeEach
   void installLauncher() throws IOException {
-    app = Files.createDirectories(dir.resolve("opt/volume-replicator"));
-    Path launcher = app.resolve("volume-replicator");
-    Files.copy(Repo.root().resolve("Dockerfiles/volume-replicator/volume-replicator"), launcher);
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.createFile(app.resolve("volume-replicator.jar"));
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    // The image starts it through a symlink in /usr/local/bin.
-    Files.createSymbolicLink(bin.resolve("volume-replicator"), launcher);
+    launcher = InstalledLauncher.install(dir, "volume-replicator");
+    app = launcher.app();
   }
 
   @Test
@@ -84,10 +73,6 @@ class ReplicatorLauncherTest {
 
   /** The arguments the launcher passes to java, started as the image starts it. */
   private List<String> launch(Map<String, String> settings) {
-    List<String> command =
-        new ArrayList<>(List.of("env", "-i", "PATH=" + dir.resolve("bin") + ":/usr/bin:/bin"));
-    settings.forEach((k, v) -> command.add(k + "=" + v));
-    command.add(dir.resolve("bin/volume-replicator").toString());
-    return List.of(Commands.run(command).strip().split("\n"));
+    return launcher.launch(settings, List.of());
   }
 }

@@ -2,12 +2,9 @@ package io.backupagents.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.testing.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,21 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlBackupLauncherTest {
 
   @TempDir Path dir;
+  private InstalledLauncher launcher;
   private Path app;
 
   @BeforeEach
   void installLauncher() throws IOException {
-    app = Files.createDirectories(dir.resolve("opt/sql-backup"));
-    Path launcher = app.resolve("sql-backup");
-    Files.copy(Repo.root().resolve("Dockerfiles/sql-backup/sql-backup"), launcher);
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.createFile(app.resolve("sql-backup.jar"));
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    // The image starts it through a symlink in /usr/local/bin.
-    Files.createSymbolicLink(bin.resolve("sql-backup"), launcher);
+    launcher = InstalledLauncher.install(dir, "sql-backup");
+    app = launcher.app();
   }
 
   @Test
@@ -72,11 +61,6 @@ class SqlBackupLauncherTest {
 
   /** The arguments the launcher passes to java, started as the image starts it. */
   private List<String> launch(Map<String, String> settings, List<String> args) {
-    List<String> command =
-        new ArrayList<>(List.of("env", "-i", "PATH=" + dir.resolve("bin") + ":/usr/bin:/bin"));
-    settings.forEach((k, v) -> command.add(k + "=" + v));
-    command.add(dir.resolve("bin/sql-backup").toString());
-    command.addAll(args);
-    return List.of(Commands.run(command).strip().split("\n"));
+    return launcher.launch(settings, args);
   }
 }

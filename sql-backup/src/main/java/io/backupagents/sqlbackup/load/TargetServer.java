@@ -90,19 +90,9 @@ public final class TargetServer {
    */
   public static Survey survey(
       PgCredentials credentials, Function<List<String>, List<String>> counted) {
-    String database = "postgres";
-    Connection connection;
-    try {
-      connection = ServerProbe.connect(credentials, database);
-    } catch (AgentException e) {
-      if (e.exitCode() != ExitCode.NOT_FOUND) {
-        throw e;
-      }
-      database = "template1";
-      connection = ServerProbe.connect(credentials, database);
-    }
-    try (Connection c = connection) {
-      TargetServer server = new TargetServer(credentials, database, ServerProbe.version(c));
+    Maintenance m = Maintenance.connect(credentials);
+    try (Connection c = m.connection()) {
+      TargetServer server = new TargetServer(credentials, m.database(), ServerProbe.version(c));
       List<String> databases = rows(c, CONNECTABLE);
       Set<String> names = new HashSet<>(rows(c, "SELECT datname FROM pg_database"));
       List<String> roles = rows(c, ROLES);
@@ -110,7 +100,7 @@ public final class TargetServer {
       Map<String, Integer> userTables = server.countUserTables(counted.apply(databases), c);
       return new Survey(server, databases, names, roles, bootstrap, userTables);
     } catch (SQLException e) {
-      throw ServerProbe.classify(credentials, database, e);
+      throw ServerProbe.classify(credentials, m.database(), e);
     }
   }
 
@@ -163,15 +153,25 @@ public final class TargetServer {
    * server's version; UNREACHABLE, AUTH_FAILED and the like when it cannot.
    */
   public static TargetServer open(PgCredentials credentials) {
-    try {
-      return new TargetServer(
-          credentials, "postgres", ServerProbe.version(credentials, "postgres"));
-    } catch (AgentException e) {
-      if (e.exitCode() != ExitCode.NOT_FOUND) {
-        throw e;
+    Maintenance m = Maintenance.connect(credentials);
+    try (Connection c = m.connection()) {
+      return new TargetServer(credentials, m.database(), ServerProbe.version(c));
+    } catch (SQLException e) {
+      throw ServerProbe.classify(credentials, m.database(), e);
+    }
+  }
+
+  /** A connection to {@code postgres}, or to {@code template1} on a server without it. */
+  private record Maintenance(String database, Connection connection) {
+    static Maintenance connect(PgCredentials credentials) {
+      try {
+        return new Maintenance("postgres", ServerProbe.connect(credentials, "postgres"));
+      } catch (AgentException e) {
+        if (e.exitCode() != ExitCode.NOT_FOUND) {
+          throw e;
+        }
+        return new Maintenance("template1", ServerProbe.connect(credentials, "template1"));
       }
-      return new TargetServer(
-          credentials, "template1", ServerProbe.version(credentials, "template1"));
     }
   }
 
