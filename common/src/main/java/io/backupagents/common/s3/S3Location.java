@@ -9,6 +9,11 @@ import java.util.Optional;
  */
 public record S3Location(String bucket, String prefix) {
 
+  /** What {@link #parse} accepts, for the messages that refuse a location. */
+  public static final String RULES =
+      "a bucket name of 3 to 63 lower-case letters, digits, dots and hyphens, and no empty"
+          + " segment (//) in the path";
+
   public S3Location {
     prefix = trimSlashes(prefix);
   }
@@ -26,7 +31,7 @@ public record S3Location(String bucket, String prefix) {
     int slash = rest.indexOf('/');
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
     String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-    // Bucket names: 3-63 characters of lower-case letters, digits, dots and hyphens.
+    // See RULES.
     if (!bucket.matches("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]") || prefix.contains("//")) {
       return Optional.empty();
     }

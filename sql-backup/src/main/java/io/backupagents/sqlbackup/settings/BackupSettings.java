@@ -201,7 +201,7 @@ public record BackupSettings(
     if (location.isEmpty()) {
       r.invalid(
           BackupSetting.BACKUP_S3_URL,
-          "s3://bucket/prefix or /bucket/prefix (a valid bucket name)");
+          "s3://bucket/prefix or /bucket/prefix, with " + S3Location.RULES);
     }
     return location;
   }

@@ -63,7 +63,9 @@ public final class LegacySettings {
     String bucketName = r.required(BackupSetting.AWS_BUCKET_NAME, why).strip();
     Optional<S3Location> location = parseBucket(bucketName);
     if (!bucketName.isEmpty() && location.isEmpty()) {
-      r.invalid(BackupSetting.AWS_BUCKET_NAME, "a bucket name, optionally bucket/prefix");
+      r.invalid(
+          BackupSetting.AWS_BUCKET_NAME,
+          "a bucket name, optionally bucket/prefix, with " + S3Location.RULES);
     }
     S3Settings s3 = withVolumeOverrides(r, S3Settings.read(r, why));
     return location.map(

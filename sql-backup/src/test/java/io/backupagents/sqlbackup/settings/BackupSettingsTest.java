@@ -121,6 +121,27 @@ class BackupSettingsTest {
   }
 
   @Test
+  void aRefusedBucketSaysWhatABucketNameMayBe() {
+    Assertions.assertThatThrownBy(() -> read(Map.of("BACKUP_S3_URL", "s3://db/hourly")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining(
+            "BACKUP_S3_URL=s3://db/hourly: expected s3://bucket/prefix or /bucket/prefix, with a"
+                + " bucket name of 3 to 63 lower-case letters, digits, dots and hyphens");
+    Assertions.assertThatThrownBy(
+            () ->
+                read(
+                    Map.of(
+                        "BACKUP_VOLUME_IS_S3", "true",
+                        "AWS_BUCKET_NAME", "DB_Backups",
+                        "AWS_ACCESS_KEY_ID", "key",
+                        "AWS_SECRET_ACCESS_KEY", "secret")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining(
+            "AWS_BUCKET_NAME=DB_Backups: expected a bucket name, optionally bucket/prefix, with a"
+                + " bucket name of 3 to 63");
+  }
+
+  @Test
   void promotionNeedsALowerPriorTier() {
     Assertions.assertThatThrownBy(
             () -> read(Map.of("BACKUP_TYPE", "weekly", "BACKUP_PRIOR_TYPE", "monthly")))

@@ -108,7 +108,11 @@ public record LegacyLocations(Location source, Location target, DayDirectory day
     }
     Optional<Location> parsed = Location.parse(value);
     if (parsed.isEmpty()) {
-      r.invalid(s, "an absolute directory path or s3://bucket/prefix");
+      r.invalid(
+          s,
+          value.strip().startsWith("s3://")
+              ? "s3://bucket/prefix with " + S3Location.RULES
+              : "an absolute directory path or s3://bucket/prefix");
       return PLACEHOLDER;
     }
     return parsed.get();
@@ -133,7 +137,9 @@ public record LegacyLocations(Location source, Location target, DayDirectory day
       if (!name.isEmpty()) {
         bucket = S3Location.parse("s3://" + name.strip()).map(Location.Bucket::new);
         if (bucket.isEmpty()) {
-          r.invalid(S3_BUCKET_NAME, "a bucket name, optionally with a path: media or media/copies");
+          r.invalid(
+              S3_BUCKET_NAME,
+              "a bucket name, optionally with a path (media or media/copies): " + S3Location.RULES);
         }
       }
     }

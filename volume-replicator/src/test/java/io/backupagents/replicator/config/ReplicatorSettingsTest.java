@@ -211,6 +211,16 @@ class ReplicatorSettingsTest {
   }
 
   @Test
+  void aRefusedLocationSaysWhy() {
+    assertThat(problems(Map.of("REPLICATE_SOURCE", "media", "REPLICATE_TARGET", "s3://b1/media")))
+        .containsExactlyInAnyOrder(
+            "REPLICATE_SOURCE=media: expected an absolute directory path or s3://bucket/prefix",
+            "REPLICATE_TARGET=s3://b1/media: expected s3://bucket/prefix with a bucket name of 3"
+                + " to 63 lower-case letters, digits, dots and hyphens, and no empty segment (//)"
+                + " in the path");
+  }
+
+  @Test
   void overlappingLocationsAreRefused() {
     assertThat(problems(Map.of("REPLICATE_SOURCE", "/media", "REPLICATE_TARGET", "/media/copy")))
         .containsExactly(
