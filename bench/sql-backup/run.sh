@@ -11,7 +11,7 @@
 # Writes bench/results/sql-backup.md.
 #
 # Usage: bench/sql-backup/run.sh     (env: RUNS=3 LEVEL=6 SCALE=70 TEXT_ROWS=4000000
-#                                           RESTORE_RUNS=2 ZSTD_LEVEL=3
+#                                           RESTORE_RUNS=2 ZSTD_LEVEL=2
 #                                           SQL_BACKUP_JAR=... JAVA=... JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +19,7 @@ repo=$(pwd)
 
 RUNS=${RUNS:-3}
 LEVEL=${LEVEL:-6}
-ZSTD_LEVEL=${ZSTD_LEVEL:-3}
+ZSTD_LEVEL=${ZSTD_LEVEL:-2}
 RESTORE_RUNS=${RESTORE_RUNS:-2}
 SCALE=${SCALE:-70}
 TEXT_ROWS=${TEXT_ROWS:-4000000}

@@ -62,7 +62,7 @@ public record BackupEncoding(
     };
   }
 
-  /** For the start-up line, e.g. "zstd -3 on 2 threads, encrypted to 1 key". */
+  /** For the start-up line, e.g. "zstd -2 on 2 threads, encrypted to 1 key". */
   public String describe(String gzipEngine) {
     String codec =
         compression == Compression.GZIP

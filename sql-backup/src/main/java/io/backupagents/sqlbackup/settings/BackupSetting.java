@@ -58,7 +58,7 @@ public enum BackupSetting implements SettingDefinition {
       Setting.of(
           "BACKUP_COMPRESSION_LEVEL",
           null,
-          "gzip 1 (fastest) to 9 (smallest), default 6 (gzip's); zstd 1 to 19, default 3 (zstd's)")),
+          "gzip 1 (fastest) to 9 (smallest), default 6 (gzip's); zstd 1 to 19, default 2")),
   BACKUP_COMPRESSION_THREADS(
       Setting.of(
           "BACKUP_COMPRESSION_THREADS",
