@@ -12,7 +12,8 @@
 # the S3Proxy jar-with-dependencies in ~/.m2 (./mvnw dependency:get
 # -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies), and a built jar (./mvnw package).
 # Knobs: BENCH_FILES (135000), BENCH_GIB (4.5), BENCH_REPEAT (3), BENCH_ENTRIES (1000000),
-# BENCH_S3_LATENCY_MS (20), BENCH_S3_STORE (transient; or filesystem), BENCH_SKIP (space-separated: dir memory s3), JAVA, JAVA_OPTS.
+# BENCH_S3_LATENCY_MS (20), BENCH_S3_STORE (transient; or filesystem), BENCH_SKIP
+# (space-separated: dir memory s3), JAVA, JAVA_OPTS.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -223,12 +224,16 @@ PROPS
   start_s3proxy() {
     rm -rf "$data"
     mkdir -p "$data"
-    "$java" -Xmx8g -jar "$s3proxy_jar" --properties "$work/s3proxy.properties" > "$work/s3proxy.log" 2>&1 &
+    "$java" -Xmx8g -jar "$s3proxy_jar" --properties "$work/s3proxy.properties" \
+      > "$work/s3proxy.log" 2>&1 &
     s3proxy_pid=$!
     for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
   }
   stop_s3proxy() {
-    [[ -n $s3proxy_pid ]] && { kill "$s3proxy_pid" 2>/dev/null || true; wait "$s3proxy_pid" 2>/dev/null || true; }
+    if [[ -n $s3proxy_pid ]]; then
+      kill "$s3proxy_pid" 2>/dev/null || true
+      wait "$s3proxy_pid" 2>/dev/null || true
+    fi
     s3proxy_pid=
   }
   # Also when a measurement fails and set -e ends the script: a proxy left running would keep the
