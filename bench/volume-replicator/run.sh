@@ -32,7 +32,7 @@ latency=${BENCH_S3_LATENCY_MS:-20}
 # the bucket and reads its extended attributes for every page of a listing (5.5 s of CPU for the
 # 11 pages of an unchanged pass over 10,000 objects, measured), on the same two cores as the tool
 # under test; a real S3 service spends none of the client's CPU. The in-memory store lists the
-# same objects for about 1.8 s of CPU.
+# same objects for 1.6-2.0 s of CPU.
 s3_store=${BENCH_S3_STORE:-transient}
 skip=" ${BENCH_SKIP:-} "
 raw=$work/raw.tsv
