@@ -14,9 +14,9 @@ import java.util.Optional;
 /**
  * Proves a plain backup sound (its download, digest and first lines) and reads its database
  * properties while recover examines the target (connection, client tools, guard), instead of after:
- * the two take a few tenths of a second each, which a restore of a few seconds notices. Nothing
- * reaches the server before both are done. An archive's check needs pg_restore of the target's
- * major, so it runs when asked for.
+ * each takes a tenth of a second or more on a JVM that just started, which a restore of a few
+ * seconds notices. Nothing reaches the server before both are done. An archive's check needs
+ * pg_restore of the target's major, so it runs when asked for.
  */
 final class EarlyCheck implements AutoCloseable {
 
@@ -25,7 +25,7 @@ final class EarlyCheck implements AutoCloseable {
   private final RunContext context;
   private final SqlBackupMetrics.Restore metrics;
   private final Background<BackupIntegrity.Checked> task;
-  private volatile Optional<DatabaseProperties> properties;
+  private final Background<Optional<DatabaseProperties>> properties;
 
   private EarlyCheck(
       FoundBackup backup,
@@ -37,18 +37,17 @@ final class EarlyCheck implements AutoCloseable {
     this.context = context;
     this.metrics = metrics;
     if (backup.name().format().plain()) {
-      // A plain backup's check runs no client tool; its properties are read from its head (which
-      // also readies the inflater) while the target answers.
-      task =
+      // A plain backup's check runs no client tool. Its properties are read from its head once it
+      // is checked (which also readies the inflater the restore uses), but the restore waits for
+      // them only when it creates the database.
+      task = Background.start("the check of " + backup, () -> check(null));
+      properties =
           Background.start(
-              "the check of " + backup,
-              () -> {
-                BackupIntegrity.Checked checked = check(null);
-                properties = DatabaseCreation.of(checked, context.processes(), null);
-                return checked;
-              });
+              "the database properties of " + backup,
+              () -> DatabaseCreation.of(task.get(), context.processes(), null));
     } else {
       task = null;
+      properties = null;
     }
   }
 
@@ -69,8 +68,9 @@ final class EarlyCheck implements AutoCloseable {
   /** The database properties the checked backup carries (see {@link DatabaseCreation#of}). */
   Optional<DatabaseProperties> properties(
       BackupIntegrity.Checked checked, ClientTools.Clients clients) throws InterruptedException {
-    Optional<DatabaseProperties> early = properties;
-    return early != null ? early : DatabaseCreation.of(checked, context.processes(), clients);
+    return properties != null
+        ? properties.get()
+        : DatabaseCreation.of(checked, context.processes(), clients);
   }
 
   private BackupIntegrity.Checked check(ClientTools.Clients clients) throws InterruptedException {
@@ -82,6 +82,7 @@ final class EarlyCheck implements AutoCloseable {
   @Override
   public void close() {
     if (task != null) {
+      properties.close();
       task.close(); // its download, if any, must stop before the fetcher removes its directory
     }
   }

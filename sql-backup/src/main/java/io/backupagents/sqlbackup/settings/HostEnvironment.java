@@ -40,7 +40,7 @@ public record HostEnvironment(
         env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"),
         Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))),
         Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"))),
-        env.getOrDefault("HOSTNAME", localHostName()),
+        env.containsKey("HOSTNAME") ? env.get("HOSTNAME") : localHostName(),
         Path.of("/usr/lib/postgresql"),
         FileSystems.getDefault(),
         clock);
