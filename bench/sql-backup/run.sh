@@ -6,6 +6,7 @@
 #   pg_dumpall --clean --if-exists > f             (no compression: the floor)
 # on a throw-away PostgreSQL with a pgbench database of >= 1 GB plus a table of realistic text,
 # then recover of the gzip and the zstd backup into the same server (RESTORE_RUNS each).
+# Each command starts after a sync (nothing of the one before left to write back).
 # Measures wall time, CPU (user+sys of the command and its children), peak RSS of the largest
 # process, and output size; RUNS runs each, interleaved; medians and ranges.
 # Writes bench/results/sql-backup.md.
@@ -109,6 +110,9 @@ timings=$WORK/timings.tsv
 measure() { # name, output file, command...
   local name=$1 out=$2; shift 2
   rm -rf "$root" "$WORK/out.gz"; mkdir -p "$root"
+  # Every command starts with nothing left to write back: without this, the output of the one
+  # before (1.6 GB for the bare dump, a copy of the kept backup) is written back during the next.
+  sync
   /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$WORK/stdout.txt" 2>&1 || {
     echo "$name failed:"; cat "$WORK/stdout.txt"; exit 1; }
   local file; file=$(ls $out 2>/dev/null | head -1)
