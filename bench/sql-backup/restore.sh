@@ -2,7 +2,7 @@
 # Benchmark: sql-backup's recover and verify against the restore users would otherwise run,
 #   gunzip -c backup.sql.gz | psql
 # on the same backup files, each restore into a fresh server (a copy of a pristine data
-# directory), interleaved, RUNS rounds. Cases:
+# directory, started after a sync), interleaved, RUNS rounds. Cases:
 #   - a plain dumpall made by sql-backup (with its SHA-256 record);
 #   - a single-database backup made by sql-backup (into a database created for it);
 #   - a legacy file (pg_dumpall | gzip, no SHA-256 record);
@@ -132,6 +132,8 @@ timings=$WORK/timings.tsv
 measure() {
   local name=$1; shift
   stop "$target"; rm -rf "$target"; cp -a "$pristine" "$target"; start "$target"
+  # Nothing of the restore before is left to write back while this one runs.
+  sync
   /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$WORK/stdout.txt" 2>&1 || {
     echo "$name failed:"; tail -20 "$WORK/stdout.txt"; exit 1; }
   python3 - "$name" "$WORK/time.txt" >> "$timings" <<'PY'
