@@ -97,7 +97,7 @@ public final class LocalProcessRunner implements ProcessRunner {
     IOException stdoutFailure = null;
     try (InputStream out = process.getInputStream()) {
       if (spec.stdout() != null) {
-        spec.stdout().read(out);
+        spec.stdout().read(spec.bulkStdout() ? PipeReading.batched(process.pid(), out) : out);
       }
       out.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {

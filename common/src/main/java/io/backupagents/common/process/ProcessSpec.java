@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param stderrLine receives each stderr line (besides the tail kept for errors), or null to log it
  *     as a warning
  * @param timeout the child is killed when it runs longer, or null for no limit
+ * @param bulkStdout the child writes a large stream to stdout, read in batches (see {@link
+ *     PipeReading})
  */
 public record ProcessSpec(
     String name,
@@ -28,7 +30,8 @@ public record ProcessSpec(
     Duration timeout,
     StdinWriter stdin,
     StdoutReader stdout,
-    Consumer<String> stderrLine) {
+    Consumer<String> stderrLine,
+    boolean bulkStdout) {
 
   public ProcessSpec {
     command = List.copyOf(command);
@@ -37,36 +40,54 @@ public record ProcessSpec(
 
   /** A spec that runs {@code command} with no extra environment, input or output handling. */
   public static ProcessSpec of(String name, List<String> command) {
-    return new ProcessSpec(name, command, Map.of(), null, null, null, null, null);
+    return new ProcessSpec(name, command, Map.of(), null, null, null, null, null, false);
   }
 
   public ProcessSpec withEnvironment(Map<String, String> env) {
     return new ProcessSpec(
-        name, command, env, workingDirectory, timeout, stdin, stdout, stderrLine);
+        name, command, env, workingDirectory, timeout, stdin, stdout, stderrLine, bulkStdout);
   }
 
   public ProcessSpec withTimeout(Duration limit) {
     return new ProcessSpec(
-        name, command, environment, workingDirectory, limit, stdin, stdout, stderrLine);
+        name, command, environment, workingDirectory, limit, stdin, stdout, stderrLine, bulkStdout);
   }
 
   public ProcessSpec withStdin(StdinWriter writer) {
     return new ProcessSpec(
-        name, command, environment, workingDirectory, timeout, writer, stdout, stderrLine);
+        name,
+        command,
+        environment,
+        workingDirectory,
+        timeout,
+        writer,
+        stdout,
+        stderrLine,
+        bulkStdout);
   }
 
   public ProcessSpec withStdout(StdoutReader reader) {
     return new ProcessSpec(
-        name, command, environment, workingDirectory, timeout, stdin, reader, stderrLine);
+        name, command, environment, workingDirectory, timeout, stdin, reader, stderrLine, false);
+  }
+
+  /**
+   * Reads stdout with {@code reader} as {@link #withStdout} does, for a child that writes much
+   * faster than a few KiB at a time (a dump): the pipe is widened and read in batches.
+   */
+  public ProcessSpec withBulkStdout(StdoutReader reader) {
+    return new ProcessSpec(
+        name, command, environment, workingDirectory, timeout, stdin, reader, stderrLine, true);
   }
 
   public ProcessSpec withStderrLine(Consumer<String> handler) {
     return new ProcessSpec(
-        name, command, environment, workingDirectory, timeout, stdin, stdout, handler);
+        name, command, environment, workingDirectory, timeout, stdin, stdout, handler, bulkStdout);
   }
 
   public ProcessSpec withWorkingDirectory(Path dir) {
-    return new ProcessSpec(name, command, environment, dir, timeout, stdin, stdout, stderrLine);
+    return new ProcessSpec(
+        name, command, environment, dir, timeout, stdin, stdout, stderrLine, bulkStdout);
   }
 
   /** Writes the child's standard input; the stream is closed afterwards. */

@@ -111,7 +111,7 @@ public final class DumpDatabaseStep {
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         processes.run(
             spec(command, stderr, Path.of("-"))
-                .withStdout(in -> gz.transferFrom(progress.counting(in))));
+                .withBulkStdout(in -> gz.transferFrom(progress.counting(in))));
         gz.finish();
       } finally {
         gz.abort();
@@ -174,7 +174,7 @@ public final class DumpDatabaseStep {
       ArchiveHead head = new ArchiveHead(stored);
       processes.run(
           spec(command, stderr, Path.of("-"))
-              .withStdout(in -> progress.counting(in).transferTo(head)));
+              .withBulkStdout(in -> progress.counting(in).transferTo(head)));
       stored.close();
       channel.force(true);
       head.require(what);
