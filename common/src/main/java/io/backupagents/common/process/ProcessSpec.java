@@ -72,8 +72,8 @@ public record ProcessSpec(
   }
 
   /**
-   * Reads stdout with {@code reader} as {@link #withStdout} does, for a child that writes much
-   * faster than a few KiB at a time (a dump): the pipe is widened and read in batches.
+   * Reads stdout with {@code reader} as {@link #withStdout} does, for a child that writes a large
+   * stream a few KiB at a time (pg_dump): the pipe is widened and read in batches.
    */
   public ProcessSpec withBulkStdout(StdoutReader reader) {
     return new ProcessSpec(
