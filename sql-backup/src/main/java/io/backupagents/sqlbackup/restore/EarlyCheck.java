@@ -15,8 +15,9 @@ import java.util.Optional;
  * Proves a plain backup sound (its download, digest and first lines) and reads its database
  * properties while recover examines the target (connection, client tools, guard), instead of after:
  * each takes a tenth of a second or more on a JVM that just started, which a restore of a few
- * seconds notices. Nothing reaches the server before both are done. An archive's check needs
- * pg_restore of the target's major, so it runs when asked for.
+ * seconds notices. Nothing reaches the server before the check is done, and a restore that creates
+ * its database waits for the properties too. An archive's check needs pg_restore of the target's
+ * major, so it runs when asked for.
  */
 final class EarlyCheck implements AutoCloseable {
 

@@ -55,8 +55,10 @@ final class Verification {
 
   /**
    * Verifies one backup file and returns what each of its databases held. A plain backup's check
-   * (which needs no client tool) and the connections to the scratch and the source server run at
-   * the same time: on a JVM that just started, each takes a few tenths of a second.
+   * (which needs no client tool) runs while the scratch server is connected to and the client tools
+   * are found: on a JVM that just started, each takes a few tenths of a second. The source server
+   * is asked only once the backup proved sound (a source that does not answer takes up to
+   * PG_CONNECT_TIMEOUT, which a failed check should not wait for).
    */
   List<SanityCheck.Report> verify(
       BackupFetcher.Fetched fetched,
@@ -75,10 +77,7 @@ final class Verification {
                 ? Background.start(
                     "the check of " + fetched.name(),
                     () -> check(fetched, workDir, null, context, metrics))
-                : null;
-        Background<Optional<PgCredentials>> comparable =
-            Background.start(
-                "the connection to the source server", () -> reachable(sourceCredentials))) {
+                : null) {
       TargetServer target = TargetServer.open(scratch);
       log.info(
           "verifying {} in scratch database {} on {}",
@@ -98,7 +97,7 @@ final class Verification {
       ScratchRestore restore =
           new ScratchRestore(
               settings,
-              new ScratchRestore.Target(target, scratch, comparable.get(), clients),
+              new ScratchRestore.Target(target, scratch, reachable(sourceCredentials), clients),
               timeout,
               jobs,
               context);
