@@ -36,10 +36,10 @@ final class PipeReading {
   private static final Logger log = LoggerFactory.getLogger(PipeReading.class);
 
   /** What the pipe is widened to: Linux's default limit for unprivileged processes. */
-  static final int CAPACITY = 1 << 20;
+  private static final int CAPACITY = 1 << 20;
 
   /** Less than this waiting in the pipe: pause before the next read. */
-  static final int BATCH = 256 << 10;
+  private static final int BATCH = 256 << 10;
 
   private static final long PAUSE_NANOS = 1_000_000;
 
