@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -46,6 +48,7 @@ public final class SettingsReader {
   private final List<String> ownedPrefixes;
   private final List<String> problems = new ArrayList<>();
   private final Map<SettingDefinition, Source> resolved = new LinkedHashMap<>();
+  private final Set<SettingDefinition> used = new HashSet<>();
 
   /** Where a value came from: the variable's name (or NAME_FILE) and the value itself. */
   private record Source(String variable, String value) {}
@@ -61,12 +64,12 @@ public final class SettingsReader {
 
   /** The value, if set and not blank; secrets also come from {@code <NAME>_FILE}, which wins. */
   public Optional<String> optional(SettingDefinition definition) {
-    return Optional.ofNullable(resolve(definition)).map(Source::value);
+    return Optional.ofNullable(use(definition)).map(Source::value);
   }
 
   /** True when the variable (or one of its aliases) is set to a non-blank value. */
   public boolean isSet(SettingDefinition definition) {
-    return resolve(definition) != null;
+    return use(definition) != null;
   }
 
   /**
@@ -74,7 +77,7 @@ public final class SettingsReader {
    * <NAME>_FILE}), when it is set: legacy names can carry legacy rules.
    */
   public Optional<String> source(SettingDefinition definition) {
-    return Optional.ofNullable(resolve(definition)).map(Source::variable);
+    return Optional.ofNullable(use(definition)).map(Source::variable);
   }
 
   /** The value, or the declared default (which may be null). */
@@ -225,18 +228,29 @@ public final class SettingsReader {
     }
   }
 
-  /** Lines for the start-up log: each setting that has a value, secrets masked. */
+  /**
+   * Lines for the start-up log, secrets masked: each setting the run read, with its value or its
+   * default, then each one set that this run does not use (another action's, say), marked so: a
+   * recover does not claim to run with a backup's settings.
+   */
   public List<String> dump() {
     List<String> lines = new ArrayList<>();
+    List<String> unused = new ArrayList<>();
     for (SettingDefinition d : definitions) {
       Source source = resolve(d);
       if (source != null) {
         String from = source.variable().equals(d.key()) ? "" : " (from " + source.variable() + ")";
-        lines.add(d.key() + "=" + display(d, source.value()) + from);
-      } else if (d.setting().defaultValue() != null) {
+        String line = d.key() + "=" + display(d, source.value()) + from;
+        if (used.contains(d)) {
+          lines.add(line);
+        } else {
+          unused.add(line + " (set, not used by this run)");
+        }
+      } else if (used.contains(d) && d.setting().defaultValue() != null) {
         lines.add(d.key() + "=" + d.setting().defaultValue() + " (default)");
       }
     }
+    lines.addAll(unused);
     return lines;
   }
 
@@ -257,6 +271,12 @@ public final class SettingsReader {
       return fallback;
     }
     return parsed;
+  }
+
+  /** Resolves a setting the run reads: the start-up log shows it as in force. */
+  private Source use(SettingDefinition definition) {
+    used.add(definition);
+    return resolve(definition);
   }
 
   private Source resolve(SettingDefinition definition) {

@@ -57,6 +57,24 @@ class SettingsReaderTest {
   }
 
   @Test
+  void dumpShowsTheSettingsTheRunReadAndMarksThoseSetButNotRead() {
+    SettingsReader r =
+        reader(Map.of("BACKUP_TYPE", "daily", "BACKUP_PART", "8M", "PGADMINPASS", "s3cret"));
+
+    r.integer(Demo.BACKUP_COUNT, 1, 100);
+    r.string(Demo.BACKUP_TYPE);
+    r.finish();
+
+    // Read: with the value or the default. Set, not read: marked. Neither: left out.
+    assertThat(r.dump())
+        .containsExactly(
+            "BACKUP_COUNT=24 (default)",
+            "BACKUP_TYPE=daily",
+            "BACKUP_PASSWORD=****** (from PGADMINPASS) (set, not used by this run)",
+            "BACKUP_PART=8M (set, not used by this run)");
+  }
+
+  @Test
   void legacyAliasSuppliesTheValueAndItsFileFormWorksToo(@TempDir Path dir) throws Exception {
     Path secret = dir.resolve("legacy");
     Files.writeString(secret, "legacy-pw");

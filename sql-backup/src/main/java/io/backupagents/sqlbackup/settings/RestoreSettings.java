@@ -79,7 +79,7 @@ public record RestoreSettings(
     FromBackup from =
         args.list()
             ? FromBackup.NONE
-            : FromBackup.parse(args.from().orElse(r.string(RestoreSetting.FROM_BACKUP)));
+            : FromBackup.parse(args.from().orElseGet(() -> r.string(RestoreSetting.FROM_BACKUP)));
     int hours = r.integer(RestoreSetting.LATEST_BACKUP_MAXIMUM_AGE_H, 0, 1_000_000);
     OptionalInt expected =
         r.isSet(RestoreSetting.DATABASE_EXPECTED_COUNT)

@@ -80,6 +80,31 @@ class RestoreSettingsTest {
   }
 
   @Test
+  void theStartUpLogShowsTheSettingsOfTheActionRunNotThoseTheArgumentsOverride() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TERMINATION_LOG_PATH", base.resolve("termination-log").toString());
+    env.put("BACKUP_ROOT_DIR", base.resolve("backup").toString());
+    env.put("RECOVERY_ROOT_DIR", base.resolve("recovery").toString());
+    env.put("FROM_BACKUP", "2021-02-11T11:30:08Z");
+    env.put("BACKUP_COUNT", "5"); // a backup's setting, left in a recover Job's environment
+    env.put("PGADMINPASS", "s3cret-pw");
+
+    // --from NONE: list what there is, whatever FROM_BACKUP says.
+    RestoreFixture.Run run = RestoreFixture.run(env, base, "recover", "--from", "NONE");
+
+    assertThat(run.status()).isEqualTo(0);
+    assertThat(run.output())
+        .contains("  RECOVERY_ROOT_DIR=" + base.resolve("recovery"))
+        .contains("  RESTORE_SOURCE=all (default)")
+        .contains("  BACKUP_COUNT=5 (set, not used by this run)")
+        // The arguments decide: neither the action's variable nor FROM_BACKUP is read.
+        .contains("  FROM_BACKUP=2021-02-11T11:30:08Z (set, not used by this run)")
+        .doesNotContain("SQL_BACKUP_ACTION")
+        .doesNotContain("BACKUP_TYPE")
+        .doesNotContain("s3cret-pw");
+  }
+
+  @Test
   void legacyValuesKeepTheirMeaning() {
     RestoreSettings settings =
         read(
