@@ -9,10 +9,11 @@
 #   - verify of the single-database backup (scratch database on the fresh server).
 # The source is a throw-away PostgreSQL with pgbench data and a table of realistic text. Wall
 # time, CPU of the command and its children, and peak RSS of the largest process are measured.
-# Writes bench/results/sql-backup-restore.md.
+# Writes bench/results/sql-backup-restore.md (or RESULTS: the larger run, SCALE=70
+# TEXT_ROWS=4000000 WORK=bench/work/sql-backup-restore-large, writes sql-backup-restore-large.md).
 #
-# Usage: bench/sql-backup/restore.sh   (env: RUNS=5 SCALE=30 TEXT_ROWS=1500000 SQL_BACKUP_JAR=...
-#                                             JAVA=... WORK=...)
+# Usage: bench/sql-backup/restore.sh   (env: RUNS=5 SCALE=30 TEXT_ROWS=1500000 RESULTS=...
+#                                             SQL_BACKUP_JAR=... JAVA=... WORK=...)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -26,7 +27,7 @@ JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | while read -r j; do
   v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
   [ "${v%%.*}" -ge 21 ] 2>/dev/null && echo "$j"; done | sort -V | tail -1)}
 JAR=${SQL_BACKUP_JAR:-$repo/sql-backup/target/sql-backup.jar}
-RESULTS=$repo/bench/results/sql-backup-restore.md
+RESULTS=${RESULTS:-$repo/bench/results/sql-backup-restore.md}
 
 for tool in gzip python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }

@@ -91,7 +91,11 @@ public final class Launcher {
       log.error("{}: {}", agent.name(), e.getMessage());
       return finish(e.exitCode(), e.getMessage(), termination, exitZero);
     }
-    log.info("{} starting; settings:", agent.name());
+    // Arguments never hold secrets (they show in the pod's spec and in ps): logged as given.
+    log.info(
+        "{} starting{}; settings:",
+        agent.name(),
+        args.isEmpty() ? "" : " (arguments: " + String.join(" ", args) + ")");
     settings.dump().forEach(line -> log.info("  {}", line));
 
     AtomicBoolean finished = new AtomicBoolean();

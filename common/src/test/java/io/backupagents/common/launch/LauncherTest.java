@@ -8,6 +8,9 @@ import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.testing.PushgatewayServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,6 +98,23 @@ class LauncherTest {
     assertThat(launcher.registry().scrape())
         .contains("demo_agent_last_success_timestamp_seconds 1.767323045E9")
         .contains("demo_agent_last_run_exit_code 0.0");
+  }
+
+  @Test
+  void theStartUpLogNamesTheArgumentsAndTheSettingsInForce(@TempDir Path dir) {
+    Launcher launcher = new Launcher(new DemoAgent(), env(dir, "DEMO_COUNT", "3"), CLOCK);
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(launcher.run(List.of("recover", "--from", "LATEST"))).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("demo-agent starting (arguments: recover --from LATEST); settings:")
+        .contains("  DEMO_OUTCOME=success (default)")
+        .contains("  DEMO_COUNT=3");
   }
 
   @Test
