@@ -157,29 +157,31 @@ ours_env=("${agent_env[@]}" PGPORT="$target_port" RECOVERY_ROOT_DIR="$WORK/none"
   BACKUP_ROOT_DIR="$backups")
 mkdir -p "$WORK/none" # the source keeps running: verify compares with it
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-for run in $(seq 1 "$RUNS"); do
-  echo "round $run of $RUNS"
-  measure "gunzip -c dumpall | psql" \
-    bash -o pipefail -c "gzip -dc '$dumpall' | ${psql_target[*]} -d postgres"
-  measure "sql-backup recover (dumpall)" \
-    "${ours_env[@]}" "${agent[@]}" recover --from "$(basename "$dumpall")"
-  measure "gunzip -c single | psql" \
-    bash -o pipefail -c "${psql_target[*]} -d postgres -c 'CREATE DATABASE bench' \
-      && gzip -dc '$single' | ${psql_target[*]} -v ON_ERROR_STOP=1 --single-transaction -d bench"
-  measure "sql-backup recover (single database)" \
-    "${ours_env[@]}" DATABASE=bench RESTORE_CREATE_DATABASE=yes \
-    "${agent[@]}" recover --from "$(basename "$single")"
-  measure "gunzip -c legacy | psql" \
-    bash -o pipefail -c "gzip -dc '$legacy_file' | ${psql_target[*]} -d postgres"
-  measure "sql-backup recover (legacy file, no SHA-256 record)" \
-    "${agent_env[@]}" PGPORT="$target_port" RECOVERY_ROOT_DIR="$legacy" BACKUP_ROOT_DIR="$WORK/none" \
-    "${agent[@]}" recover
-  measure "sql-backup verify (single database)" \
-    "${agent_env[@]}" LOG_LEVEL=info PGPORT="$source_port" VERIFY_PGHOST=127.0.0.1 VERIFY_PGPORT="$target_port" \
-    VERIFY_PGADMINPASS="$password" RECOVERY_ROOT_DIR="$WORK/none" BACKUP_ROOT_DIR="$backups" \
-    FROM_BACKUP="$(basename "$single")" "${agent[@]}" verify
-  # The sanity checks' share of verify: from "comparing it with its source" to "verified".
-  python3 - "$WORK/stdout.txt" >> "$WORK/sanity.tsv" <<'PY'
+# One restore of a round. Each pair (a restore users run and the agent's of the same file) runs in
+# a rotating position and, every other round, agent first: no restore always follows the same one.
+leg() {
+  case $1 in
+    0) measure "gunzip -c dumpall | psql" \
+         bash -o pipefail -c "gzip -dc '$dumpall' | ${psql_target[*]} -d postgres" ;;
+    1) measure "sql-backup recover (dumpall)" \
+         "${ours_env[@]}" "${agent[@]}" recover --from "$(basename "$dumpall")" ;;
+    2) measure "gunzip -c single | psql" \
+         bash -o pipefail -c "${psql_target[*]} -d postgres -c 'CREATE DATABASE bench' \
+           && gzip -dc '$single' | ${psql_target[*]} -v ON_ERROR_STOP=1 --single-transaction -d bench" ;;
+    3) measure "sql-backup recover (single database)" \
+         "${ours_env[@]}" DATABASE=bench RESTORE_CREATE_DATABASE=yes \
+         "${agent[@]}" recover --from "$(basename "$single")" ;;
+    4) measure "gunzip -c legacy | psql" \
+         bash -o pipefail -c "gzip -dc '$legacy_file' | ${psql_target[*]} -d postgres" ;;
+    5) measure "sql-backup recover (legacy file, no SHA-256 record)" \
+         "${agent_env[@]}" PGPORT="$target_port" RECOVERY_ROOT_DIR="$legacy" \
+         BACKUP_ROOT_DIR="$WORK/none" "${agent[@]}" recover ;;
+    6) measure "sql-backup verify (single database)" \
+         "${agent_env[@]}" LOG_LEVEL=info PGPORT="$source_port" VERIFY_PGHOST=127.0.0.1 \
+         VERIFY_PGPORT="$target_port" VERIFY_PGADMINPASS="$password" RECOVERY_ROOT_DIR="$WORK/none" \
+         BACKUP_ROOT_DIR="$backups" FROM_BACKUP="$(basename "$single")" "${agent[@]}" verify
+       # The sanity checks' share of verify: from "comparing it with its source" to "verified".
+       python3 - "$WORK/stdout.txt" >> "$WORK/sanity.tsv" <<'PY'
 import datetime, re, sys
 stamps = {}
 for line in open(sys.argv[1], errors="replace"):
@@ -189,6 +191,19 @@ for line in open(sys.argv[1], errors="replace"):
         stamps[key] = datetime.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
 print(f"{(stamps['end'] - stamps['start']).total_seconds():.2f}")
 PY
+       ;;
+  esac
+}
+
+for run in $(seq 1 "$RUNS"); do
+  echo "round $run of $RUNS"
+  if [ $((run % 2)) = 0 ]; then leg 6; fi
+  for p in 0 1 2; do
+    pair=$(((p + run) % 3))
+    if [ $((run % 2)) = 1 ]; then leg $((2 * pair)); leg $((2 * pair + 1))
+    else leg $((2 * pair + 1)); leg $((2 * pair)); fi
+  done
+  if [ $((run % 2)) = 1 ]; then leg 6; fi
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -216,7 +231,9 @@ out = [
     "# sql-backup: recover and verify vs gunzip -c | psql",
     "",
     f"Written by `bench/sql-backup/restore.sh`; {e['RUNS']} interleaved rounds, each restore into a"
-    " fresh server (a copy of a pristine data directory).",
+    " fresh server (a copy of a pristine data directory); in each round the pairs (a restore users"
+    " run, the agent's of the same file) come in a rotated order, the agent's first every other"
+    " round.",
     "",
     f"- machine: {e['machine']}; load average (1/5/15 min) {e['load_before']} before the runs,"
     f" {e['load_after']} after (other work shares the machine: compare ratios, not seconds)",
