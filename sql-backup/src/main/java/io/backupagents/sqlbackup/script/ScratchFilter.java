@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Turns one database of a dump into a restore that stays inside a scratch database: {@code
  * \connect} lines and statements about databases themselves (DROP/CREATE/ALTER DATABASE, their
- * comments and grants, template flags) are left out, and so are ownership and privilege statements
- * and subscriptions, so that the restore needs no role and touches nothing outside the scratch
+ * comments and grants, template flags), roles (a section's {@code ALTER ROLE ... IN DATABASE ...
+ * SET}) and tablespaces are left out, and so are ownership and privilege statements and
+ * subscriptions, so that the restore needs no role and touches nothing outside the scratch
  * database. What remains (schemas, tables, data, indexes, functions, large objects) is what
  * verification proves restorable, in one transaction (see {@link OneTransactionFilter}).
  *
@@ -35,7 +36,12 @@ public final class ScratchFilter extends SqlStreamFilter {
           Pattern.compile("ALTER DEFAULT PRIVILEGES .*"),
           Pattern.compile("(SET|RESET) SESSION AUTHORIZATION.*"),
           Pattern.compile("SET ROLE .*"),
-          Pattern.compile("(CREATE|ALTER|COMMENT ON|SECURITY LABEL .* ON) SUBSCRIPTION .*"));
+          Pattern.compile("(CREATE|ALTER|COMMENT ON|SECURITY LABEL .* ON) SUBSCRIPTION .*"),
+          // Roles and tablespaces belong to the whole server, not to the scratch database: a
+          // dumpall section's ALTER ROLE r IN DATABASE db SET would change the source's roles.
+          Pattern.compile("(CREATE|ALTER|DROP) (ROLE|USER|GROUP) .*"),
+          Pattern.compile("(CREATE|ALTER|DROP|COMMENT ON|SECURITY LABEL .* ON) TABLESPACE .*"),
+          Pattern.compile("(COMMENT ON|SECURITY LABEL .* ON) ROLE .*"));
 
   private static final Pattern CREATE_DATABASE = Pattern.compile("CREATE DATABASE .*");
 

@@ -89,7 +89,7 @@ public abstract class SqlStreamFilter {
       if (!lines.next()) {
         return false;
       }
-      if (scanner.atStatementStart() && lines.complete() && !skipping) {
+      if (scanner.atStatementStart() && !skipping) {
         if (startOfStatement(lines, out)) {
           lines.unread();
           return true;
@@ -104,13 +104,18 @@ public abstract class SqlStreamFilter {
     }
   }
 
-  /** Handles a line that starts a statement; true when the subclass stops before it. */
+  /**
+   * Handles a line that starts a statement; true when the subclass stops before it. A line longer
+   * than the reader shows whole (a comment or a setting of 100 KiB) is judged by its head: it is
+   * passed or left out whole like any other, never run unseen.
+   */
   private boolean startOfStatement(SqlLineReader lines, OutputStream out) throws IOException {
     String text = lines.text();
     boolean meta = text.startsWith("\\");
     Action action;
     if (meta) {
-      action = isDumpMetaCommand(text) ? onMetaCommand(text) : refuse(text);
+      // No meta-command pg_dump writes is longer than a line in view.
+      action = lines.complete() && isDumpMetaCommand(text) ? onMetaCommand(text) : refuse(text);
     } else if (text.startsWith("--")) {
       cleaning.comment(text);
       action = onComment(text);
@@ -122,6 +127,14 @@ public abstract class SqlStreamFilter {
       action = onStatement(text);
       copyStatement = text.regionMatches(true, 0, "COPY ", 0, 5);
     }
+    if (action.kind() == Action.Kind.REPLACE && !lines.complete()) {
+      throw new IOException(
+          "the backup has a statement line longer than "
+              + SqlLineReader.HEAD_LIMIT
+              + " bytes that this restore would have to rewrite, which it cannot do: "
+              + text.substring(0, 60)
+              + "...");
+    }
     switch (action.kind()) {
       case STOP -> {
         return true;
@@ -130,10 +143,18 @@ public abstract class SqlStreamFilter {
       case REPLACE -> out.write(action.replacement().getBytes(StandardCharsets.UTF_8));
       case SKIP -> skipCopyData = copyStatement;
     }
-    if (!meta) {
-      scanner.scan(lines.buffer(), lines.start(), lines.length());
-      skipping = action.kind() == Action.Kind.SKIP && !scanner.atStatementStart();
+    OutputStream rest = action.kind() == Action.Kind.PASS ? out : null;
+    if (meta) {
+      if (!lines.complete()) {
+        lines.copyRest(rest, null);
+      }
+      return false;
     }
+    scanner.scan(lines.buffer(), lines.start(), lines.length());
+    if (!lines.complete()) {
+      lines.copyRest(rest, scanner);
+    }
+    skipping = action.kind() == Action.Kind.SKIP && !scanner.atStatementStart();
     return false;
   }
 
@@ -150,9 +171,6 @@ public abstract class SqlStreamFilter {
       return;
     }
     OutputStream target = skipping ? null : out;
-    if (scanner.atStatementStart() && !lines.complete()) {
-      copyStatement = startsWith(lines, "COPY ");
-    }
     if (target != null) {
       lines.write(target);
     }
@@ -163,15 +181,6 @@ public abstract class SqlStreamFilter {
     if (skipping && scanner.atStatementStart()) {
       skipping = false;
     }
-  }
-
-  private static boolean startsWith(SqlLineReader lines, String prefix) {
-    if (lines.length() < prefix.length()) {
-      return false;
-    }
-    String head =
-        new String(lines.buffer(), lines.start(), prefix.length(), StandardCharsets.UTF_8);
-    return head.equalsIgnoreCase(prefix);
   }
 
   private static boolean isDumpMetaCommand(String line) {

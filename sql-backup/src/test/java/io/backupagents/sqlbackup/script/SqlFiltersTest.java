@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupagents.sqlbackup.sql.Identifiers;
 import io.backupagents.sqlbackup.sql.SqlScanner;
@@ -241,6 +242,73 @@ class SqlFiltersTest {
                 + big
                 + "');\n"
                 + "\\connect postgres\nDROP DATABASE app;\n");
+  }
+
+  @Test
+  void aScratchRestoreLeavesOutWhatBelongsToTheWholeServerHoweverLongItsLine() throws IOException {
+    String longComment = "'" + "x".repeat(SqlLineReader.HEAD_LIMIT + 5_000) + "'";
+    String sql =
+        "CREATE TABLE public.t (i integer);\n"
+            + "ALTER ROLE appuser IN DATABASE app SET work_mem TO '1MB';\n"
+            + "ALTER ROLE \"we\"\"ird\" IN DATABASE app RESET ALL;\n"
+            + "COMMENT ON ROLE appuser IS 'who';\n"
+            + "ALTER TABLESPACE fast OWNER TO appuser;\n"
+            + "COMMENT ON DATABASE app IS "
+            + longComment
+            + ";\n"
+            + "ALTER DATABASE app SET search_path TO "
+            + longComment
+            + ";\n"
+            + "COMMENT ON TABLE public.t IS "
+            + longComment
+            + ";\n"
+            + "CREATE INDEX t_i ON public.t (i);\n";
+
+    String out = filter(new ScratchFilter(false), sql);
+
+    assertThat(out)
+        .isEqualTo(
+            "CREATE TABLE public.t (i integer);\n"
+                + "COMMENT ON TABLE public.t IS "
+                + longComment
+                + ";\n"
+                + "CREATE INDEX t_i ON public.t (i);\n");
+  }
+
+  @Test
+  void aLongLineIsJudgedByItsHeadAndAMetaCommandThatLongIsDropped() throws IOException {
+    String pad = " ".repeat(SqlLineReader.HEAD_LIMIT * 2);
+    String sql =
+        "SELECT 1;\n\\! touch /tmp/pwned"
+            + pad
+            + "\nCOMMENT ON ROLE a IS 'x"
+            + pad
+            + "';\nALTER TABLE t OWNER TO a"
+            + pad
+            + ";\nSELECT 2;\n";
+    SqlStreamFilter leaveOutRoles =
+        new SqlStreamFilter() {
+          @Override
+          protected Action onStatement(String line) {
+            if (line.startsWith("ALTER TABLE")) {
+              return Action.replace("ALTER TABLE t OWNER TO b;\n");
+            }
+            return line.startsWith("COMMENT ON ROLE") ? Action.SKIP : Action.PASS;
+          }
+
+          @Override
+          protected Action onMetaCommand(String line) {
+            return Action.PASS;
+          }
+        };
+
+    // A rewrite needs the whole line: the restore fails rather than run it unseen.
+    assertThatThrownBy(() -> filter(leaveOutRoles, sql))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("longer than " + SqlLineReader.HEAD_LIMIT + " bytes")
+        .hasMessageContaining("ALTER TABLE t OWNER TO a");
+    String out = filter(leaveOutRoles, sql.replace("ALTER TABLE", "ANALYZE"));
+    assertThat(out).isEqualTo("SELECT 1;\nANALYZE t OWNER TO a" + pad + ";\nSELECT 2;\n");
   }
 
   @Test
