@@ -85,14 +85,16 @@ public final class DatabaseCreation {
       return;
     }
     DatabaseProperties p = properties.get();
+    int later = p.afterData(database).size();
     log.info(
-        "creating database {} as the backup's {} was: encoding {}, locale, owner, comment, grants"
-            + " and settings ({} statements){}",
+        "creating database {} as the backup's {} was: encoding {}, locale, owner, comment and"
+            + " grants ({} statements){}{}",
         database,
         p.sourceName(),
         p.encoding().orElse("of the server"),
-        p.statementCount() + 1,
-        p.hadTablespace() ? "; in the default tablespace, not the source's own" : "");
+        p.statementCount() + 1 - later,
+        p.hadTablespace() ? "; in the default tablespace, not the source's own" : "",
+        later > 0 ? "; its " + later + " settings follow once the data is in" : "");
     try {
       PsqlRun.run(
           runner,
@@ -113,5 +115,37 @@ public final class DatabaseCreation {
               + " source had)",
           e);
     }
+  }
+
+  /**
+   * Gives the database the restore created the settings of {@link DatabaseProperties#afterData},
+   * once its data is in.
+   */
+  public static void settle(
+      String database,
+      Optional<DatabaseProperties> properties,
+      ProcessRunner runner,
+      ClientTools.Clients clients,
+      PgCredentials credentials)
+      throws InterruptedException {
+    if (properties.isEmpty() || properties.get().afterData(database).isEmpty()) {
+      return;
+    }
+    DatabaseProperties p = properties.get();
+    PsqlRun.run(
+        runner,
+        clients,
+        credentials,
+        database,
+        new PsqlRun.Options(
+            "the settings of database " + database + " (its data is restored)",
+            true,
+            false,
+            Optional.of(PG_RESTORE_TIMEOUT)),
+        stdin -> stdin.write(p.afterDataScript(database)));
+    log.info(
+        "gave database {} the backup's settings ({} statements)",
+        database,
+        p.afterData(database).size());
   }
 }

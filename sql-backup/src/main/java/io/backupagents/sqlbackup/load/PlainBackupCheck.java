@@ -5,13 +5,13 @@ import io.backupagents.common.exit.ExitCode;
 import io.backupagents.sqlbackup.codec.BackupDecoding;
 import io.backupagents.sqlbackup.codec.CodecException;
 import io.backupagents.sqlbackup.model.ChecksumRecord;
+import io.backupagents.sqlbackup.script.DumpHead;
 import io.backupagents.sqlbackup.script.DumpKind;
 import io.backupagents.sqlbackup.source.ChecksumCheck;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -29,7 +29,6 @@ import java.util.zip.ZipException;
 final class PlainBackupCheck {
 
   private static final int BUFFER = 1 << 16;
-  private static final int HEAD = 1 << 16;
 
   private PlainBackupCheck() {}
 
@@ -39,8 +38,7 @@ final class PlainBackupCheck {
   static Result check(Path file, Optional<String> expectedSha256, RestoreProgress progress) {
     String name = file.getFileName().toString();
     MessageDigest sha256 = ChecksumRecord.newDigest();
-    byte[] head = new byte[HEAD];
-    int headLength = 0;
+    DumpHead head = new DumpHead();
     DumpTail tail = new DumpTail();
     InputStream counted;
     try {
@@ -56,9 +54,7 @@ final class PlainBackupCheck {
       byte[] buffer = new byte[BUFFER];
       int n;
       while ((n = sql.read(buffer)) > 0) {
-        int toHead = Math.min(n, HEAD - headLength);
-        System.arraycopy(buffer, 0, head, headLength, toHead);
-        headLength += toHead;
+        head.add(buffer, 0, n);
         tail.add(buffer, n);
       }
       // Bytes after the last gzip member are not SQL, but the checksum covers the whole file.
@@ -78,7 +74,7 @@ final class PlainBackupCheck {
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
     expectedSha256.ifPresent(hex -> ChecksumCheck.requireMatch(sha256.digest(), hex, name));
-    DumpKind kind = kindOf(name, new String(head, 0, headLength, StandardCharsets.UTF_8));
+    DumpKind kind = kindOf(name, head);
     if (!kind.isCompleteTail(tail.text())) {
       throw cutShort(name, kind);
     }
@@ -105,9 +101,13 @@ final class PlainBackupCheck {
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
     ChecksumCheck.requireMatch(sha256.digest(), expectedSha256, name);
-    String head;
+    DumpHead head = new DumpHead();
     try (InputStream sql = new GZIPInputStream(Files.newInputStream(file), BUFFER)) {
-      head = new String(sql.readNBytes(HEAD), StandardCharsets.UTF_8);
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while (!head.full() && (n = sql.read(buffer)) > 0) {
+        head.add(buffer, 0, n);
+      }
     } catch (ZipException | EOFException e) {
       throw new AgentException(
           ExitCode.VERIFY_FAILED, name + " does not start as a gzip file: " + e.getMessage(), e);
@@ -129,8 +129,8 @@ final class PlainBackupCheck {
             + "'");
   }
 
-  private static DumpKind kindOf(String name, String head) {
-    return DumpKind.fromHead(head)
+  private static DumpKind kindOf(String name, DumpHead head) {
+    return head.kind()
         .orElseThrow(
             () ->
                 new AgentException(

@@ -58,7 +58,8 @@ public final class TargetServer {
   /**
    * What a restore reads of the server before it writes: the server, its databases (those that
    * accept connections, template0 excepted, and every name), its roles, the bootstrap superuser,
-   * and the number of user tables in each database counted that has any.
+   * and the number of user tables, materialized views and large objects in each database counted
+   * that has any (what the restore guard weighs).
    */
   public record Survey(
       TargetServer server,
@@ -115,11 +116,11 @@ public final class TargetServer {
     try (ExecutorService counters = Threads.pool("count")) {
       for (String db : databases) {
         if (!db.equals(maintenanceDatabase)) {
-          others.put(db, counters.submit(() -> count(query(db, UserTables.COUNT))));
+          others.put(db, counters.submit(() -> count(query(db, UserTables.DATA_OBJECTS))));
         }
       }
       if (databases.contains(maintenanceDatabase)) {
-        here = count(rows(c, UserTables.COUNT));
+        here = count(rows(c, UserTables.DATA_OBJECTS));
       }
     }
     Map<String, Integer> counts = new LinkedHashMap<>();

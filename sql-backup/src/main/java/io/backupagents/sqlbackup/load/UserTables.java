@@ -34,18 +34,16 @@ public final class UserTables {
   }
 
   /** Not the catalogs', not TOAST or temporary ones, not an extension's; largest first. */
-  private static final String LIST =
-      "SELECT c.oid, convert_to(format('%I.%I', n.nspname, c.relname),"
-          + " current_setting('server_encoding')), pg_total_relation_size(c.oid)"
-          + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " WHERE c.relkind IN ('r', 'p')"
-          + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-          + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
-          + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-          + " AND d.objid = c.oid AND d.deptype = 'e')";
+  private static final String LIST = relations("'r', 'p'");
 
-  /** The number of user tables. */
-  static final String COUNT = "SELECT count(*) FROM (" + LIST + ") t";
+  /**
+   * The number of objects that hold data the restore guard protects: user tables, materialized
+   * views and large objects.
+   */
+  static final String DATA_OBJECTS =
+      "SELECT (SELECT count(*) FROM ("
+          + relations("'r', 'p', 'm'")
+          + ") t) + (SELECT count(*) FROM pg_catalog.pg_largeobject_metadata)";
 
   // query_to_xml runs the count inside the server and needs no XML library (xpath would).
   private static final String ROWS =
@@ -54,6 +52,19 @@ public final class UserTables {
   private static final Pattern ROW_COUNT = Pattern.compile("<n>(\\d+)</n>");
 
   private UserTables() {}
+
+  private static String relations(String kinds) {
+    return "SELECT c.oid, convert_to(format('%I.%I', n.nspname, c.relname),"
+        + " current_setting('server_encoding')), pg_total_relation_size(c.oid)"
+        + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE c.relkind IN ("
+        + kinds
+        + ") AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+        + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+        + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+        + " WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+        + " AND d.objid = c.oid AND d.deptype = 'e')";
+  }
 
   /** Every user table, largest first. */
   public static List<Table> list(Connection c) throws SQLException {

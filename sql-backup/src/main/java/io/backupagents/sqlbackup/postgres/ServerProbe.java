@@ -34,13 +34,44 @@ public final class ServerProbe {
     }
   }
 
-  /** Opens a connection, or throws an {@link AgentException} saying why it could not. */
+  /**
+   * What the agent's own sessions need whatever the role or the database sets, as pg_dump's do:
+   * only the catalogs on the search path (a table named pg_class in another schema cannot stand in
+   * for the catalog's), no statement, lock or idle timeout, writes allowed. Set by a statement, not
+   * as a startup option, which connection poolers may refuse.
+   */
+  static final String SESSION_SETTINGS =
+      "SELECT pg_catalog.set_config('search_path', 'pg_catalog', false),"
+          + " pg_catalog.set_config('statement_timeout', '0', false),"
+          + " pg_catalog.set_config('lock_timeout', '0', false),"
+          + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', false),"
+          + " pg_catalog.set_config('default_transaction_read_only', 'off', false)";
+
+  /**
+   * Opens a connection with {@link #SESSION_SETTINGS}, or throws an {@link AgentException} saying
+   * why it could not.
+   */
   public static Connection connect(PgCredentials credentials, String database) {
+    Connection c = null;
     try {
-      return DriverManager.getConnection(
-          credentials.jdbcUrl(database), credentials.jdbcProperties());
+      c = DriverManager.getConnection(credentials.jdbcUrl(database), credentials.jdbcProperties());
+      try (Statement s = c.createStatement()) {
+        s.execute(SESSION_SETTINGS);
+      }
+      return c;
     } catch (SQLException e) {
+      closeQuietly(c);
       throw classify(credentials, database, e);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the failure that made us close it is the one reported
+      }
     }
   }
 

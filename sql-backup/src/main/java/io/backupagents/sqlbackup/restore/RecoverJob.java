@@ -24,6 +24,7 @@ import io.backupagents.sqlbackup.source.BackupListing;
 import io.backupagents.sqlbackup.source.BackupSelection;
 import io.backupagents.sqlbackup.source.BackupSources;
 import io.backupagents.sqlbackup.source.FoundBackup;
+import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -137,11 +138,13 @@ final class RecoverJob implements Job {
       boolean create = TargetGuard.check(survey, settings);
       BackupIntegrity.Checked checked = early.get(clients);
       requireKind(checked);
+      Optional<DatabaseProperties> properties =
+          create ? early.properties(checked, clients) : Optional.empty();
       if (create) {
         DatabaseCreation.create(
             target,
             settings.database().get(),
-            early.properties(checked, clients),
+            properties,
             context.processes(),
             clients,
             credentials);
@@ -158,11 +161,42 @@ final class RecoverJob implements Job {
         existing.add(credentials.environment().get("PGUSER"));
         selection = Optional.of(DumpallSelection.choose(checked, settings.databases(), existing));
       }
-      RestoreRun.Result result =
-          new RestoreRun(settings, context, clients, credentials, metrics)
-              .restore(checked, survey, create, selection);
+      RestoreRun.Result result;
+      try {
+        result =
+            new RestoreRun(settings, context, clients, credentials, metrics)
+                .restore(checked, survey, create, selection);
+      } catch (AgentException e) {
+        throw create ? dropCreated(target, e) : e;
+      }
+      if (create) {
+        DatabaseCreation.settle(
+            settings.database().get(), properties, context.processes(), clients, credentials);
+      }
       afterwards(target, result, metrics);
     }
+  }
+
+  /**
+   * A restore into a database this run created failed: with ON_ERROR_STOP the restore ran in one
+   * transaction and kept nothing, so the empty database goes too, and the next run starts where
+   * this one did. Without it, what the restore got stays for the operator to look at.
+   */
+  private AgentException dropCreated(TargetServer target, AgentException failure) {
+    String database = settings.database().get();
+    if (!settings.stopOnError() || !target.exists(database)) {
+      return failure;
+    }
+    try {
+      target.drop(database);
+    } catch (AgentException e) {
+      failure.addSuppressed(e);
+      return failure;
+    }
+    return new AgentException(
+        failure.exitCode(),
+        failure.getMessage() + "; the database this run created was dropped again",
+        failure);
   }
 
   /** The content decides: a dumpall needs the whole server, a pg_dump a database. */

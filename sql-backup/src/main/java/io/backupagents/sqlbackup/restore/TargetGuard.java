@@ -51,7 +51,9 @@ final class TargetGuard {
           settings.force(),
           "the server at "
               + where
-              + " already holds user tables in databases to restore ("
+              + " already holds "
+              + DATA
+              + " in databases to restore ("
               + describe(occupied)
               + "); the restore replaces them");
       return false;
@@ -62,7 +64,9 @@ final class TargetGuard {
           settings.force(),
           "the server at "
               + where
-              + " already holds user tables ("
+              + " already holds "
+              + DATA
+              + " ("
               + describe(occupied)
               + "); restoring a dumpall replaces the databases it holds");
       return false;
@@ -88,10 +92,15 @@ final class TargetGuard {
             + " on "
             + where
             + " already holds "
+            + DATA
+            + " ("
             + occupied.getOrDefault(database, 0)
-            + " user tables; the backup's objects would replace theirs");
+            + "); the backup's objects would replace theirs");
     return false;
   }
+
+  /** What the guard counts (see {@link TargetServer.Survey#userTables}). */
+  private static final String DATA = "tables, materialized views or large objects";
 
   private static void refuseOrWarn(Map<String, Integer> occupied, boolean force, String what) {
     if (occupied.isEmpty()) {

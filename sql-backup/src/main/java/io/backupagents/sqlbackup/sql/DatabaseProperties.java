@@ -4,10 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,6 +55,26 @@ public final class DatabaseProperties {
           Pattern.compile(
               "ALTER ROLE (?:" + Identifiers.PATTERN + ") IN DATABASE " + ID + " .*",
               Pattern.DOTALL));
+
+  private static final List<Pattern> AFTER_DATA =
+      List.of(
+          Pattern.compile("ALTER DATABASE " + ID + " (?!OWNER TO ).*", Pattern.DOTALL),
+          Pattern.compile(
+              "ALTER ROLE (?:" + Identifiers.PATTERN + ") IN DATABASE " + ID + " .*",
+              Pattern.DOTALL));
+
+  /**
+   * What the scripts' sessions need whatever the role or the database sets, as pg_dump's preamble
+   * does: no timeout, writes allowed.
+   */
+  private static final String SESSION =
+      "SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
+          + "SET idle_in_transaction_session_timeout = 0;\nSET default_transaction_read_only = off;\n";
+
+  private static final Pattern CLIENT_ENCODING =
+      Pattern.compile("SET client_encoding = '([^']*)';");
+  private static final Pattern LATIN = Pattern.compile("LATIN(10|[1-9])");
+  private static final int[] LATIN_PARTS = {1, 2, 3, 4, 9, 10, 13, 14, 15, 16};
 
   private final String clientEncoding;
   private final String create;
@@ -129,11 +151,28 @@ public final class DatabaseProperties {
         || line.equals(LAST_LINE);
   }
 
-  /** The name of the database the properties were read from. */
+  /** The name of the database the properties were read from, for messages. */
   public String sourceName() {
     Matcher m = CREATE.matcher(create);
     m.matches();
-    return Identifiers.unquote(m.group(1));
+    String name = Identifiers.unquote(m.group(1));
+    return new String(name.getBytes(StandardCharsets.ISO_8859_1), clientCharset());
+  }
+
+  /** The charset of pg_dump's client encoding, as far as Java knows it (else UTF-8). */
+  private Charset clientCharset() {
+    Matcher m = CLIENT_ENCODING.matcher(clientEncoding);
+    String encoding = m.matches() ? m.group(1).toUpperCase(Locale.ROOT) : "UTF8";
+    Matcher latin = LATIN.matcher(encoding);
+    String java =
+        latin.matches()
+            ? "ISO-8859-" + LATIN_PARTS[Integer.parseInt(latin.group(1)) - 1]
+            : encoding.replaceFirst("^WIN(\\d+)$", "windows-$1").replace('_', '-');
+    try {
+      return encoding.equals("UTF8") ? StandardCharsets.UTF_8 : Charset.forName(java);
+    } catch (IllegalArgumentException e) {
+      return StandardCharsets.UTF_8; // SQL_ASCII and the encodings Java lacks
+    }
   }
 
   /** The encoding the database was created with, e.g. {@code LATIN1}. */
@@ -165,12 +204,30 @@ public final class DatabaseProperties {
    * it, see {@link #script}.
    */
   public List<String> applyTo(String target) {
+    return renamed(others, target);
+  }
+
+  /**
+   * The statements of {@link #applyTo} that wait until the data is in: the database's settings
+   * ({@code ALTER DATABASE ... SET}, {@code ALTER ROLE ... IN DATABASE ... SET}) and its connection
+   * limits and flags, which could stop the restore's own session (a database set read-only refuses
+   * every CREATE TABLE). Owner, comment and grants are given at its creation.
+   */
+  public List<String> afterData(String target) {
+    return renamed(others.stream().filter(DatabaseProperties::waitsForData).toList(), target);
+  }
+
+  private static boolean waitsForData(String statement) {
+    return AFTER_DATA.stream().anyMatch(p -> p.matcher(statement).matches());
+  }
+
+  private static List<String> renamed(List<String> statements, String target) {
     String name =
         new String(
             Identifiers.quote(target).getBytes(StandardCharsets.UTF_8),
             StandardCharsets.ISO_8859_1);
     List<String> renamed = new ArrayList<>();
-    for (String statement : others) {
+    for (String statement : statements) {
       for (Pattern p : NAMED) {
         Matcher m = p.matcher(statement);
         if (m.matches()) {
@@ -195,17 +252,29 @@ public final class DatabaseProperties {
     String connect = Identifiers.connInfo(target);
     String head =
         "SET client_encoding = 'UTF8';\n"
+            + SESSION
             + createAs(target)
             + "\n\\connect -reuse-previous=on \""
             + connect.replace("\"", "\"\"")
             + "\"\n";
-    StringBuilder rest = new StringBuilder(clientEncoding).append('\n');
-    applyTo(target).forEach(s -> rest.append(s).append('\n'));
+    List<String> atCreation =
+        applyTo(target).stream().filter(statement -> !waitsForData(statement)).toList();
     byte[] a = head.getBytes(StandardCharsets.UTF_8);
-    byte[] b = rest.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] b = inClientEncoding(atCreation);
     byte[] all = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
+  }
+
+  /** The psql script, run in {@code target}, of its {@link #afterData} statements. */
+  public byte[] afterDataScript(String target) {
+    return inClientEncoding(afterData(target));
+  }
+
+  private byte[] inClientEncoding(List<String> statements) {
+    StringBuilder text = new StringBuilder(clientEncoding).append('\n').append(SESSION);
+    statements.forEach(s -> text.append(s).append('\n'));
+    return text.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** How many statements about the database follow its creation (owner, grants, ...). */

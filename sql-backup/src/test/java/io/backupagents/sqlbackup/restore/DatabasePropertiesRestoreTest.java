@@ -36,6 +36,8 @@ class DatabasePropertiesRestoreTest {
    * ASCII only: role names live in a shared catalog, stored in the encoding of the database they
    * were created from, so a non-ASCII role name cannot be named from a LATIN1 database.
    */
+  private static final String EDGE = "props_edge";
+
   private static final String OWNER = "prop \"owner\"";
 
   private static PostgresServer source;
@@ -76,6 +78,25 @@ class DatabasePropertiesRestoreTest {
               + " generate_series(1, 50) g; ALTER TABLE app.notes OWNER TO \"prop \"\"owner\"\"\"");
       sourceProperties.put(db, properties(source, db));
     }
+    // A database that refuses writes once restored, with a comment longer than a backup's head
+    // was read (64 KiB), and a table owned by a role the target lacks.
+    source.execute(
+        "postgres",
+        "CREATE DATABASE "
+            + EDGE
+            + " TEMPLATE template0; CREATE ROLE only_on_source;"
+            + " COMMENT ON DATABASE "
+            + EDGE
+            + " IS '"
+            + "long comment ".repeat(6_000)
+            + "';");
+    source.execute(
+        EDGE,
+        "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10);"
+            + " CREATE TABLE owned (id int); ALTER TABLE owned OWNER TO only_on_source");
+    source.execute(
+        "postgres", "ALTER DATABASE " + EDGE + " SET default_transaction_read_only = on");
+    sourceProperties.put(EDGE, properties(source, EDGE));
     // The roles exist where the database is restored, as on a staging server.
     target.execute(
         "postgres", "CREATE ROLE \"prop \"\"owner\"\"\" LOGIN; CREATE ROLE reader LOGIN");
@@ -120,6 +141,42 @@ class DatabasePropertiesRestoreTest {
 
     assertThat(recover.status()).as(recover.termination()).isZero();
     assertThat(properties(target, other)).isEqualTo(sourceProperties.get(database));
+  }
+
+  @Test
+  void aDatabaseSetReadOnlyWithAHugeCommentIsRestoredAndGetsItsSettingsOnceItsDataIsIn()
+      throws Exception {
+    backup(EDGE);
+    target.execute("postgres", "CREATE ROLE only_on_source");
+    try {
+      RestoreFixture.Run recover = recover(EDGE, "yes");
+
+      assertThat(recover.status()).as(recover.termination()).isZero();
+      assertThat(recover.output()).contains("its 1 settings follow once the data is in");
+      assertThat(properties(target, EDGE)).isEqualTo(sourceProperties.get(EDGE));
+      assertThat(Checksums.of(target, EDGE)).isEqualTo(Checksums.of(source, EDGE));
+      Map<String, String> env = RestoreFixture.env(source, base);
+      env.put("DATABASE", EDGE);
+      RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+      assertThat(verify.status()).as(verify.termination()).isZero();
+    } finally {
+      target.execute("postgres", "DROP DATABASE IF EXISTS " + EDGE);
+      target.execute("postgres", "DROP ROLE only_on_source");
+    }
+  }
+
+  @Test
+  void aDatabaseTheRestoreCreatedIsDroppedAgainWhenTheRestoreFails() throws Exception {
+    backup(EDGE);
+
+    RestoreFixture.Run recover = recover(EDGE, "yes");
+
+    assertThat(recover.status()).isEqualTo(6);
+    assertThat(recover.termination())
+        .contains("role \"only_on_source\" does not exist")
+        .endsWith("the database this run created was dropped again)");
+    assertThat(target.queryColumn("postgres", "SELECT datname FROM pg_database"))
+        .doesNotContain(EDGE);
   }
 
   @Test

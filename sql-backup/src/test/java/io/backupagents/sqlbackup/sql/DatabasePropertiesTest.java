@@ -41,6 +41,10 @@ class DatabasePropertiesTest {
               "")
           .getBytes(StandardCharsets.ISO_8859_1);
 
+  private static final String SESSION =
+      "SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
+          + "SET idle_in_transaction_session_timeout = 0;\nSET default_transaction_read_only = off;\n";
+
   @Test
   void theStatementsAboutTheDatabaseAreRenamedForTheTarget() {
     DatabaseProperties p = DatabaseProperties.fromPgDump(PG_DUMP).orElseThrow();
@@ -65,12 +69,29 @@ class DatabasePropertiesTest {
     byte[] script = p.script("n\u00e9 'x'");
     assertThat(new String(script, StandardCharsets.ISO_8859_1))
         .startsWith(
-            "SET client_encoding = 'UTF8';\nCREATE DATABASE \"n\u00c3\u00a9 'x'\" WITH TEMPLATE")
+            "SET client_encoding = 'UTF8';\n"
+                + SESSION
+                + "CREATE DATABASE \"n\u00c3\u00a9 'x'\" WITH TEMPLATE")
         .contains(
             "\\connect -reuse-previous=on \"dbname='n\u00c3\u00a9 \\'x\\''\"\n"
-                + "SET client_encoding = 'LATIN1';\nALTER DATABASE \"n\u00c3\u00a9 'x'\" OWNER TO r1;")
+                + "SET client_encoding = 'LATIN1';\n"
+                + SESSION
+                + "ALTER DATABASE \"n\u00c3\u00a9 'x'\" OWNER TO r1;")
         .contains(
-            "COMMENT ON DATABASE \"n\u00c3\u00a9 'x'\" IS 'multi\n\\connect line cr\u00e8me';");
+            "COMMENT ON DATABASE \"n\u00c3\u00a9 'x'\" IS 'multi\n\\connect line cr\u00e8me';")
+        .contains("GRANT CONNECT ON DATABASE")
+        .doesNotContain("SET work_mem");
+    // Settings wait until the data is in: a database set read-only would refuse the restore.
+    assertThat(p.afterData("new db"))
+        .containsExactly(
+            "ALTER DATABASE \"new db\" SET work_mem TO '8MB';",
+            "ALTER ROLE r1 IN DATABASE \"new db\" SET work_mem TO '9MB';");
+    assertThat(new String(p.afterDataScript("new db"), StandardCharsets.ISO_8859_1))
+        .isEqualTo(
+            "SET client_encoding = 'LATIN1';\n"
+                + SESSION
+                + "ALTER DATABASE \"new db\" SET work_mem TO '8MB';\n"
+                + "ALTER ROLE r1 IN DATABASE \"new db\" SET work_mem TO '9MB';\n");
   }
 
   @Test
