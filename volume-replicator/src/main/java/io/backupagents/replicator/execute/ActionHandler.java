@@ -6,6 +6,7 @@ import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,6 +33,11 @@ public final class ActionHandler implements Consumer<Action> {
   private final boolean quiet;
   private final boolean dryRun;
   private final Queue<Action> blocked = new ConcurrentLinkedQueue<>();
+
+  /** Directories that wait for the deletions (a file is in their place), and so all they hold. */
+  private final List<String> waiting = new ArrayList<>();
+
+  private volatile boolean retrying;
   private final Queue<Action.FinishDirectory> finishing = new ConcurrentLinkedQueue<>();
 
   public ActionHandler(
@@ -59,6 +65,10 @@ public final class ActionHandler implements Consumer<Action> {
   public void accept(Action action) {
     failures.throwIfFatal();
     stats.handled.increment();
+    if (!waiting.isEmpty() && writesEntry(action) && insideWaiting(action.subject().key())) {
+      blocked.add(action); // its directory waits for the deletions
+      return;
+    }
     try {
       switch (action) {
         case Action.MakeDirectory m -> makeDirectory(m.source(), m.target());
@@ -91,11 +101,30 @@ public final class ActionHandler implements Consumer<Action> {
 
   /** Runs a blocked action again (after the deletions). */
   public void retry(Action action) {
+    waiting.clear();
+    retrying = true;
     switch (action) {
       case Action.Copy c -> copies.copy(c, null);
       case Action.Link l -> onCheckers(l, () -> link(l));
-      default -> throw new IllegalArgumentException("not retried: " + action);
+      case Action.MakeDirectory m -> makeDirectory(m.source(), m.target());
+      default -> accept(action);
     }
+  }
+
+  private static boolean writesEntry(Action action) {
+    return action instanceof Action.Copy
+        || action instanceof Action.Check
+        || action instanceof Action.Link
+        || action instanceof Action.MakeDirectory;
+  }
+
+  private boolean insideWaiting(String key) {
+    for (String dir : waiting) {
+      if (key.startsWith(dir)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ManifestWriter.Slot reserve(Entry s) throws IOException {
@@ -114,6 +143,10 @@ public final class ActionHandler implements Consumer<Action> {
         stats.createdDirectories.increment();
         perFile("created directory {}", s.path());
       }
+    } catch (WaitsForDeletionsException e) {
+      // A file the source no longer has is there: the directory and all it holds wait.
+      blocked.add(new Action.MakeDirectory(s, t));
+      waiting.add(s.key());
     } catch (IOException e) {
       failures.failed(s, "cannot create the directory", e);
     }
@@ -124,11 +157,15 @@ public final class ActionHandler implements Consumer<Action> {
       log.info("would link {} -> {}", l.source().path(), l.source().linkTarget());
       return;
     }
+    if (!retrying && l.target() != null && l.target().kind() == Entry.Kind.FILE) {
+      blocked.add(l); // the file it replaces goes only with the run's deletions
+      return;
+    }
     try {
       directoryTarget.link(l.source());
       stats.links.increment();
       perFile("linked {} -> {}", l.source().path(), l.source().linkTarget());
-    } catch (BlockedByDirectoryException e) {
+    } catch (WaitsForDeletionsException e) {
       blocked.add(l);
     }
   }

@@ -66,7 +66,7 @@ final class CopyTasks {
         slot.complete(done.size(), done.etag(), done.mtimeNanos());
       }
       perFile("copied {}", s.path());
-    } catch (BlockedByDirectoryException e) {
+    } catch (WaitsForDeletionsException e) {
       blocked.accept(action);
       drop(slot);
     } catch (Exception e) {

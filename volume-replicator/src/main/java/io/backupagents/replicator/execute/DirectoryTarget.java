@@ -80,11 +80,17 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
               if (Files.isDirectory(p, NOFOLLOW)) {
                 return false; // created meanwhile, e.g. by another shard
               }
-              Files.delete(p); // a file or symlink where the source has a directory: replace it
+              if (Files.isRegularFile(p, NOFOLLOW)) {
+                // Its data goes only with the run's deletions, which the guard weighs.
+                throw new WaitsForDeletionsException(s.key(), "a file the source no longer has");
+              }
+              Files.delete(p); // a symlink where the source has a directory: replace it
               Files.createDirectory(p);
               return true;
             }
           });
+    } catch (WaitsForDeletionsException e) {
+      throw e;
     } catch (IOException e) {
       handles.markFailed(s.key());
       throw e;
@@ -297,7 +303,7 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
       try {
         Files.delete(target); // an empty directory in the way: nothing is lost
       } catch (DirectoryNotEmptyException full) {
-        throw new BlockedByDirectoryException(s.key());
+        throw new WaitsForDeletionsException(s.key(), "a non-empty directory");
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     }

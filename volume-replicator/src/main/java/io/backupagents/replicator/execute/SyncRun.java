@@ -186,13 +186,17 @@ public final class SyncRun {
             a.subject(),
             "not copied",
             new java.io.IOException(
-                "a non-empty directory is in its way and this run's deletions did not happen"));
+                "what the source no longer has is in its way (a non-empty directory, or a file"
+                    + " where the source has a directory or a symlink), and this run's deletions"
+                    + " did not happen"));
       }
     }
     workers.awaitIdle();
     for (Action a : handler.blocked()) {
       failures.failed(
-          a.subject(), "not copied", new java.io.IOException("a directory is still in its way"));
+          a.subject(),
+          "not copied",
+          new java.io.IOException("what the source no longer has is still in its way"));
     }
   }
 

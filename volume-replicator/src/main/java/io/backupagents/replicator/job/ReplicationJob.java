@@ -106,14 +106,21 @@ public final class ReplicationJob implements Job {
 
   private void conclude(Outcome outcome, RunStats stats, Location target) {
     long errors = stats.errors.sum() + stats.readErrors.sum();
+    if (outcome.verdict().refused()) {
+      // Errors before the guard's decision would have skipped the deletions instead: these are
+      // entries that waited for the refused deletions.
+      throw new AgentException(
+          ExitCode.GUARD_REFUSED,
+          outcome.verdict().reason()
+              + (errors > 0
+                  ? "; " + errors + " entries that waited for those deletions were not copied"
+                  : ""));
+    }
     if (errors > 0) {
       throw new AgentException(
           ExitCode.PARTIAL,
           errors
               + " entries could not be copied or read (see the log); the run's deletions were skipped");
-    }
-    if (outcome.verdict().refused()) {
-      throw new AgentException(ExitCode.GUARD_REFUSED, outcome.verdict().reason());
     }
     if (outcome.sourceMissing()) {
       throw new AgentException(

@@ -116,6 +116,19 @@ public final class SyncPlanner {
       emit(new Action.Skip(s, "symlink (S3 keeps no symlinks)"), false);
       return;
     }
+    if (t != null && t.kind() == Entry.Kind.FILE) {
+      // The file's data goes: a deletion like any other, which the guard weighs first.
+      if (!rules.delete()) {
+        emit(
+            new Action.Skip(s, "symlink where the target keeps a file (REPLICATE_DELETE=no)"),
+            false);
+        return;
+      }
+      deletions++;
+      emit(new Action.Delete(t), true);
+      emit(new Action.Link(s, t), true);
+      return;
+    }
     if (t == null || t.kind() != Entry.Kind.SYMLINK) {
       emit(new Action.Link(s, t), true);
       return;

@@ -58,6 +58,39 @@ class DeletionGuardTest {
   }
 
   @Test
+  void filesTheSourceNowHasAsSymlinksOrDirectoriesAreDeletionsTheGuardWeighs() throws IOException {
+    // The source holds what the target has as files, but as symlinks and directories.
+    for (int i = 0; i < 5; i++) {
+      Files.createDirectories(source.resolve("d"));
+      Files.createSymbolicLink(source.resolve("d/f" + i), Path.of("/nowhere/f" + i));
+      Files.createDirectories(source.resolve("d/f" + (i + 5)));
+      Files.writeString(source.resolve("d/f" + (i + 5) + "/inside"), "new " + i);
+    }
+    TreeSnapshot before = TreeSnapshot.of(target);
+
+    Run refused = run("MAX_DELETE", "5");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+    assertThat(refused.termination())
+        .contains("the run would delete 10 of the target's 10 files, more than MAX_DELETE=5");
+    for (int i = 0; i < 10; i++) {
+      assertThat(Files.readString(target.resolve("d/f" + i))).isEqualTo("data " + i);
+    }
+    assertThat(TreeSnapshot.of(target).differences(before)).isEmpty();
+
+    Run allowed = run("MAX_DELETE", "100%");
+
+    assertThat(allowed.exitCode()).as(allowed.termination()).isZero();
+    for (int i = 0; i < 5; i++) {
+      assertThat(Files.readSymbolicLink(target.resolve("d/f" + i)))
+          .isEqualTo(Path.of("/nowhere/f" + i));
+      assertThat(Files.readString(target.resolve("d/f" + (i + 5) + "/inside")))
+          .isEqualTo("new " + i);
+    }
+    assertThat(allowed.metric("volume_replicator_last_run_deletions_planned")).isEqualTo(10);
+  }
+
+  @Test
   void aMissingSourceDeletesNothing() throws IOException {
     Files.delete(source);
     TreeSnapshot before = TreeSnapshot.of(target);

@@ -104,8 +104,10 @@ class RsyncEquivalenceTest {
         .as("same size and time: the quick check keeps the old data, as rsync does")
         .isEqualTo("hello\n");
     assertThat(run.metric("volume_replicator_last_run_files_deleted"))
-        .as("big.bin and 日本語/写真 1.jpg; the file -rf was replaced by its directory")
-        .isEqualTo(2);
+        .as(
+            "big.bin, 日本語/写真 1.jpg and the file -rf, replaced by a directory once the guard"
+                + " allowed the deletions")
+        .isEqualTo(3);
   }
 
   @Test
