@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  */
 public final class SettingsReader {
 
+  /** The user and password part of a URL, masked wherever a value is shown. */
+  private static final Pattern URL_USERINFO = Pattern.compile("://[^/@\\s]*@");
+
   private static final String FILE_SUFFIX = "_FILE";
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B?)");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
@@ -183,6 +186,10 @@ public final class SettingsReader {
       URI uri = new URI(value.get().trim());
       if (uri.getScheme() == null || uri.getHost() == null) {
         throw new URISyntaxException(value.get(), "no scheme or host");
+      }
+      if (uri.getRawUserInfo() != null) {
+        invalid(definition, "a URL without a user or password in it (they would be logged)");
+        return Optional.empty();
       }
       return Optional.of(uri);
     } catch (URISyntaxException e) {
@@ -389,7 +396,10 @@ public final class SettingsReader {
   }
 
   private static String display(SettingDefinition definition, String value) {
-    return definition.setting().secret() ? "******" : value;
+    if (definition.setting().secret()) {
+      return "******";
+    }
+    return value == null ? null : URL_USERINFO.matcher(value).replaceAll("://******@");
   }
 
   private static boolean notBlank(String value) {

@@ -75,6 +75,20 @@ class SettingsReaderTest {
   }
 
   @Test
+  void aUrlWithAPasswordInItIsRefusedAndNeverShown() {
+    SettingsReader r =
+        reader(Map.of("BACKUP_TYPE", "https://user:pa55-s3cret@push.example.org:9091/x"));
+
+    assertThat(r.uri(Demo.BACKUP_TYPE)).isEmpty();
+    assertThatThrownBy(r::finish)
+        .hasMessageContaining(
+            "BACKUP_TYPE=https://******@push.example.org:9091/x: expected a URL without a user or"
+                + " password in it")
+        .hasMessageNotContaining("s3cret");
+    assertThat(r.dump()).noneMatch(line -> line.contains("s3cret"));
+  }
+
+  @Test
   void legacyAliasSuppliesTheValueAndItsFileFormWorksToo(@TempDir Path dir) throws Exception {
     Path secret = dir.resolve("legacy");
     Files.writeString(secret, "legacy-pw");

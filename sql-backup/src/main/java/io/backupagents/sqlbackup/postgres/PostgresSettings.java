@@ -32,13 +32,20 @@ public record PostgresSettings(
             .map(d -> DatabaseNames.parseList(d, "DATABASE", problems))
             .orElse(List.of());
     problems.forEach(r::problem);
+    String host = r.string(PostgresSetting.PGHOST);
+    if (host != null && (host.contains("://") || host.contains("@"))) {
+      // A connection URL would put its password in logs and messages.
+      r.invalid(
+          PostgresSetting.PGHOST,
+          "a host name, address or socket directory (not a URL; the password is PGADMINPASS)");
+    }
     Duration timeout = r.duration(PostgresSetting.PG_CONNECT_TIMEOUT);
     Optional<Path> passFile = r.path(PostgresSetting.PGPASSFILE);
     if (password.isEmpty()) {
       passFile.flatMap(PostgresSettings::unreadable).ifPresent(r::problem);
     }
     return new PostgresSettings(
-        r.string(PostgresSetting.PGHOST),
+        host,
         r.integer(PostgresSetting.PGPORT, 1, 65535),
         r.string(PostgresSetting.PGUSER),
         password,

@@ -7,6 +7,7 @@ import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.SqlBackupAgent;
 import io.backupagents.sqlbackup.dump.DumpFormat;
 import io.backupagents.sqlbackup.model.Tier;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -139,6 +140,24 @@ class BackupSettingsTest {
         .hasMessageContaining(
             "AWS_BUCKET_NAME=DB_Backups: expected a bucket name, optionally bucket/prefix, with a"
                 + " bucket name of 3 to 63");
+  }
+
+  @Test
+  void aConnectionUrlInPghostIsRefusedWithoutShowingItsPassword() {
+    Assertions.assertThatThrownBy(
+            () -> {
+              Map<String, String> env =
+                  Map.of("PGHOST", "postgres://app:pa55-s3cret@db.example.org:5432/app");
+              SqlBackupAgent agent = new SqlBackupAgent(HOST);
+              SettingsReader r = new SettingsReader(env, agent.settings(), agent.ownedPrefixes());
+              PostgresSettings.read(r);
+              r.finish();
+            })
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining(
+            "PGHOST=postgres://******@db.example.org:5432/app: expected a host name, address or"
+                + " socket directory (not a URL")
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test
