@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  */
 public final class SettingsReader {
 
+  /** The longest duration a setting takes: ten years. */
+  static final Duration LONGEST_DURATION = Duration.ofDays(3650);
+
   /** The user and password part of a URL, masked wherever a value is shown. */
   private static final Pattern URL_USERINFO = Pattern.compile("://[^/@\\s]*@");
 
@@ -128,7 +131,7 @@ public final class SettingsReader {
     long millis =
         parse(
             definition,
-            "a duration such as 30s, 15m or 2h",
+            "a duration such as 30s, 15m or 2h (at most 3650d)",
             v -> {
               Duration d = parseDuration(v.trim());
               return d == null ? null : d.toMillis();
@@ -318,6 +321,16 @@ public final class SettingsReader {
       String file = env.get(name + FILE_SUFFIX).trim();
       try {
         String content = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        if (content.isEmpty()) {
+          problems.add(
+              name
+                  + FILE_SUFFIX
+                  + "="
+                  + file
+                  + ": expected a file holding the secret, but it is empty (is the Secret's key"
+                  + " there?)");
+          return null;
+        }
         return new Source(name + FILE_SUFFIX, content);
       } catch (IOException | InvalidPathException e) {
         problems.add(
@@ -423,7 +436,23 @@ public final class SettingsReader {
     return Math.multiplyExact(n, 1L << shift);
   }
 
+  /**
+   * A duration in our short form or ISO-8601's, from zero to {@link #LONGEST_DURATION}; null for
+   * anything else (a negative PT-5S would end a dump at once, a huge one overflows later).
+   */
   static Duration parseDuration(String text) {
+    Duration d;
+    try {
+      d = parseAnyDuration(text);
+    } catch (ArithmeticException
+        | NumberFormatException
+        | java.time.format.DateTimeParseException e) {
+      return null;
+    }
+    return d == null || d.isNegative() || d.compareTo(LONGEST_DURATION) > 0 ? null : d;
+  }
+
+  private static Duration parseAnyDuration(String text) {
     if (text.toUpperCase(Locale.ROOT).startsWith("P")) {
       return Duration.parse(text);
     }

@@ -75,6 +75,20 @@ class SettingsReaderTest {
   }
 
   @Test
+  void anEmptySecretFileIsASettingsProblemNotAMissingPassword(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("password"), "\n");
+    SettingsReader r = reader(Map.of("PGADMINPASS_FILE", empty.toString()));
+
+    assertThat(r.optional(Demo.BACKUP_PASSWORD)).isEmpty();
+    assertThatThrownBy(r::finish)
+        .hasMessageContaining(
+            "PGADMINPASS_FILE="
+                + empty
+                + ": expected a file holding the secret,"
+                + " but it is empty");
+  }
+
+  @Test
   void aUrlWithAPasswordInItIsRefusedAndNeverShown() {
     SettingsReader r =
         reader(Map.of("BACKUP_TYPE", "https://user:pa55-s3cret@push.example.org:9091/x"));
@@ -179,6 +193,13 @@ class SettingsReaderTest {
     assertThat(SettingsReader.parseDuration("15m")).hasMinutes(15);
     assertThat(SettingsReader.parseDuration("PT2H")).hasHours(2);
     assertThat(SettingsReader.parseDuration("soon")).isNull();
+    // Negative, or beyond any use (they overflowed later): refused at start-up.
+    assertThat(SettingsReader.parseDuration("PT-5S")).isNull();
+    assertThat(SettingsReader.parseDuration("300000d")).isNull();
+    assertThat(SettingsReader.parseDuration("99999999999999999999999s")).isNull();
+    assertThat(SettingsReader.parseDuration("P99999999999D")).isNull();
+    assertThat(SettingsReader.parseDuration("3650d")).hasDays(3650);
+    assertThat(SettingsReader.parseDuration("0")).isZero();
   }
 
   @Test

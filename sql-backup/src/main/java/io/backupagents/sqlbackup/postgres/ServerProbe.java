@@ -86,7 +86,12 @@ public final class ServerProbe {
     if (tls.isPresent()) {
       return tls.get();
     }
-    if (state.equals("28P01") || state.equals("28000")) {
+    // pgjdbc refuses by itself (08004) when the server asks for a password and none was given.
+    boolean noPassword =
+        state.equals("08004")
+            && e.getMessage() != null
+            && e.getMessage().contains("but no password was provided");
+    if (state.equals("28P01") || state.equals("28000") || noPassword) {
       String hint =
           credentials.hasPassword()
               ? "check PGADMINPASS"

@@ -106,6 +106,20 @@ class BackupFaultsTest {
   }
 
   @Test
+  void noPasswordAtAllFailsAsAuthenticationNotAsAnUnreachableServer() throws IOException {
+    PostgresServer server = SharedServers.source();
+    String before = earlierBackup(server);
+
+    AgentRun.Result result = run(server).env("PGADMINPASS", "").run();
+
+    assertThat(result.exitCode()).as(result.termination()).isEqualTo(4);
+    assertThat(result.termination())
+        .startsWith("FAILURE (4: PostgreSQL at 127.0.0.1:" + server.port() + " refused role")
+        .endsWith("no password was given: set PGADMINPASS or PGPASSFILE)");
+    assertOnlyTheEarlierBackup(before);
+  }
+
+  @Test
   void missingDatabaseFailsBeforeAnythingIsDumped() throws IOException {
     PostgresServer server = SharedServers.source();
     String before = earlierBackup(server);

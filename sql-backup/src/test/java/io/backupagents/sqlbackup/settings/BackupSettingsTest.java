@@ -56,7 +56,7 @@ class BackupSettingsTest {
                 + " - DUMP_JOBS=4: parallel dump jobs need DUMP_FORMAT=directory (pg_dump -j writes"
                 + " only that format)"
                 + " - BACKUP_COMPRESSION_LEVEL=12: expected a whole number from 1 to 9"
-                + " - BACKUP_LOCK_WAIT=soon: expected a duration such as 30s, 15m or 2h"
+                + " - BACKUP_LOCK_WAIT=soon: expected a duration such as 30s, 15m or 2h (at most 3650d)"
                 + " - unknown variable BACKUP_CUONT; did you mean BACKUP_COUNT?)");
     assertThat(result.termination()).doesNotContain("rsync-secret");
     assertThat(work.resolve("backup")).doesNotExist();

@@ -50,7 +50,7 @@ class RestoreSettingsTest {
                 + " - DATABASE_EXPECTED_COUNT=0: expected a whole number from 1 to 1000000"
                 + " - RESTORE_SOURCE=ftp: expected one of all, local, s3"
                 + " - RECOVERY_ROOT_DIR=recovery: expected an absolute path"
-                + " - RESTORE_TIMEOUT=soon: expected a duration such as 30s, 15m or 2h"
+                + " - RESTORE_TIMEOUT=soon: expected a duration such as 30s, 15m or 2h (at most 3650d)"
                 + " - DATABASE=app,shop: a restore goes into one database; name only the one to"
                 + " restore into"
                 + " - RESTORE_JOBS=0: expected a whole number from 1 to 64"
