@@ -167,7 +167,12 @@ public final class ClusterRestoreFilter extends SqlStreamFilter {
       currentDatabase = elsewhere;
     }
     if (force && drop.group("force") == null) {
+      // A template cannot be dropped: pg_dumpall's own DROPs assume a fresh server, where the
+      // database is absent. A no-op when it is absent or no template.
       replacement
+          .append("UPDATE pg_catalog.pg_database SET datistemplate = false WHERE datname = ")
+          .append(Identifiers.literal(name))
+          .append(" AND datistemplate;\n")
           .append("DROP DATABASE ")
           .append(drop.group("ifExists") == null ? "" : "IF EXISTS ")
           .append(drop.group("name"))

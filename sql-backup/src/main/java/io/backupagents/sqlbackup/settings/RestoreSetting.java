@@ -66,7 +66,8 @@ public enum RestoreSetting implements SettingDefinition {
           "RESTORE_FORCE",
           "no",
           "yes: restore even when the target already holds user tables, materialized views or"
-              + " large objects (the backup's objects replace theirs; a dumpall drops its databases, disconnecting their sessions);"
+              + " large objects (the backup's objects replace theirs; a dumpall drops its databases,"
+              + " templates included, disconnecting their sessions);"
               + " the argument --force does the same")),
   RESTORE_JOBS(
       Setting.of("RESTORE_JOBS", "2", "parallel pg_restore jobs for custom and directory backups")),

@@ -379,6 +379,27 @@ class RecoverActionTest {
   }
 
   @Test
+  void aForcedRecoverReplacesADatabaseTheTargetHasAsATemplate() throws Exception {
+    copy(DUMPALL, base.resolve("backup/hourly"));
+    try (PostgresServer occupied = PostgresServer.start()) {
+      occupied.execute("postgres", "CREATE ROLE appuser LOGIN");
+      occupied.createDatabase("app");
+      occupied.execute("app", "CREATE TABLE old_copy (id int)");
+      occupied.execute("postgres", "ALTER DATABASE app IS_TEMPLATE true");
+
+      RestoreFixture.Run run =
+          RestoreFixture.run(RestoreFixture.env(occupied, base), base, "recover", "--force");
+
+      assertThat(run.status()).as(run.termination()).isZero();
+      assertThat(RestoreFixture.fingerprint(occupied, "app")).isEqualTo(expected.get("app"));
+      assertThat(
+              occupied.queryString(
+                  "postgres", "SELECT datistemplate FROM pg_database WHERE datname = 'app'"))
+          .isEqualTo("f");
+    }
+  }
+
+  @Test
   void timeoutsAndReadOnlyDefaultsOfTheServerDoNotStopTheAgentsOwnStatements() throws Exception {
     copy(APP, base.resolve("backup/hourly"));
     try (PostgresServer strict = PostgresServer.start()) {

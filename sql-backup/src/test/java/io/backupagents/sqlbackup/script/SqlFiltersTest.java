@@ -68,7 +68,8 @@ class SqlFiltersTest {
 
     assertThat(out)
         .contains(
-            "DROP DATABASE IF EXISTS app WITH (FORCE);",
+            "UPDATE pg_catalog.pg_database SET datistemplate = false WHERE datname = 'app' AND"
+                + " datistemplate;\nDROP DATABASE IF EXISTS app WITH (FORCE);",
             "DROP DATABASE template1 WITH (FORCE);",
             "DROP DATABASE postgres WITH (FORCE);");
   }
