@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.script;
 
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import io.backupagents.sqlbackup.sql.Identifiers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +14,11 @@ import java.util.regex.Pattern;
  * Turns one database of a dump into a restore that stays inside a scratch database: {@code
  * \connect} lines and statements about databases themselves (DROP/CREATE/ALTER DATABASE, their
  * comments and grants, template flags), roles (a section's {@code ALTER ROLE ... IN DATABASE ...
- * SET}) and tablespaces are left out, and so are ownership and privilege statements and
- * subscriptions, so that the restore needs no role and touches nothing outside the scratch
- * database. What remains (schemas, tables, data, indexes, functions, large objects) is what
- * verification proves restorable, in one transaction (see {@link OneTransactionFilter}).
+ * SET}, user mappings) and tablespaces are left out, and so are ownership and privilege statements
+ * and subscriptions, and policies lose their {@code TO} roles, so that the restore needs no role
+ * and touches nothing outside the scratch database. What remains (schemas, tables, data, indexes,
+ * functions, large objects) is what verification proves restorable, in one transaction (see {@link
+ * OneTransactionFilter}).
  *
  * <p>In a pg_dumpall file it stops before the next database's header, {@code -- Database "x" dump},
  * or the cluster trailer.
@@ -44,6 +46,24 @@ public final class ScratchFilter extends SqlStreamFilter {
           Pattern.compile("(COMMENT ON|SECURITY LABEL .* ON) ROLE .*"));
 
   private static final Pattern CREATE_DATABASE = Pattern.compile("CREATE DATABASE .*");
+
+  private static final String ID = "(?:" + Identifiers.PATTERN + ")";
+
+  /** A policy's {@code TO roles}, which the scratch server may not have, as pg_dump writes it. */
+  private static final Pattern POLICY_ROLES =
+      Pattern.compile(
+          "(CREATE POLICY "
+              + ID
+              + " ON "
+              + ID
+              + "\\."
+              + ID
+              + "(?: AS RESTRICTIVE)?(?: FOR (?:ALL|SELECT|INSERT|UPDATE|DELETE))?)"
+              + " TO "
+              + ID
+              + "(?:, "
+              + ID
+              + ")*(.*)");
 
   private final boolean cluster;
   private Optional<String> nextDatabase = Optional.empty();
@@ -125,6 +145,11 @@ public final class ScratchFilter extends SqlStreamFilter {
       if (p.matcher(line).matches()) {
         return Action.SKIP;
       }
+    }
+    Matcher policy = POLICY_ROLES.matcher(line);
+    if (policy.matches()) {
+      // The policy's expressions are what a restore can fail on; it applies to everyone here.
+      return Action.replace(policy.group(1) + policy.group(2) + "\n");
     }
     return Action.PASS;
   }

@@ -263,7 +263,11 @@ class SqlFiltersTest {
             + "COMMENT ON TABLE public.t IS "
             + longComment
             + ";\n"
-            + "CREATE INDEX t_i ON public.t (i);\n";
+            + "CREATE INDEX t_i ON public.t (i);\n"
+            + "CREATE USER MAPPING FOR \"app owner\" SERVER s OPTIONS (password 'p');\n"
+            + "CREATE POLICY \"p TO x\" ON public.t AS RESTRICTIVE FOR SELECT TO \"app owner\","
+            + " ro_reader USING ((i > 0));\n"
+            + "CREATE POLICY q ON public.t USING ((i > 1));\n";
 
     String out = filter(new ScratchFilter(false), sql);
 
@@ -273,7 +277,10 @@ class SqlFiltersTest {
                 + "COMMENT ON TABLE public.t IS "
                 + longComment
                 + ";\n"
-                + "CREATE INDEX t_i ON public.t (i);\n");
+                + "CREATE INDEX t_i ON public.t (i);\n"
+                + "CREATE POLICY \"p TO x\" ON public.t AS RESTRICTIVE FOR SELECT USING ((i >"
+                + " 0));\n"
+                + "CREATE POLICY q ON public.t USING ((i > 1));\n");
   }
 
   @Test

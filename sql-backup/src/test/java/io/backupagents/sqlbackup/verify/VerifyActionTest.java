@@ -49,6 +49,16 @@ class VerifyActionTest {
   static void makeBackups(@TempDir Path dir) {
     source = PostgresServer.start();
     RestoreFixture.loadSampleData(source);
+    // What names roles beyond ownership and grants, which a scratch server lacks, and a setting of
+    // a role in a database, which verify must not write back to the source.
+    source.execute(
+        "app",
+        "ALTER TABLE customers ENABLE ROW LEVEL SECURITY;"
+            + " CREATE POLICY own ON customers TO appuser USING (true);"
+            + " CREATE EXTENSION postgres_fdw; CREATE SERVER elsewhere FOREIGN DATA WRAPPER"
+            + " postgres_fdw; CREATE USER MAPPING FOR appuser SERVER elsewhere"
+            + " OPTIONS (user 'u', password 'p')");
+    source.execute("postgres", "ALTER ROLE appuser IN DATABASE app SET work_mem = '3MB'");
     backups = dir;
     RestoreFixture.legacyDumpall(source, dir.resolve(DUMPALL));
     source.createDatabase("drift");
@@ -71,6 +81,7 @@ class VerifyActionTest {
       throws Exception {
     copy(DUMPALL, base.resolve("backup/hourly"));
     List<String> rolesBefore = roles();
+    source.execute("postgres", "ALTER ROLE appuser IN DATABASE app SET work_mem = '5MB'");
 
     RestoreFixture.Run run = RestoreFixture.run(RestoreFixture.env(source, base), base, "verify");
 
@@ -81,6 +92,12 @@ class VerifyActionTest {
         .doesNotContain("sql_backup_verify");
     assertThat(RestoreFixture.fingerprint(source, "app")).isEqualTo(appBefore);
     assertThat(roles()).isEqualTo(rolesBefore);
+    assertThat(
+            source.queryString(
+                "postgres",
+                "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting s JOIN pg_database"
+                    + " d ON d.oid = s.setdatabase WHERE d.datname = 'app'"))
+        .isEqualTo("work_mem=5MB");
   }
 
   @Test
