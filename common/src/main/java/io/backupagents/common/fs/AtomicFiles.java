@@ -19,10 +19,17 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
-  /** A temporary sibling of {@code target}: same directory, so the final rename stays atomic. */
+  /**
+   * A temporary sibling of {@code target}: same directory, so the final rename stays atomic. It is
+   * {@linkplain PartialFiles tracked}: a SIGTERM before {@link #publish} removes it.
+   */
   public static Path tempSibling(Path target) {
-    return target.resolveSibling(
-        TEMP_PREFIX + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8));
+    return PartialFiles.track(
+        target.resolveSibling(
+            TEMP_PREFIX
+                + target.getFileName()
+                + "."
+                + UUID.randomUUID().toString().substring(0, 8)));
   }
 
   /** Writes {@code content} to a temporary sibling, fsyncs it, and renames it over target. */
@@ -40,6 +47,7 @@ public final class AtomicFiles {
       publish(temp, target);
     } finally {
       Files.deleteIfExists(temp);
+      PartialFiles.untrack(temp);
     }
   }
 
@@ -55,6 +63,7 @@ public final class AtomicFiles {
       // Only file systems without rename (some in-memory ones) end up here.
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
+    PartialFiles.untrack(temp);
     fsyncDirectory(target.toAbsolutePath().getParent());
   }
 

@@ -107,6 +107,10 @@ public final class Launcher {
               signalled.set(true);
               if (!finished.get()) {
                 termination.write(ExitCode.TERMINATED, SIGTERM_CAUSE);
+                log.warn(
+                    "{} received SIGTERM: stopping; its child processes are stopped and its"
+                        + " partial files removed",
+                    agent.name());
               }
             },
             "termination-message-on-signal");

@@ -61,6 +61,53 @@ class RunEndingsTest {
   }
 
   @Test
+  void aSigtermDuringTheDumpRemovesThePartialFileAndSaysSo() throws Exception {
+    PostgresServer server = SharedServers.source();
+    server.execute("postgres", "DROP DATABASE IF EXISTS held");
+    server.execute("postgres", "CREATE DATABASE held");
+    server.execute("held", "CREATE TABLE t AS SELECT generate_series(1, 1000) AS id");
+    // pg_dump waits for the table's lock with its output file open.
+    try (java.sql.Connection holder = server.connect("held");
+        java.sql.Statement lock = holder.createStatement()) {
+      holder.setAutoCommit(false);
+      lock.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+      Map<String, String> env = new HashMap<>();
+      env.put("HOME", work.toString());
+      env.put("TMPDIR", tmp.toString());
+      env.put("PGHOST", "127.0.0.1");
+      env.put("PGPORT", Integer.toString(server.port()));
+      env.put("PGADMINPASS", server.password());
+      env.put("DATABASE", "held");
+      env.put("BACKUP_ROOT_DIR", root.toString());
+      env.put("TERMINATION_LOG_PATH", work.resolve("termination-log").toString());
+      Process run = AgentProcess.start(env, work.resolve("agent.log"), "backup").process();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (partialFiles().isEmpty()) {
+        assertThat(run.isAlive()).as(log()).isTrue();
+        assertThat(System.nanoTime()).as("no partial file appeared").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+
+      run.destroy(); // SIGTERM
+
+      assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).as(log()).isEqualTo(143);
+      assertThat(partialFiles()).isEmpty();
+      assertThat(log()).contains("sql-backup received SIGTERM: stopping");
+    }
+  }
+
+  private List<Path> partialFiles() throws IOException {
+    Path hourly = root.resolve("hourly");
+    if (!Files.isDirectory(hourly)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(hourly)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
+    }
+  }
+
+  @Test
   void thePasswordFileOfAKilledRunIsRemovedByTheNextRun() throws Exception {
     try (ServerSocket silent = silentServer()) {
       Process run = startAgent(silent.getLocalPort());

@@ -1,6 +1,7 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.common.fs.AtomicFiles;
+import io.backupagents.common.fs.PartialFiles;
 import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.config.ReplicatorSettings.Fsync;
 import io.backupagents.replicator.model.Entry;
@@ -102,7 +103,8 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
     return inParent(
         s,
         (dir, name) -> {
-          Path temp = dir.at(TempNames.forName(name));
+          // Tracked: a SIGTERM while it is written removes it (see PartialFiles).
+          Path temp = PartialFiles.track(dir.at(TempNames.forName(name)));
           boolean renamed = false;
           try {
             Entry effective = filler.fill(temp);
@@ -117,6 +119,7 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
             if (!renamed) {
               Files.deleteIfExists(temp);
             }
+            PartialFiles.untrack(temp);
           }
         });
   }

@@ -152,6 +152,8 @@ class DirectoryRunTest {
     assertThat(run.waitFor()).as(run.output()).isEqualTo(143);
     assertThat(Files.readString(dir.resolve("termination")))
         .isEqualTo("FAILURE (143: terminated by SIGTERM before the run ended)");
+    assertThat(temporaryFiles()).as("the partial copy is removed").isEmpty();
+    assertThat(run.output()).contains("volume-replicator received SIGTERM: stopping");
   }
 
   @Test
