@@ -157,26 +157,28 @@ public final class S3Store {
     long size = Files.size(file);
     Map<String, String> metadata = new HashMap<>();
     metadata.put(RcloneMetadata.MTIME, RcloneMetadata.formatMtime(mtime));
+    AsyncRequestBody whole = AsyncRequestBody.fromFile(file);
+    // The SDK types a file by its name's extension (its mime.types), as rclone types an object by
+    // its key's; an upload in parts gets the same type, so the type does not depend on the size.
+    String contentType = whole.contentType();
     if (size <= settings.multipartThreshold()) {
       ContentDigests digests = ContentDigests.of(file, 0);
       PutObjectRequest.Builder put =
           PutObjectRequest.builder()
               .bucket(bucket)
               .key(key)
+              .contentType(contentType)
               .contentLength(size)
               .contentMD5(base64(digests.whole()))
               .metadata(metadata);
       encryption(put);
-      var response =
-          join(
-              "upload of " + where(key),
-              sdk().putObject(put.build(), AsyncRequestBody.fromFile(file)));
+      var response = join("upload of " + where(key), sdk().putObject(put.build(), whole));
       return new RemoteObject(key, size, response.eTag(), null, metadata);
     }
     long partSize = Math.max(settings.partSize(), ceilDiv(size, MAX_PARTS - 1));
     ContentDigests digests = ContentDigests.of(file, partSize);
     metadata.put(RcloneMetadata.MD5, base64(digests.whole()));
-    return uploadParts(file, key, size, partSize, digests, metadata);
+    return uploadParts(file, key, size, partSize, digests, metadata, contentType);
   }
 
   private RemoteObject uploadParts(
@@ -185,9 +187,14 @@ public final class S3Store {
       long size,
       long partSize,
       ContentDigests digests,
-      Map<String, String> metadata) {
+      Map<String, String> metadata,
+      String contentType) {
     CreateMultipartUploadRequest.Builder create =
-        CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
+        CreateMultipartUploadRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .contentType(contentType)
+            .metadata(metadata);
     storageAndEncryption(create::storageClass, create::serverSideEncryption, create::ssekmsKeyId);
     String uploadId =
         join(
@@ -361,8 +368,9 @@ public final class S3Store {
    * Copies {@code sourceBucket/sourceKey} (of {@code size} bytes) to {@code key} in this bucket
    * without moving the data through this process. With {@code metadata} null the object keeps the
    * source's user metadata; otherwise it gets exactly {@code metadata} (so copying an object onto
-   * itself updates its metadata, as rclone does to change a modification time). Sources above 5 GiB
-   * are copied in parts and then need {@code metadata}. Returns the new object.
+   * itself updates its metadata, as rclone does to change a modification time) and keeps the
+   * source's Content-Type and other content headers, read by a HEAD first. Sources above 5 GiB are
+   * copied in parts and then need {@code metadata}. Returns the new object.
    */
   public RemoteObject copy(
       String sourceBucket, String sourceKey, long size, String key, Map<String, String> metadata) {
@@ -381,6 +389,7 @@ public final class S3Store {
             .destinationKey(key);
     if (metadata != null) {
       copy.metadataDirective(MetadataDirective.REPLACE).metadata(metadata);
+      sourceHeaders(sourceBucket, sourceKey, key, what).applyTo(copy);
     }
     storageAndEncryption(copy::storageClass, copy::serverSideEncryption, copy::ssekmsKeyId);
     var result = join(what, sdk().copyObject(copy.build())).copyObjectResult();
@@ -397,6 +406,7 @@ public final class S3Store {
       String what) {
     CreateMultipartUploadRequest.Builder create =
         CreateMultipartUploadRequest.builder().bucket(bucket).key(key).metadata(metadata);
+    sourceHeaders(sourceBucket, sourceKey, key, what).applyTo(create);
     storageAndEncryption(create::storageClass, create::serverSideEncryption, create::ssekmsKeyId);
     String uploadId = join(what, sdk().createMultipartUpload(create.build())).uploadId();
     long partSize = Math.max(MAX_SINGLE_COPY / 5, ceilDiv(size, MAX_PARTS - 1));
@@ -456,6 +466,20 @@ public final class S3Store {
     return connection.sdk();
   }
 
+  /**
+   * The content headers of the source of a copy that replaces the metadata, by a HEAD. A copy onto
+   * the object itself (a metadata update) also keeps its storage class unless one is configured; a
+   * copy to another key is a new object and gets the configured class (else STANDARD), as an upload
+   * does.
+   */
+  private ObjectHeaders sourceHeaders(
+      String sourceBucket, String sourceKey, String key, String what) {
+    HeadObjectResponse head =
+        join(what, sdk().headObject(b -> b.bucket(sourceBucket).key(sourceKey)));
+    boolean update = sourceBucket.equals(bucket) && sourceKey.equals(key);
+    return ObjectHeaders.of(head, update);
+  }
+
   private void encryption(PutObjectRequest.Builder put) {
     storageAndEncryption(put::storageClass, put::serverSideEncryption, put::ssekmsKeyId);
   }
@@ -503,5 +527,51 @@ public final class S3Store {
 
   private static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
+  }
+
+  /**
+   * What S3 keeps with an object besides its user metadata, and a copy loses unless its request
+   * sends it again: a copy with MetadataDirective REPLACE resets the content headers (Content-Type
+   * becomes binary/octet-stream), and any copy the storage class (to STANDARD); see <a
+   * href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html">CopyObject</a>.
+   * Server-side encryption is not here: every request that writes an object sends the configured
+   * one. Null fields are not sent.
+   */
+  private record ObjectHeaders(
+      String contentType,
+      String contentEncoding,
+      String contentDisposition,
+      String contentLanguage,
+      String cacheControl,
+      String storageClass) {
+
+    static ObjectHeaders of(HeadObjectResponse head, boolean withStorageClass) {
+      return new ObjectHeaders(
+          head.contentType(),
+          head.contentEncoding(),
+          head.contentDisposition(),
+          head.contentLanguage(),
+          head.cacheControl(),
+          withStorageClass ? head.storageClassAsString() : null);
+    }
+
+    void applyTo(CopyObjectRequest.Builder copy) {
+      copy.contentType(contentType)
+          .contentEncoding(contentEncoding)
+          .contentDisposition(contentDisposition)
+          .contentLanguage(contentLanguage)
+          .cacheControl(cacheControl)
+          .storageClass(storageClass);
+    }
+
+    void applyTo(CreateMultipartUploadRequest.Builder create) {
+      create
+          .contentType(contentType)
+          .contentEncoding(contentEncoding)
+          .contentDisposition(contentDisposition)
+          .contentLanguage(contentLanguage)
+          .cacheControl(cacheControl)
+          .storageClass(storageClass);
+    }
   }
 }

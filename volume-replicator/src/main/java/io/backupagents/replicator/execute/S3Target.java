@@ -53,7 +53,9 @@ public final class S3Target implements TargetSide {
 
   /**
    * Copies an object of the source location server-side. Objects without rclone's mtime get it from
-   * their Last-Modified time, so the copy compares equal to its source next time.
+   * their Last-Modified time, so the copy compares equal to its source next time; such a copy
+   * replaces the metadata, and the store first reads the source's Content-Type and other headers
+   * with a HEAD of its own, to send them again.
    */
   public Entry copyFrom(S3Source source, S3Source.HeadResult head) {
     stats.s3Copies.increment();
@@ -61,6 +63,7 @@ public final class S3Target implements TargetSide {
     Map<String, String> metadata = null;
     if (head.object().mtime().isEmpty() || s.size() > (5L << 30)) {
       metadata = withMtime(head.object().metadata(), s.mtime());
+      stats.s3Heads.increment();
     }
     RemoteObject o =
         store.copy(source.store().bucket(), source.objectKey(s), s.size(), objectKey(s), metadata);
@@ -72,8 +75,13 @@ public final class S3Target implements TargetSide {
     return store.head(objectKey(t)).map(o -> S3Source.HeadResult.of(t.key(), o));
   }
 
-  /** Sets a new modification time on an object whose data is right (a copy onto itself). */
+  /**
+   * Sets a new modification time on an object whose data is right: a copy onto itself that replaces
+   * its user metadata and keeps its Content-Type, other content headers and storage class (the
+   * store reads them with a HEAD of its own and sends them again, as rclone does).
+   */
   public Entry updateTime(S3Source.HeadResult head, long mtimeNanos) {
+    stats.s3Heads.increment();
     stats.s3Copies.increment();
     Entry t = head.entry();
     Map<String, String> metadata =
