@@ -1,6 +1,8 @@
 package io.backupagents.replicator.config;
 
 import io.backupagents.common.s3.S3Location;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -56,12 +58,17 @@ public sealed interface Location {
     };
   }
 
-  /** True when one location lies inside the other (or they are the same). */
+  /**
+   * True when one location lies inside the other (or they are the same), as written or once
+   * symlinks are resolved (a target reached through a link into the source would grow a copy of
+   * itself in every run; a source reached through a link into the target would be deleted).
+   */
   static boolean overlap(Location a, Location b) {
     return switch (a) {
       case Directory x ->
           switch (b) {
-            case Directory y -> x.root().startsWith(y.root()) || y.root().startsWith(x.root());
+            case Directory y ->
+                nested(x.root(), y.root()) || nested(real(x.root()), real(y.root()));
             case Bucket y -> false;
           };
       case Bucket x ->
@@ -70,6 +77,30 @@ public sealed interface Location {
             case Bucket y -> overlap(x.location(), y.location());
           };
     };
+  }
+
+  private static boolean nested(Path x, Path y) {
+    return x.startsWith(y) || y.startsWith(x);
+  }
+
+  /**
+   * {@code p} with its symlinks resolved: its deepest existing ancestor's real path and the rest as
+   * written (a target may not exist yet).
+   */
+  private static Path real(Path p) {
+    Path absolute = p.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute));
+    } catch (IOException e) {
+      return absolute; // unreadable: the run reports it; here the path as written is compared
+    }
   }
 
   private static boolean overlap(S3Location x, S3Location y) {

@@ -7,6 +7,7 @@ import io.backupagents.common.s3.S3Location;
 import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.replicator.VolumeReplicatorAgent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -226,6 +227,41 @@ class ReplicatorSettingsTest {
         .containsExactly(
             "the source /media and the target /media/copy overlap: one must not lie inside the"
                 + " other");
+  }
+
+  @Test
+  void locationsThatOverlapThroughASymlinkAreRefusedToo(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path source = Files.createDirectories(dir.resolve("src"));
+    Path target = Files.createDirectories(dir.resolve("tgt/inner"));
+    Files.createSymbolicLink(dir.resolve("link-to-src"), source);
+    Files.createSymbolicLink(dir.resolve("link-to-inner"), target);
+
+    // A target inside the source, reached through a link (the copy would nest in every run).
+    assertThat(
+            problems(
+                Map.of(
+                    "REPLICATE_SOURCE", source.toString(),
+                    "REPLICATE_TARGET", dir.resolve("link-to-src/backup").toString())))
+        .singleElement()
+        .asString()
+        .contains("overlap: one must not lie inside the other");
+    // A source inside the target, reached through a link (the run would delete the source).
+    assertThat(
+            problems(
+                Map.of(
+                    "REPLICATE_SOURCE", dir.resolve("link-to-inner").toString(),
+                    "REPLICATE_TARGET", dir.resolve("tgt").toString())))
+        .singleElement()
+        .asString()
+        .contains("overlap");
+    assertThat(
+            read(Map.of(
+                    "REPLICATE_SOURCE", source.toString(),
+                    "REPLICATE_TARGET", dir.resolve("tgt").toString()))
+                .source()
+                .toString())
+        .isEqualTo(source.toString());
   }
 
   @Test
