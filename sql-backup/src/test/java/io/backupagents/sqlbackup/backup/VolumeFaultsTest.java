@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.SharedServers;
-import io.backupagents.sqlbackup.testing.TmpfsVolume;
+import io.backupagents.testing.TmpfsVolume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

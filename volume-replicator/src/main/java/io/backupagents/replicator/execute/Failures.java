@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sorts what went wrong in a run: files that vanished or changed meanwhile (counted, not errors),
  * errors of single entries (counted; they cancel the run's deletions), and failures that make going
- * on pointless (target full, store unreachable, credentials refused), which stop the run.
+ * on pointless (target full or read-only, store unreachable, credentials refused), which stop the
+ * run.
  */
 public final class Failures implements ScanEvents {
 
@@ -46,6 +47,16 @@ public final class Failures implements ScanEvents {
       stop(
           new AgentException(
               ExitCode.NO_SPACE, "the target is full (while writing " + key + ")", failure));
+      return;
+    }
+    if (isReadOnly(failure)) {
+      stop(
+          new AgentException(
+              ExitCode.READ_ONLY,
+              "the target is on a read-only file system (while writing "
+                  + key
+                  + "): mount it read-write; the run stopped there and deleted nothing",
+              failure));
       return;
     }
     stats.errors.increment();
@@ -92,6 +103,16 @@ public final class Failures implements ScanEvents {
   static boolean isDiskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof IOException && String.valueOf(c.getMessage()).contains("No space left")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isReadOnly(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IOException
+          && String.valueOf(c.getMessage()).contains("Read-only file system")) {
         return true;
       }
     }

@@ -8,6 +8,7 @@ import io.backupagents.replicator.testing.AgentProcess;
 import io.backupagents.replicator.testing.Run;
 import io.backupagents.replicator.testing.TreeSnapshot;
 import io.backupagents.replicator.testing.TrickyTree;
+import io.backupagents.testing.TmpfsVolume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +155,25 @@ class DirectoryRunTest {
         .isEqualTo("FAILURE (143: terminated by SIGTERM before the run ended)");
     assertThat(temporaryFiles()).as("the partial copy is removed").isEmpty();
     assertThat(run.output()).contains("volume-replicator received SIGTERM: stopping");
+  }
+
+  @Test
+  void aReadOnlyTargetVolumeStopsTheRunWithItsOwnCode() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      TrickyTree.file(source, "d/f" + i, "data " + i, 0644, 1_600_000_000_000_000_000L);
+    }
+    try (TmpfsVolume volume = TmpfsVolume.mount(target, 1024)) {
+      TrickyTree.file(target, "kept", "kept", 0644, 1_600_000_000_000_000_000L);
+      volume.makeReadOnly();
+
+      Run run = Run.of(dir, env());
+
+      assertThat(run.exitCode()).as(run.termination()).isEqualTo(ExitCode.READ_ONLY.status());
+      assertThat(run.termination())
+          .startsWith("FAILURE (13: the target is on a read-only file system (while writing")
+          .endsWith("mount it read-write; the run stopped there and deleted nothing)");
+      assertThat(Files.readString(target.resolve("kept"))).isEqualTo("kept");
+    }
   }
 
   @Test

@@ -1,6 +1,5 @@
-package io.backupagents.sqlbackup.testing;
+package io.backupagents.testing;
 
-import io.backupagents.testing.Commands;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,7 +9,7 @@ import java.util.Map;
 
 /**
  * A real, small file system (tmpfs) mounted for one test, to be filled up or made read-only as a
- * backup volume can be. Mounting needs root, as the tests run in CI; elsewhere the test fails.
+ * volume can be. Mounting needs root, as the tests run in CI; elsewhere the test fails.
  */
 public final class TmpfsVolume implements AutoCloseable {
 
