@@ -147,7 +147,10 @@ public final class Launcher {
         } else {
           code = ExitCode.UNEXPECTED;
           cause = e.toString();
-          log.error("{} failed unexpectedly: {}", agent.name(), e.toString(), e);
+          // A bug: the whole trace (the log pattern shows one frame of a throwable otherwise).
+          java.io.StringWriter trace = new java.io.StringWriter();
+          e.printStackTrace(new java.io.PrintWriter(trace));
+          log.error("{} failed unexpectedly: {}", agent.name(), trace.toString().strip());
         }
       }
       recordRun(start, code, job.recordsSuccess());

@@ -71,6 +71,9 @@ class LauncherTest {
           if (outcome.equals("fail")) {
             throw new AgentException(ExitCode.OPERATION_FAILED, "the demo dump failed\nbadly");
           }
+          if (outcome.equals("bug")) {
+            aStepWithABug();
+          }
         }
 
         @Override
@@ -79,6 +82,10 @@ class LauncherTest {
         }
       };
     }
+  }
+
+  private static void aStepWithABug() {
+    throw new IllegalStateException("a bug");
   }
 
   private static Map<String, String> env(Path dir, String... pairs) {
@@ -98,6 +105,26 @@ class LauncherTest {
     assertThat(launcher.registry().scrape())
         .contains("demo_agent_last_success_timestamp_seconds 1.767323045E9")
         .contains("demo_agent_last_run_exit_code 0.0");
+  }
+
+  @Test
+  void anUnexpectedFailureLogsItsWholeTrace(@TempDir Path dir) throws Exception {
+    Launcher launcher = new Launcher(new DemoAgent(), env(dir, "DEMO_OUTCOME", "bug"), CLOCK);
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(launcher.run(List.of())).isEqualTo(ExitCode.UNEXPECTED.status());
+    } finally {
+      System.setOut(original);
+    }
+    // Where the bug is, not only the frame that threw.
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("demo-agent failed unexpectedly: java.lang.IllegalStateException: a bug")
+        .contains("at io.backupagents.common.launch.LauncherTest.aStepWithABug(")
+        .contains("at io.backupagents.common.launch.LauncherTest$DemoAgent$1.run(");
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo("FAILURE (1: java.lang.IllegalStateException: a bug)");
   }
 
   @Test
