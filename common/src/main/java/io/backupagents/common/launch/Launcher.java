@@ -97,6 +97,7 @@ public final class Launcher {
         agent.name(),
         args.isEmpty() ? "" : " (arguments: " + String.join(" ", args) + ")");
     settings.dump().forEach(line -> log.info("  {}", line));
+    settings.nearMisses().forEach(line -> log.warn("{}", line));
 
     AtomicBoolean finished = new AtomicBoolean();
     Thread onSigterm =

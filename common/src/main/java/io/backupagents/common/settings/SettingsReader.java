@@ -348,7 +348,31 @@ public final class SettingsReader {
     return notBlank(value) ? new Source(name, value) : null;
   }
 
-  private List<String> unknownVariables() {
+  /**
+   * Variables outside the agent's own prefixes that are one typing error away from a setting's name
+   * ({@code DATABSE} for {@code DATABASE}): not errors, since the environment holds others'
+   * variables too, but warnings, as the run goes on without the setting meant. Values are not
+   * shown.
+   */
+  public List<String> nearMisses() {
+    TreeSet<String> known = knownNames();
+    List<String> warnings = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (known.contains(name) || ownedPrefixes.stream().anyMatch(name::startsWith)) {
+        continue;
+      }
+      for (String candidate : known) {
+        if (candidate.length() >= 6 && distance(name, candidate) == 1) {
+          warnings.add(
+              name + " is set but is no setting of this agent: did you mean " + candidate + "?");
+          break;
+        }
+      }
+    }
+    return warnings;
+  }
+
+  private TreeSet<String> knownNames() {
     TreeSet<String> known = new TreeSet<>();
     for (SettingDefinition d : definitions) {
       for (String name : d.setting().names()) {
@@ -358,6 +382,11 @@ public final class SettingsReader {
         }
       }
     }
+    return known;
+  }
+
+  private List<String> unknownVariables() {
+    TreeSet<String> known = knownNames();
     List<String> unknown = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (known.contains(name)

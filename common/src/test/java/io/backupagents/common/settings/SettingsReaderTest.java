@@ -89,6 +89,17 @@ class SettingsReaderTest {
   }
 
   @Test
+  void aVariableOneTypoAwayFromASettingIsNamedWithoutItsValue() {
+    SettingsReader r = reader(Map.of("PGADMINPAS", "s3cret", "HOME", "/root", "PGADMINPASS2", "x"));
+
+    assertThat(r.nearMisses())
+        .containsExactly(
+            "PGADMINPAS is set but is no setting of this agent: did you mean PGADMINPASS?",
+            "PGADMINPASS2 is set but is no setting of this agent: did you mean PGADMINPASS?")
+        .noneMatch(line -> line.contains("s3cret"));
+  }
+
+  @Test
   void aUrlWithAPasswordInItIsRefusedAndNeverShown() {
     SettingsReader r =
         reader(Map.of("BACKUP_TYPE", "https://user:pa55-s3cret@push.example.org:9091/x"));
