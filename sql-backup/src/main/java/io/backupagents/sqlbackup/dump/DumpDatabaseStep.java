@@ -109,9 +109,12 @@ public final class DumpDatabaseStep {
           gz.write(properties);
         }
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
-        processes.run(
-            spec(command, stderr, Path.of("-"))
-                .withBulkStdout(in -> gz.transferFrom(progress.counting(in))));
+        // A line every interval even while pg_dump writes nothing (waiting for a lock, say).
+        try (Progress.Heartbeat beat = progress.heartbeat()) {
+          processes.run(
+              spec(command, stderr, Path.of("-"))
+                  .withBulkStdout(in -> gz.transferFrom(progress.counting(in))));
+        }
         gz.finish();
       } finally {
         gz.abort();
@@ -172,9 +175,11 @@ public final class DumpDatabaseStep {
       OutputStream stored =
           command.settings().encoding().stored(hashing, BackupDecoding.innerName(name.fileName()));
       ArchiveHead head = new ArchiveHead(stored);
-      processes.run(
-          spec(command, stderr, Path.of("-"))
-              .withBulkStdout(in -> progress.counting(in).transferTo(head)));
+      try (Progress.Heartbeat beat = progress.heartbeat()) {
+        processes.run(
+            spec(command, stderr, Path.of("-"))
+                .withBulkStdout(in -> progress.counting(in).transferTo(head)));
+      }
       stored.close();
       channel.force(true);
       head.require(what);
