@@ -355,7 +355,7 @@ public final class SettingsReader {
    * shown.
    */
   public List<String> nearMisses() {
-    TreeSet<String> known = knownNames();
+    Set<String> known = knownNames();
     List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (known.contains(name) || ownedPrefixes.stream().anyMatch(name::startsWith)) {
@@ -372,7 +372,7 @@ public final class SettingsReader {
     return warnings;
   }
 
-  private TreeSet<String> knownNames() {
+  private Set<String> knownNames() {
     TreeSet<String> known = new TreeSet<>();
     for (SettingDefinition d : definitions) {
       for (String name : d.setting().names()) {
@@ -386,7 +386,7 @@ public final class SettingsReader {
   }
 
   private List<String> unknownVariables() {
-    TreeSet<String> known = knownNames();
+    Set<String> known = knownNames();
     List<String> unknown = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (known.contains(name)

@@ -18,12 +18,15 @@ class ProgressTest {
     progress.add(2048);
     lines.clear();
 
-    try (Progress.Heartbeat beat = progress.heartbeat()) {
+    Progress.Heartbeat beat = progress.heartbeat();
+    try {
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (lines.size() < 3) {
         assertThat(System.nanoTime()).as("heartbeat lines: %s", lines).isLessThan(deadline);
         Thread.sleep(10);
       }
+    } finally {
+      beat.close();
     }
     Thread.sleep(50);
     int afterClose = lines.size();

@@ -110,10 +110,13 @@ public final class DumpDatabaseStep {
         }
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         // A line every interval even while pg_dump writes nothing (waiting for a lock, say).
-        try (Progress.Heartbeat beat = progress.heartbeat()) {
+        Progress.Heartbeat beat = progress.heartbeat();
+        try {
           processes.run(
               spec(command, stderr, Path.of("-"))
                   .withBulkStdout(in -> gz.transferFrom(progress.counting(in))));
+        } finally {
+          beat.close();
         }
         gz.finish();
       } finally {
@@ -175,10 +178,13 @@ public final class DumpDatabaseStep {
       OutputStream stored =
           command.settings().encoding().stored(hashing, BackupDecoding.innerName(name.fileName()));
       ArchiveHead head = new ArchiveHead(stored);
-      try (Progress.Heartbeat beat = progress.heartbeat()) {
+      Progress.Heartbeat beat = progress.heartbeat();
+      try {
         processes.run(
             spec(command, stderr, Path.of("-"))
                 .withBulkStdout(in -> progress.counting(in).transferTo(head)));
+      } finally {
+        beat.close();
       }
       stored.close();
       channel.force(true);
