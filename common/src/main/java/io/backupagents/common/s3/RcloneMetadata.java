@@ -6,6 +6,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The user metadata rclone writes on S3 objects, so that buckets are interchangeable with it: the
@@ -21,24 +25,53 @@ public final class RcloneMetadata {
 
   public static final String MD5 = "md5chksum";
 
+  private static final Logger log = LoggerFactory.getLogger(RcloneMetadata.class);
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  /** Sign, whole seconds and fraction; either part of the number may be empty, not both. */
+  private static final Pattern DECIMAL = Pattern.compile("([+-]?)([0-9]*)(?:\\.([0-9]*))?");
+
   private RcloneMetadata() {}
 
-  /** Seconds since the epoch with nine fractional digits, as rclone writes it. */
+  /**
+   * The exact decimal value of {@code time} in seconds since the epoch, with nine fractional
+   * digits: {@code 1600000000.123456789}, or {@code -301233599.750000000} for
+   * 1960-06-15T12:00:00.25Z (a quarter of a second <em>after</em> -301233600, so three quarters
+   * short of -301233599). rclone writes the same value without the trailing zeros and reads both.
+   */
   public static String formatMtime(Instant time) {
-    return String.format("%d.%09d", time.getEpochSecond(), time.getNano());
+    return BigDecimal.valueOf(time.getEpochSecond())
+        .add(BigDecimal.valueOf(time.getNano(), 9))
+        .toPlainString();
   }
 
-  /** Parses rclone's mtime: a decimal number of seconds with up to nine fractional digits. */
+  /**
+   * Parses an mtime as rclone does: an optional sign, decimal digits, and a fraction of which the
+   * first nine digits count. Like rclone, it reads the value as nanoseconds since the epoch in a
+   * signed 64-bit integer, so a time before 1677-09-21 or after 2262-04-11 is no time, nor is an
+   * exponent or anything else: the caller falls back to the object's Last-Modified, as rclone does.
+   *
+   * @see <a href="https://github.com/ncw/swift/blob/master/meta.go">swift.FloatStringToTime</a>,
+   *     which rclone's S3 backend reads the mtime with (falling back to Last-Modified on an error)
+   */
   public static Optional<Instant> parseMtime(String text) {
-    if (text == null || text.isBlank()) {
+    if (text == null) {
       return Optional.empty();
     }
+    Matcher m = DECIMAL.matcher(text.strip());
+    String fraction = m.matches() && m.group(3) != null ? m.group(3) : "";
+    if (!m.matches() || (m.group(2).isEmpty() && fraction.isEmpty())) {
+      log.debug("ignoring the mtime metadata {}: not a decimal number of seconds", text);
+      return Optional.empty();
+    }
+    String nineDigits = (fraction + "000000000").substring(0, 9);
     try {
-      BigDecimal seconds = new BigDecimal(text.trim());
-      long whole = seconds.longValue();
-      long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
-      return Optional.of(Instant.ofEpochSecond(whole, nanos));
-    } catch (NumberFormatException | ArithmeticException e) {
+      long nanos = Long.parseLong(m.group(1) + m.group(2) + nineDigits);
+      return Optional.of(
+          Instant.ofEpochSecond(
+              Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND)));
+    } catch (NumberFormatException e) {
+      log.debug("ignoring the mtime metadata {}: outside 1677-09-21 to 2262-04-11", text);
       return Optional.empty();
     }
   }

@@ -1,9 +1,12 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.common.fs.NativeTimes;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -103,6 +106,16 @@ final class PosixCalls {
   /** Sets access and modification times (nanoseconds); the symlink itself when {@code noFollow}. */
   static void setTimes(Path path, long atimeNanos, long mtimeNanos, boolean noFollow)
       throws IOException {
+    if ((NativeTimes.beyondTheJdk(atimeNanos) || NativeTimes.beyondTheJdk(mtimeNanos))
+        && path.getFileSystem() == FileSystems.getDefault()) {
+      int errno =
+          NativeTimes.utimensat(
+              path.toString(), atimeNanos, mtimeNanos, noFollow ? AT_SYMLINK_NOFOLLOW : 0);
+      if (errno != 0) {
+        throw failure(path, errno);
+      }
+      return;
+    }
     if (UNIX_PATH != null && UNIX_PATH.isInstance(path)) {
       try {
         UTIMENSAT.invokeExact(
@@ -123,6 +136,24 @@ final class PosixCalls {
             FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS),
             FileTime.from(atimeNanos, TimeUnit.NANOSECONDS),
             null);
+  }
+
+  /** The exception the JDK throws for {@code errno} (NoSuchFileException and so on). */
+  private static IOException failure(Path path, int errno) {
+    if (UNIX_EXCEPTION != null && RETHROW != null) {
+      try {
+        Object unixException =
+            MethodHandles.privateLookupIn(UNIX_EXCEPTION, MethodHandles.lookup())
+                .findConstructor(UNIX_EXCEPTION, MethodType.methodType(void.class, int.class))
+                .invoke(errno);
+        rethrow((Throwable) unixException, path);
+      } catch (IOException e) {
+        return e;
+      } catch (Throwable e) {
+        // the plain message below
+      }
+    }
+    return new FileSystemException(path.toString(), null, "utimensat failed: errno " + errno);
   }
 
   private static void rethrow(Throwable unixException, Path path) throws IOException {

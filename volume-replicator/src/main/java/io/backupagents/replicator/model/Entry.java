@@ -28,6 +28,19 @@ public record Entry(
   /** Marks an unknown modification time. */
   public static final long UNKNOWN_TIME = Long.MIN_VALUE;
 
+  /**
+   * The earliest time an entry holds, 1677-09-21T00:12:43.145224193Z: times are nanoseconds since
+   * the epoch in a long, whose lowest value is {@link #UNKNOWN_TIME}. Earlier times saturate here.
+   */
+  public static final long MIN_TIME = Long.MIN_VALUE + 1;
+
+  /** The latest time an entry holds, 2262-04-11T23:47:16.854775807Z; later times saturate here. */
+  public static final long MAX_TIME = Long.MAX_VALUE;
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  private static final Instant EARLIEST = instant(MIN_TIME);
+  private static final Instant LATEST = instant(MAX_TIME);
+
   /** What an entry is. */
   public enum Kind {
     FILE,
@@ -79,12 +92,34 @@ public record Entry(
   }
 
   public Instant mtime() {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L));
+    return instant(mtimeNanos);
   }
 
+  /** The instant of a time in nanoseconds (whole seconds rounded down, the fraction positive). */
+  public static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
+  }
+
+  /**
+   * {@code t} in nanoseconds since the epoch, saturated to {@link #MIN_TIME} or {@link #MAX_TIME}
+   * when it lies outside them (see {@link #inRange}).
+   */
   public static long nanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    if (t.isBefore(EARLIEST)) {
+      return MIN_TIME;
+    }
+    if (t.isAfter(LATEST)) {
+      return MAX_TIME;
+    }
+    // In range the sum fits, even in the first second of the range where the product alone does
+    // not: long arithmetic wraps modulo 2^64, and the sum wraps back.
+    return t.getEpochSecond() * NANOS_PER_SECOND + t.getNano();
+  }
+
+  /** True when {@link #nanos} keeps {@code t} exactly. */
+  public static boolean inRange(Instant t) {
+    return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
   }
 
   public Entry withMtime(long nanos) {

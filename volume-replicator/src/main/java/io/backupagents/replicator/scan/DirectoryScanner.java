@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,8 +59,9 @@ public final class DirectoryScanner {
     if (!Files.isDirectory(root)) {
       throw new AgentException(ExitCode.BAD_SETTINGS, root + " is not a directory");
     }
-    FileStats.Stat s = FileStats.stat(root.toRealPath());
-    out.add(Entry.directory("", s.mtimeNanos(), s.mode(), s.uid(), s.gid()));
+    Path real = root.toRealPath();
+    FileStats.Stat s = FileStats.stat(real);
+    out.add(Entry.directory("", mtime(real, "", s), s.mode(), s.uid(), s.gid()));
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
       walk(out, readers, root, read(root, ""));
     }
@@ -172,23 +175,14 @@ public final class DirectoryScanner {
       if (filter.excludes(path, dir)) {
         return null;
       }
+      long mtime = mtime(p, path, s);
       return switch (s.kind()) {
-        case DIRECTORY -> Entry.directory(path + "/", s.mtimeNanos(), s.mode(), s.uid(), s.gid());
+        case DIRECTORY -> Entry.directory(path + "/", mtime, s.mode(), s.uid(), s.gid());
         case SYMLINK ->
-            Entry.symlink(
-                path, Files.readSymbolicLink(p).toString(), s.mtimeNanos(), s.uid(), s.gid());
-        case FILE -> Entry.file(path, s.size(), s.mtimeNanos(), s.mode(), s.uid(), s.gid());
+            Entry.symlink(path, Files.readSymbolicLink(p).toString(), mtime, s.uid(), s.gid());
+        case FILE -> Entry.file(path, s.size(), mtime, s.mode(), s.uid(), s.gid());
         case SPECIAL ->
-            new Entry(
-                path,
-                Entry.Kind.SPECIAL,
-                0,
-                s.mtimeNanos(),
-                s.mode(),
-                s.uid(),
-                s.gid(),
-                null,
-                null);
+            new Entry(path, Entry.Kind.SPECIAL, 0, mtime, s.mode(), s.uid(), s.gid(), null, null);
       };
     } catch (NoSuchFileException e) {
       return null; // vanished between listing and lstat: as if it had not been there
@@ -196,6 +190,33 @@ public final class DirectoryScanner {
       events.error(path, "cannot read its attributes: " + e);
       return null;
     }
+  }
+
+  /**
+   * The modification time {@code s} holds, unless the file system keeps one outside the times an
+   * entry holds (ext4 and others store 1901 to 2446): {@link FileStats} then has one of the two
+   * values its conversion saturates at, the lower one being {@link Entry#UNKNOWN_TIME}. Such a time
+   * saturates at the nearest end of the range instead, and is reported, since a copy gets that end.
+   */
+  private long mtime(Path p, String key, FileStats.Stat s) throws IOException {
+    if (s.mtimeNanos() != Long.MIN_VALUE && s.mtimeNanos() != Long.MAX_VALUE) {
+      return s.mtimeNanos();
+    }
+    Instant exact = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+    long kept = Entry.nanos(exact);
+    if (!Entry.inRange(exact)) {
+      events.warning(
+          key,
+          "its modification time "
+              + exact
+              + " is outside the times this replicator keeps ("
+              + Entry.instant(Entry.MIN_TIME)
+              + " to "
+              + Entry.instant(Entry.MAX_TIME)
+              + "): it is compared and copied as "
+              + Entry.instant(kept));
+    }
+    return kept;
   }
 
   private static String name(Entry dir) {

@@ -32,6 +32,7 @@ public final class AgentProcess {
     argv.add(java);
     argv.add("--add-opens");
     argv.add("java.base/sun.nio.fs=ALL-UNNAMED");
+    argv.add("--enable-native-access=ALL-UNNAMED");
     argv.add("-cp");
     argv.add(System.getProperty("java.class.path"));
     argv.add("io.backupagents.replicator.VolumeReplicatorMain");
