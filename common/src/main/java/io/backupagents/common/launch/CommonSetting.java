@@ -11,7 +11,11 @@ import java.util.Optional;
 public enum CommonSetting implements SettingDefinition {
   LOG_FORMAT(
       Setting.of("LOG_FORMAT", "plain", "plain (readable lines) or json (one object a line)")),
-  LOG_LEVEL(Setting.of("LOG_LEVEL", "info", "error, warn, info, debug or trace")),
+  LOG_LEVEL(
+      Setting.of(
+          "LOG_LEVEL",
+          "info",
+          "error, warn, info, debug or trace (the S3 and HTTP libraries log at most their info, never the wire)")),
   TERMINATION_LOG_PATH(
       Setting.of(
           "TERMINATION_LOG_PATH",

@@ -72,8 +72,9 @@ public final class LogSetup {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level.name(), Level.INFO));
     root.addAppender(console);
-    // The SDK and Netty are chatty at DEBUG; keep them at WARN unless TRACE is asked for.
-    Level libraries = level == LogLevel.TRACE ? Level.DEBUG : Level.WARN;
+    // The SDK and Netty are chatty at DEBUG, and below INFO they log the wire: signed request
+    // headers and every byte of an upload (a backup). TRACE lets their INFO through, no more.
+    Level libraries = level == LogLevel.TRACE ? Level.INFO : Level.WARN;
     for (String noisy : new String[] {"software.amazon", "io.netty", "org.gaul", "org.eclipse"}) {
       context.getLogger(noisy).setLevel(libraries);
     }

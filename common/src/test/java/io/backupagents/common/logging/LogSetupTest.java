@@ -44,6 +44,26 @@ class LogSetupTest {
   }
 
   @Test
+  void traceNeverLetsTheLibrariesLogTheWire() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      LogSetup.configure(LogSetup.Format.PLAIN, LogSetup.LogLevel.TRACE);
+      LoggerFactory.getLogger("backup").trace("the agent's own trace");
+      LoggerFactory.getLogger("io.netty.handler.logging.LoggingHandler").debug("hex dump");
+      LoggerFactory.getLogger("software.amazon.awssdk.request").debug("Authorization: AWS4");
+      LoggerFactory.getLogger("software.amazon.awssdk.core").info("an SDK notice");
+    } finally {
+      System.setOut(original);
+      LogSetup.configure(LogSetup.Format.PLAIN, LogSetup.LogLevel.INFO);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("the agent's own trace", "an SDK notice")
+        .doesNotContain("hex dump", "Authorization");
+  }
+
+  @Test
   void progressLinesShowDoneTotalRateAndEta() {
     List<String> lines = new ArrayList<>();
     MutableClock clock = new MutableClock();
