@@ -345,7 +345,12 @@ public final class SettingsReader {
       }
     }
     String value = env.get(name);
-    return notBlank(value) ? new Source(name, value) : null;
+    if (!notBlank(value)) {
+      return null;
+    }
+    // A space a manifest left at the end of a host or a path is no part of it; a password is
+    // taken as given.
+    return new Source(name, secret ? value : value.strip());
   }
 
   /**

@@ -100,6 +100,14 @@ class SettingsReaderTest {
   }
 
   @Test
+  void valuesLoseTheSpacesAroundThemButSecretsAreTakenAsGiven() {
+    SettingsReader r = reader(Map.of("BACKUP_TYPE", " daily \t", "PGADMINPASS", " pass word "));
+
+    assertThat(r.string(Demo.BACKUP_TYPE)).isEqualTo("daily");
+    assertThat(r.optional(Demo.BACKUP_PASSWORD)).contains(" pass word ");
+  }
+
+  @Test
   void aUrlWithAPasswordInItIsRefusedAndNeverShown() {
     SettingsReader r =
         reader(Map.of("BACKUP_TYPE", "https://user:pa55-s3cret@push.example.org:9091/x"));
