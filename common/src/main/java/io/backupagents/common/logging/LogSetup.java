@@ -78,5 +78,9 @@ public final class LogSetup {
     for (String noisy : new String[] {"software.amazon", "io.netty", "org.gaul", "org.eclipse"}) {
       context.getLogger(noisy).setLevel(libraries);
     }
+    // When the SDK's Netty client closes after a run, a listener of its connection pool may find
+    // the event loop already gone and Netty warns with a stack trace ("event executor
+    // terminated"): every request was done by then, so a tired operator must not read it as one.
+    context.getLogger("io.netty.util.concurrent.DefaultPromise").setLevel(Level.ERROR);
   }
 }
