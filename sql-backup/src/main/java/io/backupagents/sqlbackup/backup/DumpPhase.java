@@ -146,12 +146,12 @@ final class DumpPhase {
   private ServerProbe.ServerVersion probe(PgCredentials credentials) {
     if (postgres.dumpAll()) {
       try {
-        return ServerProbe.version(credentials, "postgres");
+        return ServerProbe.versionWarningOfClosedDatabases(credentials, "postgres", log::warn);
       } catch (AgentException e) {
         if (e.exitCode() != ExitCode.NOT_FOUND) {
           throw e;
         }
-        return ServerProbe.version(credentials, "template1");
+        return ServerProbe.versionWarningOfClosedDatabases(credentials, "template1", log::warn);
       }
     }
     ServerProbe.ServerVersion version = null;

@@ -7,6 +7,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** Asks the server, over JDBC, which version it runs; maps connection failures to exit codes. */
 public final class ServerProbe {
@@ -18,6 +21,35 @@ public final class ServerProbe {
 
   public static ServerVersion version(PgCredentials credentials, String database) {
     try (Connection c = connect(credentials, database)) {
+      return version(c);
+    } catch (SQLException e) {
+      throw classify(credentials, database, e);
+    }
+  }
+
+  /**
+   * The server's version and its databases that refuse connections ({@code ALLOW_CONNECTIONS
+   * false}, template0 aside), which pg_dumpall leaves out without a word.
+   */
+  public static ServerVersion versionWarningOfClosedDatabases(
+      PgCredentials credentials, String database, Consumer<String> warn) {
+    try (Connection c = connect(credentials, database);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname FROM pg_catalog.pg_database WHERE NOT datallowconn"
+                    + " AND datname <> 'template0' ORDER BY 1")) {
+      List<String> closed = new ArrayList<>();
+      while (rs.next()) {
+        closed.add(rs.getString(1));
+      }
+      if (!closed.isEmpty()) {
+        warn.accept(
+            "database(s) "
+                + String.join(", ", closed)
+                + " do not accept connections (ALLOW_CONNECTIONS false): pg_dumpall leaves them"
+                + " out of this backup");
+      }
       return version(c);
     } catch (SQLException e) {
       throw classify(credentials, database, e);

@@ -379,6 +379,24 @@ class RecoverActionTest {
   }
 
   @Test
+  void aDumpallBackupWarnsOfTheDatabasesPgDumpallLeavesOut() throws Exception {
+    try (PostgresServer server = PostgresServer.start()) {
+      server.createDatabase("archived");
+      server.execute("postgres", "ALTER DATABASE archived ALLOW_CONNECTIONS false");
+      Files.createDirectories(base.resolve("backup"));
+
+      RestoreFixture.Run backup =
+          RestoreFixture.run(RestoreFixture.env(server, base), base, "backup");
+
+      assertThat(backup.status()).as(backup.termination()).isZero();
+      assertThat(backup.output())
+          .contains(
+              "WARN  database(s) archived do not accept connections (ALLOW_CONNECTIONS false):"
+                  + " pg_dumpall leaves them out of this backup");
+    }
+  }
+
+  @Test
   void aForcedRecoverReplacesADatabaseTheTargetHasAsATemplate() throws Exception {
     copy(DUMPALL, base.resolve("backup/hourly"));
     try (PostgresServer occupied = PostgresServer.start()) {
