@@ -38,6 +38,10 @@ public final class ActionHandler implements Consumer<Action> {
   private final List<String> waiting = new ArrayList<>();
 
   private volatile boolean retrying;
+
+  /** Whether the run deletes (REPLICATE_DELETE): without, a file in a directory's way is kept. */
+  private final boolean deleting;
+
   private final Queue<Action.FinishDirectory> finishing = new ConcurrentLinkedQueue<>();
 
   public ActionHandler(
@@ -49,7 +53,9 @@ public final class ActionHandler implements Consumer<Action> {
       Failures failures,
       RunStats stats,
       boolean quiet,
-      boolean dryRun) {
+      boolean dryRun,
+      boolean deleting) {
+    this.deleting = deleting;
     this.workers = workers;
     this.copies = new CopyTasks(workers, transfer, failures, stats, quiet, dryRun, blocked::add);
     this.directoryTarget = directoryTarget;
@@ -66,7 +72,9 @@ public final class ActionHandler implements Consumer<Action> {
     failures.throwIfFatal();
     stats.handled.increment();
     if (!waiting.isEmpty() && writesEntry(action) && insideWaiting(action.subject().key())) {
-      blocked.add(action); // its directory waits for the deletions
+      if (deleting) {
+        blocked.add(action); // its directory waits for the deletions
+      }
       return;
     }
     try {
@@ -94,15 +102,27 @@ public final class ActionHandler implements Consumer<Action> {
     return all;
   }
 
-  /** Directories whose attributes are set at the end, deepest first. */
+  /**
+   * Directories whose attributes are set at the end, deepest first; not those that were never
+   * created (a file is still in their place).
+   */
   public List<Action.FinishDirectory> directoriesToFinish() {
-    return List.copyOf(finishing).reversed();
+    return finishing.stream()
+        .filter(f -> waiting.isEmpty() || !insideWaiting(f.subject().key()))
+        .toList()
+        .reversed();
   }
 
   /** Runs a blocked action again (after the deletions). */
   public void retry(Action action) {
-    waiting.clear();
-    retrying = true;
+    if (!retrying) {
+      waiting.clear(); // the deletions are done: each directory is tried again, in order
+      retrying = true;
+    }
+    if (!waiting.isEmpty() && writesEntry(action) && insideWaiting(action.subject().key())) {
+      blocked.add(action); // its directory still could not be made
+      return;
+    }
     switch (action) {
       case Action.Copy c -> copies.copy(c, null);
       case Action.Link l -> onCheckers(l, () -> link(l));
@@ -144,9 +164,17 @@ public final class ActionHandler implements Consumer<Action> {
         perFile("created directory {}", s.path());
       }
     } catch (WaitsForDeletionsException e) {
-      // A file the source no longer has is there: the directory and all it holds wait.
-      blocked.add(new Action.MakeDirectory(s, t));
+      // A file the source no longer has is there: the directory and all it holds wait for the
+      // deletions, or are not copied at all when the run deletes nothing.
       waiting.add(s.key());
+      if (deleting) {
+        blocked.add(new Action.MakeDirectory(s, t));
+      } else {
+        stats.warnings.increment();
+        log.warn(
+            "{}: not copied: the target has a file there, which REPLICATE_DELETE=no keeps",
+            s.path());
+      }
     } catch (IOException e) {
       failures.failed(s, "cannot create the directory", e);
     }

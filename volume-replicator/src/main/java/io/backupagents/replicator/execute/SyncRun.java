@@ -110,7 +110,8 @@ public final class SyncRun {
               failures,
               stats,
               settings.quiet(),
-              settings.dryRun());
+              settings.dryRun(),
+              settings.delete());
       PlanTotals totals;
       try {
         totals =

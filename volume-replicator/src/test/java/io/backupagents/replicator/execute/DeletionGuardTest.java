@@ -91,6 +91,32 @@ class DeletionGuardTest {
   }
 
   @Test
+  void withoutDeletionsAFileTheSourceNowHasAsADirectoryIsKeptWithItsAttributes()
+      throws IOException {
+    Files.createDirectories(source.resolve("d/f0"));
+    Files.writeString(source.resolve("d/f0/inside"), "new");
+    Files.setPosixFilePermissions(
+        source.resolve("d/f0"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwx---"));
+    Files.createSymbolicLink(source.resolve("d/f1"), Path.of("/nowhere"));
+
+    Run run = run("REPLICATE_DELETE", "no");
+
+    assertThat(run.exitCode()).as(run.termination()).isZero();
+    for (String kept : List.of("d/f0", "d/f1")) {
+      Path file = target.resolve(kept);
+      assertThat(Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+      assertThat(Files.readString(file)).isEqualTo("data " + kept.charAt(3));
+      // Not given the source directory's mode at the end of the run.
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)))
+          .isEqualTo("rw-r--r--");
+    }
+    assertThat(run.metric("volume_replicator_last_run_errors")).isZero();
+  }
+
+  @Test
   void aMissingSourceDeletesNothing() throws IOException {
     Files.delete(source);
     TreeSnapshot before = TreeSnapshot.of(target);
