@@ -1,6 +1,7 @@
 package io.backupagents.common.fs;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,11 @@ public final class PartialFiles {
 
   private PartialFiles() {}
 
-  /** Tracks {@code file} until {@link #untrack}; returns it. */
+  /**
+   * Tracks {@code file} (or a directory, removed with all it holds) until {@link #untrack}; returns
+   * it. A file a writer starts while the hook runs may be missed (the threads go on until the JVM
+   * halts): the next run removes it.
+   */
   public static Path track(Path file) {
     LIVE.add(file);
     return file;
@@ -43,7 +48,10 @@ public final class PartialFiles {
     int removed = 0;
     for (Path file : java.util.List.copyOf(LIVE)) {
       try {
-        if (Files.deleteIfExists(file)) {
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+          FileTrees.delete(file);
+          removed++;
+        } else if (Files.deleteIfExists(file)) {
           removed++;
         }
       } catch (Exception e) {

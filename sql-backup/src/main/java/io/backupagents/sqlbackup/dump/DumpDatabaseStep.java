@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.dump;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.fs.FileTrees;
+import io.backupagents.common.fs.PartialFiles;
 import io.backupagents.common.logging.Progress;
 import io.backupagents.common.logging.Units;
 import io.backupagents.common.process.ProcessFailedException;
@@ -208,7 +209,8 @@ public final class DumpDatabaseStep {
   private VerifiedDump directory(
       DumpCommand command, BackupName name, Path temp, String what, StderrLog stderr)
       throws IOException, ProcessFailedException, InterruptedException {
-    Path dir = temp.resolveSibling(temp.getFileName() + ".d");
+    // Tracked: a SIGTERM while pg_dump writes it removes it (see PartialFiles).
+    Path dir = PartialFiles.track(temp.resolveSibling(temp.getFileName() + ".d"));
     try {
       processes.run(spec(command, stderr, dir));
       checkArchive(what, dir);
@@ -235,6 +237,7 @@ public final class DumpDatabaseStep {
           0);
     } finally {
       deleteTree(dir);
+      PartialFiles.untrack(dir);
     }
   }
 
