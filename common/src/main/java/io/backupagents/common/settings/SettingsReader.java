@@ -39,7 +39,7 @@ public final class SettingsReader {
   static final Duration LONGEST_DURATION = Duration.ofDays(3650);
 
   /** The user and password part of a URL, masked wherever a value is shown. */
-  private static final Pattern URL_USERINFO = Pattern.compile("://[^/@\\s]*@");
+  private static final Pattern URL_USERINFO = Pattern.compile("://\\S*@");
 
   private static final String FILE_SUFFIX = "_FILE";
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(I?B?)");

@@ -119,6 +119,12 @@ class SettingsReaderTest {
                 + " password in it")
         .hasMessageNotContaining("s3cret");
     assertThat(r.dump()).noneMatch(line -> line.contains("s3cret"));
+    // Passwords with a slash or an at sign, which a URL parser may not even accept.
+    for (String url : List.of("https://u:pa/55-s3cret@h.example.org", "https://u:p@55-s3cret@h")) {
+      SettingsReader odd = reader(Map.of("BACKUP_TYPE", url));
+      odd.uri(Demo.BACKUP_TYPE);
+      assertThatThrownBy(odd::finish).hasMessageNotContaining("s3cret");
+    }
   }
 
   @Test

@@ -33,12 +33,7 @@ public record PostgresSettings(
             .orElse(List.of());
     problems.forEach(r::problem);
     String host = r.string(PostgresSetting.PGHOST);
-    if (host != null && (host.contains("://") || host.contains("@"))) {
-      // A connection URL would put its password in logs and messages.
-      r.invalid(
-          PostgresSetting.PGHOST,
-          "a host name, address or socket directory (not a URL; the password is PGADMINPASS)");
-    }
+    refuseConnectionUrl(r, PostgresSetting.PGHOST.key(), host);
     Duration timeout = r.duration(PostgresSetting.PG_CONNECT_TIMEOUT);
     Optional<Path> passFile = r.path(PostgresSetting.PGPASSFILE);
     if (password.isEmpty()) {
@@ -54,6 +49,19 @@ public record PostgresSettings(
         r.path(PostgresSetting.PG_BIN_DIR),
         timeout.isZero() ? Duration.ofSeconds(30) : timeout,
         PgTls.read(r));
+  }
+
+  /**
+   * Refuses a connection URL or {@code user:password@host} in a host setting, without showing the
+   * value: its password would reach logs and messages (the password has settings of its own).
+   */
+  public static void refuseConnectionUrl(SettingsReader r, String name, String host) {
+    if (host != null && (host.contains("://") || host.matches("[^/@]*:[^/]*@.*"))) {
+      r.problem(
+          name
+              + " holds a connection URL or a user and password (not shown): expected a host"
+              + " name, address or socket directory; the password has a setting of its own");
+    }
   }
 
   /**

@@ -167,7 +167,7 @@ final class RecoverJob implements Job {
             new RestoreRun(settings, context, clients, credentials, metrics)
                 .restore(checked, survey, create, selection);
       } catch (AgentException e) {
-        throw create ? dropCreated(target, e) : e;
+        throw create && checked.archive().isEmpty() ? dropCreated(target, e) : e;
       }
       if (create) {
         DatabaseCreation.settle(
@@ -178,17 +178,17 @@ final class RecoverJob implements Job {
   }
 
   /**
-   * A restore into a database this run created failed: with ON_ERROR_STOP the restore ran in one
+   * A plain restore into a database this run created failed: with ON_ERROR_STOP it ran in one
    * transaction and kept nothing, so the empty database goes too, and the next run starts where
-   * this one did. Without it, what the restore got stays for the operator to look at.
+   * this one did. Without it, or from an archive (pg_restore's jobs commit as they go), what the
+   * restore got stays for the operator to look at.
    */
   private AgentException dropCreated(TargetServer target, AgentException failure) {
-    String database = settings.database().get();
-    if (!settings.stopOnError() || !target.exists(database)) {
+    if (!settings.stopOnError()) {
       return failure;
     }
     try {
-      target.drop(database);
+      target.drop(settings.database().get());
     } catch (AgentException e) {
       failure.addSuppressed(e);
       return failure;

@@ -48,6 +48,7 @@ public record VerifySettings(
   private static Optional<PostgresSettings> scratchServer(
       SettingsReader r, PostgresSettings source) {
     Optional<String> host = r.optional(RestoreSetting.VERIFY_PGHOST);
+    PostgresSettings.refuseConnectionUrl(r, RestoreSetting.VERIFY_PGHOST.key(), host.orElse(null));
     int port =
         r.isSet(RestoreSetting.VERIFY_PGPORT)
             ? r.integer(RestoreSetting.VERIFY_PGPORT, 1, 65535)

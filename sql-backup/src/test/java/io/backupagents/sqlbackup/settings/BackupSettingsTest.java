@@ -155,8 +155,8 @@ class BackupSettingsTest {
             })
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining(
-            "PGHOST=postgres://******@db.example.org:5432/app: expected a host name, address or"
-                + " socket directory (not a URL")
+            "PGHOST holds a connection URL or a user and password (not shown): expected a host"
+                + " name")
         .hasMessageNotContaining("s3cret");
   }
 
