@@ -2,6 +2,7 @@ package io.backupagents.replicator.execute;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.exit.FileSystemFailures;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
 import io.backupagents.replicator.scan.ScanEvents;
@@ -49,7 +50,9 @@ public final class Failures implements ScanEvents {
               ExitCode.NO_SPACE, "the target is full (while writing " + key + ")", failure));
       return;
     }
-    if (isReadOnly(failure)) {
+    if (FileSystemFailures.classify(failure, null)
+        .filter(f -> f.exitCode() == ExitCode.READ_ONLY)
+        .isPresent()) {
       stop(
           new AgentException(
               ExitCode.READ_ONLY,
@@ -103,16 +106,6 @@ public final class Failures implements ScanEvents {
   static boolean isDiskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof IOException && String.valueOf(c.getMessage()).contains("No space left")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static boolean isReadOnly(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException
-          && String.valueOf(c.getMessage()).contains("Read-only file system")) {
         return true;
       }
     }
