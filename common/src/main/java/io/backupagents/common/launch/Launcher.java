@@ -109,8 +109,8 @@ public final class Launcher {
               if (!finished.get()) {
                 termination.write(ExitCode.TERMINATED, SIGTERM_CAUSE);
                 log.warn(
-                    "{} received SIGTERM: stopping; its child processes are stopped and its"
-                        + " partial files removed",
+                    "{} received SIGTERM: stopping its child processes and removing its partial"
+                        + " files",
                     agent.name());
               }
             },

@@ -119,10 +119,7 @@ public final class ServerProbe {
       return tls.get();
     }
     // pgjdbc refuses by itself (08004) when the server asks for a password and none was given.
-    boolean noPassword =
-        state.equals("08004")
-            && e.getMessage() != null
-            && e.getMessage().contains("but no password was provided");
+    boolean noPassword = state.equals("08004") && !credentials.hasPassword();
     if (state.equals("28P01") || state.equals("28000") || noPassword) {
       String hint =
           credentials.hasPassword()

@@ -42,8 +42,11 @@ public final class ScratchFilter extends SqlStreamFilter {
           // Roles and tablespaces belong to the whole server, not to the scratch database: a
           // dumpall section's ALTER ROLE r IN DATABASE db SET would change the source's roles.
           Pattern.compile("(CREATE|ALTER|DROP) (ROLE|USER|GROUP) .*"),
-          Pattern.compile("(CREATE|ALTER|DROP|COMMENT ON|SECURITY LABEL .* ON) TABLESPACE .*"),
-          Pattern.compile("(COMMENT ON|SECURITY LABEL .* ON) ROLE .*"));
+          // A user mapping names a role and holds credentials for a foreign server.
+          Pattern.compile("(CREATE|ALTER|DROP) USER MAPPING .*"),
+          Pattern.compile(
+              "(CREATE|ALTER|DROP|COMMENT ON|SECURITY LABEL (?:FOR \\S+ )?ON) TABLESPACE .*"),
+          Pattern.compile("(COMMENT ON|SECURITY LABEL (?:FOR \\S+ )?ON) ROLE .*"));
 
   private static final Pattern CREATE_DATABASE = Pattern.compile("CREATE DATABASE .*");
 

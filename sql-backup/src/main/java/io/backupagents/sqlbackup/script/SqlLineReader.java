@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Splits a dump into lines without ever holding more than a bounded buffer: a line longer than
- * {@link #HEAD_LIMIT} (a COPY row with a large value) is seen by its head only and its rest is
- * streamed on. The statements a filter acts on are all short.
+ * {@link #HEAD_LIMIT} (a COPY row with a large value, a long comment) is seen by its head only and
+ * its rest is streamed on: a filter judges such a statement by its head.
  */
 public final class SqlLineReader {
 

@@ -159,9 +159,9 @@ public abstract class SqlStreamFilter {
   }
 
   /**
-   * A line inside a statement, or too long to be seen whole: it goes with its statement, untouched.
-   * psql reads a backslash at the start of such a line as data too (it is inside a string, a
-   * function body or a statement psql has not yet sent), so no line here is a meta-command.
+   * A line inside a statement: it goes with its statement, untouched. psql reads a backslash at the
+   * start of such a line as data too (it is inside a string, a function body or a statement psql
+   * has not yet sent), so no line here is a meta-command.
    */
   private void continuation(SqlLineReader lines, OutputStream out) throws IOException {
     if (lines.complete() && scanner.inCode() && lines.firstByte() == '\\') {
@@ -190,6 +190,9 @@ public abstract class SqlStreamFilter {
 
   private static Action refuse(String line) {
     String command = line.split("\\s", 2)[0];
+    if (command.length() > 40) {
+      command = command.substring(0, 40) + "...";
+    }
     log.warn("dropped the psql meta-command {} from the backup: dumps do not contain it", command);
     return Action.SKIP;
   }

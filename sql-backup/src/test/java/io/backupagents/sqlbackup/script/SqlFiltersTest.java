@@ -267,7 +267,8 @@ class SqlFiltersTest {
             + "CREATE USER MAPPING FOR \"app owner\" SERVER s OPTIONS (password 'p');\n"
             + "CREATE POLICY \"p TO x\" ON public.t AS RESTRICTIVE FOR SELECT TO \"app owner\","
             + " ro_reader USING ((i > 0));\n"
-            + "CREATE POLICY q ON public.t USING ((i > 1));\n";
+            + "CREATE POLICY q ON public.t USING ((i > 1));\n"
+            + "SECURITY LABEL FOR sepgsql ON TABLE public.t IS 'x ON ROLE y';\n";
 
     String out = filter(new ScratchFilter(false), sql);
 
@@ -280,7 +281,8 @@ class SqlFiltersTest {
                 + "CREATE INDEX t_i ON public.t (i);\n"
                 + "CREATE POLICY \"p TO x\" ON public.t AS RESTRICTIVE FOR SELECT USING ((i >"
                 + " 0));\n"
-                + "CREATE POLICY q ON public.t USING ((i > 1));\n");
+                + "CREATE POLICY q ON public.t USING ((i > 1));\n"
+                + "SECURITY LABEL FOR sepgsql ON TABLE public.t IS 'x ON ROLE y';\n");
   }
 
   @Test

@@ -34,7 +34,11 @@ public final class ActionHandler implements Consumer<Action> {
   private final boolean dryRun;
   private final Queue<Action> blocked = new ConcurrentLinkedQueue<>();
 
-  /** Directories that wait for the deletions (a file is in their place), and so all they hold. */
+  /**
+   * Directories that wait for the deletions (a file is in their place), and so all they hold. Used
+   * by the planner's thread only ({@link #accept}, then {@link #retry} and {@link
+   * #directoriesToFinish} after it), hence a plain list.
+   */
   private final List<String> waiting = new ArrayList<>();
 
   private volatile boolean retrying;
