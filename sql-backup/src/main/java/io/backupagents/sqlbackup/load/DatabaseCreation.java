@@ -96,14 +96,13 @@ public final class DatabaseCreation {
         p.hadTablespace() ? "; in the default tablespace, not the source's own" : "",
         later > 0 ? "; its " + later + " settings follow once the data is in" : "");
     try {
-      PsqlRun.run(
+      script(
+          "creation of database " + database,
+          target.maintenanceDatabase(),
+          p.script(database),
           runner,
           clients,
-          credentials,
-          target.maintenanceDatabase(),
-          new PsqlRun.Options(
-              "creation of database " + database, true, false, Optional.of(PG_RESTORE_TIMEOUT)),
-          stdin -> stdin.write(p.script(database)));
+          credentials);
     } catch (AgentException e) {
       if (target.exists(database)) {
         target.drop(database);
@@ -132,20 +131,34 @@ public final class DatabaseCreation {
       return;
     }
     DatabaseProperties p = properties.get();
+    script(
+        "the settings of database " + database + " (its data is restored)",
+        database,
+        p.afterDataScript(database),
+        runner,
+        clients,
+        credentials);
+    log.info(
+        "gave database {} the backup's settings ({} statements)",
+        database,
+        p.afterData(database).size());
+  }
+
+  /** Runs {@code script} through psql in {@code database}, stopping at its first error. */
+  private static void script(
+      String what,
+      String database,
+      byte[] script,
+      ProcessRunner runner,
+      ClientTools.Clients clients,
+      PgCredentials credentials)
+      throws InterruptedException {
     PsqlRun.run(
         runner,
         clients,
         credentials,
         database,
-        new PsqlRun.Options(
-            "the settings of database " + database + " (its data is restored)",
-            true,
-            false,
-            Optional.of(PG_RESTORE_TIMEOUT)),
-        stdin -> stdin.write(p.afterDataScript(database)));
-    log.info(
-        "gave database {} the backup's settings ({} statements)",
-        database,
-        p.afterData(database).size());
+        new PsqlRun.Options(what, true, false, Optional.of(PG_RESTORE_TIMEOUT)),
+        stdin -> stdin.write(script));
   }
 }

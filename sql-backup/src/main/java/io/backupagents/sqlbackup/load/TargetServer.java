@@ -67,13 +67,13 @@ public final class TargetServer {
       Set<String> names,
       List<String> roles,
       String bootstrapSuperuser,
-      Map<String, Integer> userTables) {
+      Map<String, Integer> dataObjects) {
 
     public Survey {
       databases = List.copyOf(databases);
       names = Set.copyOf(names);
       roles = List.copyOf(roles);
-      userTables = Collections.unmodifiableMap(new LinkedHashMap<>(userTables));
+      dataObjects = Collections.unmodifiableMap(new LinkedHashMap<>(dataObjects));
     }
 
     /** True when a database of that name exists, whether it accepts connections or not. */
@@ -98,8 +98,8 @@ public final class TargetServer {
       Set<String> names = new HashSet<>(rows(c, "SELECT datname FROM pg_database"));
       List<String> roles = rows(c, ROLES);
       String bootstrap = rows(c, BOOTSTRAP_SUPERUSER).get(0);
-      Map<String, Integer> userTables = server.countUserTables(counted.apply(databases), c);
-      return new Survey(server, databases, names, roles, bootstrap, userTables);
+      Map<String, Integer> dataObjects = server.countDataObjects(counted.apply(databases), c);
+      return new Survey(server, databases, names, roles, bootstrap, dataObjects);
     } catch (SQLException e) {
       throw ServerProbe.classify(credentials, m.database(), e);
     }
@@ -109,7 +109,7 @@ public final class TargetServer {
    * The number of user tables in each of {@code databases} that has any: the maintenance database's
    * over {@code c}, every other one's over its own connection, all at once.
    */
-  private Map<String, Integer> countUserTables(List<String> databases, Connection c)
+  private Map<String, Integer> countDataObjects(List<String> databases, Connection c)
       throws SQLException {
     Map<String, Future<Integer>> others = new LinkedHashMap<>();
     Integer here = null;

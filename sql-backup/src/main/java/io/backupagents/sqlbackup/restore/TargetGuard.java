@@ -43,7 +43,7 @@ final class TargetGuard {
    * RESTORE_FORCE, warns) when what the restore writes to holds user tables.
    */
   static boolean check(TargetServer.Survey survey, RestoreSettings settings) {
-    Map<String, Integer> occupied = survey.userTables();
+    Map<String, Integer> occupied = survey.dataObjects();
     String where = survey.server().where();
     if (settings.database().isEmpty() && !settings.databases().isEmpty()) {
       refuseOrWarn(
@@ -99,7 +99,7 @@ final class TargetGuard {
     return false;
   }
 
-  /** What the guard counts (see {@link TargetServer.Survey#userTables}). */
+  /** What the guard counts (see {@link TargetServer.Survey#dataObjects}). */
   private static final String DATA = "tables, materialized views or large objects";
 
   private static void refuseOrWarn(Map<String, Integer> occupied, boolean force, String what) {
