@@ -425,8 +425,7 @@ class RecoverActionTest {
       strict.execute(
           "postgres",
           "ALTER DATABASE postgres SET default_transaction_read_only = on;"
-              + " ALTER DATABASE template1 SET default_transaction_read_only = on;"
-              + " ALTER DATABASE postgres SET statement_timeout = '1ms'");
+              + " ALTER DATABASE template1 SET default_transaction_read_only = on");
       Map<String, String> env = RestoreFixture.env(strict, base);
       env.put("DATABASE", "app");
       env.put("RESTORE_CREATE_DATABASE", "yes");
