@@ -72,6 +72,27 @@ public final class SqlBackupAgent implements Agent {
   }
 
   @Override
+  public String usage() {
+    return """
+        sql-backup: PostgreSQL backups (pg_dump of one database or pg_dumpall of the server) kept in
+        hourly, daily, weekly and monthly tiers, mirrored to S3, restored and verified.
+
+        Usage: sql-backup [ACTION] [ARGUMENTS]   (settings come from the environment)
+          backup                 dump, check, rotate the tiers, copy off-site (the default action,
+                                 or SQL_BACKUP_ACTION)
+          list [--json] [--check]
+                                 the backups of every tier and the off-site copy; --check re-reads
+                                 local backups against their SHA-256 records
+          recover [--from NAME] [--database DB]... [--force] [--list]
+                                 restore a backup (default: the newest) into the server; --database
+                                 picks databases of a dumpall; --force replaces data that exists
+          verify [--from NAME]   restore a backup into a scratch database and compare it with its
+                                 source
+          --help                 this text
+        """;
+  }
+
+  @Override
   public List<SettingDefinition> settings() {
     List<SettingDefinition> all = new ArrayList<>();
     all.addAll(Arrays.asList(AgentSetting.values()));

@@ -35,6 +35,17 @@ public final class VolumeReplicatorAgent implements Agent {
   }
 
   @Override
+  public String usage() {
+    return """
+        volume-replicator: mirrors a directory tree to another directory or to S3, and back, with
+        rsync's and rclone's semantics (deletions weighed by guards first).
+
+        Usage: volume-replicator           (no arguments: settings come from the environment)
+               volume-replicator --help    this text
+        """;
+  }
+
+  @Override
   public List<SettingDefinition> settings() {
     List<SettingDefinition> all = new ArrayList<>(Arrays.asList(ReplicatorSetting.values()));
     all.addAll(Arrays.asList(S3Setting.values()));

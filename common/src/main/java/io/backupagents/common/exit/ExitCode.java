@@ -66,6 +66,15 @@ public enum ExitCode {
     return retry;
   }
 
+  /** One line a code, for {@code --help}: status, name and meaning. */
+  public static String describeAll() {
+    StringBuilder sb = new StringBuilder();
+    for (ExitCode code : values()) {
+      sb.append(String.format("  %3d  %-17s %s%n", code.status, code.name(), code.meaning));
+    }
+    return sb.toString();
+  }
+
   /** The README table, generated so that it cannot drift from the code. */
   public static String markdownTable() {
     StringBuilder sb = new StringBuilder("| exit code | name | meaning | retry helps? |\n");

@@ -10,6 +10,12 @@ public interface Agent {
   /** The agent's name, e.g. {@code sql-backup}; also the metric prefix and Pushgateway job. */
   String name();
 
+  /**
+   * How to run the agent, for {@code --help}: what it does, its actions and arguments, in lines
+   * ending with a newline (the launcher adds the settings).
+   */
+  String usage();
+
   /** Every setting the agent reads (the launcher adds {@link CommonSetting}). */
   List<SettingDefinition> settings();
 

@@ -12,10 +12,12 @@ import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.common.settings.SettingsTable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,7 @@ public final class Launcher {
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
   private static final String SIGTERM_CAUSE = "terminated by SIGTERM before the run ended";
+  private static final Set<String> HELP = Set.of("--help", "-h", "help");
 
   private final Agent agent;
   private final AtomicBoolean signalled = new AtomicBoolean();
@@ -46,6 +50,7 @@ public final class Launcher {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private ProcessRunner processes;
+  private PrintStream out = System.out;
 
   public Launcher(Agent agent, Map<String, String> env, Clock clock) {
     this.agent = agent;
@@ -60,6 +65,12 @@ public final class Launcher {
     return this;
   }
 
+  /** Replaces standard output, where {@code --help} goes, e.g. with a buffer in a test. */
+  public Launcher output(PrintStream stream) {
+    this.out = stream;
+    return this;
+  }
+
   /** The run's metrics, for tests and the demo. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -70,6 +81,12 @@ public final class Launcher {
     Instant start = clock.instant();
     List<SettingDefinition> definitions = new ArrayList<>(Arrays.asList(CommonSetting.values()));
     definitions.addAll(agent.settings());
+    if (args.stream().anyMatch(HELP::contains)) {
+      // Help reads no setting and runs nothing: no log, metrics or termination message.
+      out.print(help(definitions));
+      out.flush();
+      return 0;
+    }
     SettingsReader settings = new SettingsReader(env, definitions, agent.ownedPrefixes());
     LogSetup.configure(
         settings.choice(CommonSetting.LOG_FORMAT, LogSetup.Format.class),
@@ -168,6 +185,15 @@ public final class Launcher {
       log.info("{} finished successfully in {}", agent.name(), elapsed(start));
     }
     return finish(code, cause, termination, exitZero);
+  }
+
+  private String help(List<SettingDefinition> definitions) {
+    return agent.usage()
+        + "\nSettings (environment variables; values shown at the start of each run, secrets"
+        + " masked):\n"
+        + SettingsTable.text(definitions)
+        + "\nExit codes:\n"
+        + ExitCode.describeAll();
   }
 
   private int finish(ExitCode code, String cause, TerminationMessage termination, boolean zero) {

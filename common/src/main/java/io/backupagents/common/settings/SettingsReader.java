@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +53,10 @@ public final class SettingsReader {
   private final Map<String, String> env;
   private final List<SettingDefinition> definitions;
   private final List<String> ownedPrefixes;
-  private final List<String> problems = new ArrayList<>();
+
+  /** Each problem once, in the order found (two parts of an agent may read the same setting). */
+  private final Set<String> problems = new LinkedHashSet<>();
+
   private final Map<SettingDefinition, Source> resolved = new LinkedHashMap<>();
   private final Set<SettingDefinition> used = new HashSet<>();
 
@@ -234,7 +238,7 @@ public final class SettingsReader {
     }
     problems.addAll(unknownVariables());
     if (!problems.isEmpty()) {
-      throw new SettingsException(problems);
+      throw new SettingsException(List.copyOf(problems));
     }
   }
 

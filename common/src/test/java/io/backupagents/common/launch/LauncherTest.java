@@ -51,6 +51,11 @@ class LauncherTest {
     }
 
     @Override
+    public String usage() {
+      return "demo-agent: does a demo\n";
+    }
+
+    @Override
     public List<SettingDefinition> settings() {
       return List.of(DemoSetting.values());
     }
@@ -95,6 +100,28 @@ class LauncherTest {
       env.put(pairs[i], pairs[i + 1]);
     }
     return env;
+  }
+
+  @Test
+  void helpPrintsUsageSettingsAndExitCodesAndRunsNothing(@TempDir Path dir) throws Exception {
+    for (List<String> args :
+        List.of(List.of("--help"), List.of("-h"), List.of("recover", "--help"), List.of("help"))) {
+      // Even with a setting that would fail the run: help reads none.
+      Launcher launcher = new Launcher(new DemoAgent(), env(dir, "DEMO_OUTCOME", "fail"), CLOCK);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      launcher.output(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(launcher.run(args)).as("%s", args).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .startsWith("demo-agent: does a demo\n")
+          .contains("  DEMO_COUNT [default: 1]\n      a number\n")
+          .contains(
+              "  METRICS_PUSHGATEWAY_PASSWORD\n      basic-auth password for the Pushgateway"
+                  + " (secret: also read from METRICS_PUSHGATEWAY_PASSWORD_FILE)\n")
+          .contains("    2  BAD_SETTINGS      a setting is missing")
+          .contains("  143  TERMINATED");
+      assertThat(launcher.registry().scrape()).doesNotContain("demo_items_done");
+    }
+    assertThat(dir.resolve("termination-log")).doesNotExist();
   }
 
   @Test

@@ -146,6 +146,18 @@ class SettingsReaderTest {
   }
 
   @Test
+  void aProblemFoundTwiceIsReportedOnce() {
+    SettingsReader r = reader(Map.of("BACKUP_COUNT", "abc"));
+    r.integer(Demo.BACKUP_COUNT, 1, 10_000);
+    r.integer(Demo.BACKUP_COUNT, 1, 10_000); // two parts of an agent read the same setting
+    assertThatThrownBy(r::finish)
+        .hasMessage(
+            """
+            invalid settings (1 problem)
+              - BACKUP_COUNT=abc: expected a whole number from 1 to 10000""");
+  }
+
+  @Test
   void reportsEveryProblemAtOnceWithVariableValueAndExpectedForm() {
     SettingsReader r =
         reader(

@@ -202,6 +202,7 @@ public record BackupSettings(
       r.invalid(
           BackupSetting.BACKUP_S3_URL,
           "s3://bucket/prefix or /bucket/prefix, with " + S3Location.RULES);
+      offsiteS3(r); // the copy's other settings are checked too: every problem shows at once
     }
     return location;
   }

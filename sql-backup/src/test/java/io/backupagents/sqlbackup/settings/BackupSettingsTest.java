@@ -127,7 +127,12 @@ class BackupSettingsTest {
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining(
             "BACKUP_S3_URL=s3://db/hourly: expected s3://bucket/prefix or /bucket/prefix, with a"
-                + " bucket name of 3 to 63 lower-case letters, digits, dots and hyphens");
+                + " bucket name of 3 to 63 lower-case letters, digits, dots and hyphens")
+        // The copy's other problems show in the same run, not one fix later.
+        .hasMessageContaining(
+            "S3_ACCESS_KEY_ID is required when the off-site copy (s3://db/hourly) is on")
+        .hasMessageContaining(
+            "S3_SECRET_ACCESS_KEY is required when the off-site copy (s3://db/hourly) is on");
     Assertions.assertThatThrownBy(
             () ->
                 read(

@@ -108,12 +108,14 @@ public record LegacyLocations(Location source, Location target, DayDirectory day
     }
     Optional<Location> parsed = Location.parse(value);
     if (parsed.isEmpty()) {
+      boolean bucket = value.strip().startsWith("s3://");
       r.invalid(
           s,
-          value.strip().startsWith("s3://")
+          bucket
               ? "s3://bucket/prefix with " + S3Location.RULES
               : "an absolute directory path or s3://bucket/prefix");
-      return PLACEHOLDER;
+      // A bucket meant: the S3 settings are checked too, so every problem shows at once.
+      return bucket ? BUCKET_PLACEHOLDER : PLACEHOLDER;
     }
     return parsed.get();
   }

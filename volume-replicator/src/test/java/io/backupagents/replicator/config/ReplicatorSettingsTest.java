@@ -218,7 +218,10 @@ class ReplicatorSettingsTest {
             "REPLICATE_SOURCE=media: expected an absolute directory path or s3://bucket/prefix",
             "REPLICATE_TARGET=s3://b1/media: expected s3://bucket/prefix with a bucket name of 3"
                 + " to 63 lower-case letters, digits, dots and hyphens, and no empty segment (//)"
-                + " in the path");
+                + " in the path",
+            // A bucket was meant: its other settings are checked in the same run.
+            "S3_ACCESS_KEY_ID is required when the source or the target is in S3",
+            "S3_SECRET_ACCESS_KEY is required when the source or the target is in S3");
   }
 
   @Test
