@@ -5,6 +5,8 @@ import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
 import io.backupagents.common.settings.SettingsReader;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** Settings every agent reads: logging, metrics export, termination message, exit behaviour. */
@@ -46,7 +48,7 @@ public enum CommonSetting implements SettingDefinition {
       Setting.of(
           "METRICS_TEXTFILE_PATH",
           null,
-          "also write the metrics to this file (node-exporter textfile collector), atomically")),
+          "also write the metrics to this file (node-exporter textfile collector), atomically; its directory must exist at start-up")),
   METRICS_PORT(
       Setting.of(
           "METRICS_PORT", "0", "serve /metrics on this port while the run is in progress; 0: off"));
@@ -78,7 +80,22 @@ public enum CommonSetting implements SettingDefinition {
         password,
         r.optional(METRICS_JOB).orElse(agentName),
         r.optional(METRICS_INSTANCE),
-        r.path(METRICS_TEXTFILE_PATH),
+        textfile(r),
         r.integer(METRICS_PORT, 0, 65535));
+  }
+
+  /**
+   * The textfile, whose directory must be there and writable at start-up: found missing only when
+   * the run ends, the metrics of a finished backup would be lost and its alerts go blind.
+   */
+  private static Optional<Path> textfile(SettingsReader r) {
+    Optional<Path> file = r.path(METRICS_TEXTFILE_PATH);
+    if (file.isPresent()) {
+      Path dir = file.get().toAbsolutePath().getParent();
+      if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+        r.invalid(METRICS_TEXTFILE_PATH, "a file in an existing directory this user may write to");
+      }
+    }
+    return file;
   }
 }

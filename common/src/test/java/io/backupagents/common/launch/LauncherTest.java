@@ -285,4 +285,17 @@ class LauncherTest {
     assertThat(launcher.run(List.of())).isZero();
     assertThat(Files.readString(textfile)).contains("demo_agent_last_run_success 1.0");
   }
+
+  @Test
+  void aTextfileInAMissingDirectoryIsRefusedAtStartUp(@TempDir Path dir) throws Exception {
+    Path textfile = dir.resolve("no-such-dir/demo.prom");
+    Launcher launcher =
+        new Launcher(
+            new DemoAgent(), env(dir, "METRICS_TEXTFILE_PATH", textfile.toString()), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(ExitCode.BAD_SETTINGS.status());
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .contains("METRICS_TEXTFILE_PATH=" + textfile)
+        .contains("expected a file in an existing directory");
+    assertThat(launcher.registry().scrape()).doesNotContain("demo_items_done");
+  }
 }
