@@ -121,7 +121,11 @@ record TierReport(Instant now, List<Location> locations) {
         + e.time()
         + "\",\"checksum\":"
         + quote(e.checksum())
-        + "}";
+        + ",\"encrypted\":"
+        + e.encrypted()
+        + ",\"recipients\":["
+        + e.recipients().stream().map(TierReport::quote).collect(Collectors.joining(","))
+        + "]}";
   }
 
   /** A JSON string; names are restricted to safe characters, but quote properly anyway. */

@@ -251,6 +251,45 @@ public final class TargetServer {
     }
   }
 
+  /** An advisory lock held by a session of its own until closed. */
+  public interface Lease extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Takes the session-level advisory lock named {@code name} in the maintenance database and holds
+   * it on a session of its own until the lease is closed (or the agent's process ends); empty when
+   * another session holds it.
+   */
+  public Optional<Lease> tryLock(String name) {
+    Connection c = ServerProbe.connect(credentials, maintenanceDatabase);
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext(?))")) {
+      s.setString(1, name);
+      boolean taken;
+      try (ResultSet rs = s.executeQuery()) {
+        taken = rs.next() && rs.getBoolean(1);
+      }
+      if (taken) {
+        return Optional.of(() -> closeQuietly(c));
+      }
+      closeQuietly(c);
+      return Optional.empty();
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw ServerProbe.classify(credentials, maintenanceDatabase, e);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close(); // ends the session, and with it the lock
+    } catch (SQLException e) {
+      log.debug("closing a session: {}", e.toString());
+    }
+  }
+
   /** Drops a database, disconnecting its sessions (PostgreSQL 13 and later) first. */
   public void drop(String database) {
     execute(

@@ -70,7 +70,8 @@ public final class ServerProbe {
    * What the agent's own sessions need whatever the role or the database sets, as pg_dump's do:
    * only the catalogs on the search path (a table named pg_class in another schema cannot stand in
    * for the catalog's), no statement, lock or idle timeout, writes allowed. Set by a statement, not
-   * as a startup option, which connection poolers may refuse.
+   * as a startup option, which connection poolers may refuse. The timeouts newer servers added are
+   * reset where the server knows them (setting an unknown one fails).
    */
   static final String SESSION_SETTINGS =
       "SELECT pg_catalog.set_config('search_path', 'pg_catalog', false),"
@@ -78,6 +79,13 @@ public final class ServerProbe {
           + " pg_catalog.set_config('lock_timeout', '0', false),"
           + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', false),"
           + " pg_catalog.set_config('default_transaction_read_only', 'off', false)";
+
+  /** {@link #SESSION_SETTINGS} for a server of {@code major}. */
+  static String sessionSettings(int major) {
+    return SESSION_SETTINGS
+        + (major >= 14 ? ", pg_catalog.set_config('idle_session_timeout', '0', false)" : "")
+        + (major >= 17 ? ", pg_catalog.set_config('transaction_timeout', '0', false)" : "");
+  }
 
   /**
    * Opens a connection with {@link #SESSION_SETTINGS}, or throws an {@link AgentException} saying
@@ -88,7 +96,8 @@ public final class ServerProbe {
     try {
       c = DriverManager.getConnection(credentials.jdbcUrl(database), credentials.jdbcProperties());
       try (Statement s = c.createStatement()) {
-        s.execute(SESSION_SETTINGS);
+        // The major comes with the connection's start-up (server_version): no round trip.
+        s.execute(sessionSettings(c.getMetaData().getDatabaseMajorVersion()));
       }
       return c;
     } catch (SQLException e) {

@@ -42,6 +42,9 @@ final class ScratchRestore {
   /** Marks the scratch database, so a leftover from a killed run is recognised and replaced. */
   static final String SCRATCH_COMMENT = "sql-backup verify: scratch database, dropped after use";
 
+  /** The advisory lock a run holds on its scratch database's server: this and the name. */
+  static final String LOCK_PREFIX = "sql-backup verify: ";
+
   private static final Logger log = LoggerFactory.getLogger(ScratchRestore.class);
 
   /**
@@ -80,8 +83,35 @@ final class ScratchRestore {
     this.context = context;
   }
 
-  /** Restores and checks every database of the backup, returning what each held. */
+  /**
+   * Restores and checks every database of the backup, returning what each held, while holding the
+   * scratch database's lock on its server: a second verify run with the same scratch database would
+   * take it for a leftover and drop it under the first (sessions and all).
+   */
   List<SanityCheck.Report> all(BackupIntegrity.Checked checked)
+      throws IOException, InterruptedException {
+    String name = settings.scratchDatabase();
+    TargetServer.Lease lease =
+        target
+            .tryLock(LOCK_PREFIX + name)
+            .orElseThrow(
+                () ->
+                    new AgentException(
+                        ExitCode.GUARD_REFUSED,
+                        "another verify run is using the scratch database "
+                            + name
+                            + " on "
+                            + target.where()
+                            + ": verify runs at the same time against one server need different"
+                            + " VERIFY_DATABASE names"));
+    try {
+      return restoreAll(checked);
+    } finally {
+      lease.close();
+    }
+  }
+
+  private List<SanityCheck.Report> restoreAll(BackupIntegrity.Checked checked)
       throws IOException, InterruptedException {
     String label = BackupName.databaseOf(checked.name().label());
     if (checked.archive().isPresent()) {

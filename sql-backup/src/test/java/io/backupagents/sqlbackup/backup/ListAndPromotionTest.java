@@ -119,7 +119,8 @@ class ListAndPromotionTest {
         .isEqualTo(
             "{\"name\":\""
                 + H1
-                + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\"}");
+                + "\",\"size\":53,\"time\":\"2025-09-10T00:51:00Z\",\"checksum\":\"ok\","
+                + "\"encrypted\":false,\"recipients\":[]}");
     assertThat(backups.get(H2).get("checksum").asText()).isEqualTo("mismatch");
   }
 

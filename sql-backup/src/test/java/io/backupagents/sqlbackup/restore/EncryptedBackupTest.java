@@ -6,6 +6,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Setting;
 import io.backupagents.common.s3.S3Settings;
@@ -91,6 +93,21 @@ class EncryptedBackupTest {
     if (encrypted) {
       assertThat(list.output()).contains("encrypted to " + keys.fingerprint());
     }
+    RestoreFixture.Run json = RestoreFixture.run(env, base, "list", "--json");
+    assertThat(json.status()).as(json.termination()).isZero();
+    JsonNode entry =
+        new ObjectMapper()
+            .readTree(
+                json.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow())
+            .get("locations")
+            .get(0)
+            .get("tiers")
+            .get("hourly")
+            .get(0);
+    assertThat(entry.get("name").asText()).isEqualTo(BACKUP + extension);
+    assertThat(entry.get("encrypted").asBoolean()).isEqualTo(encrypted);
+    assertThat(entry.get("recipients").toString())
+        .isEqualTo(encrypted ? "[\"" + keys.fingerprint() + "\"]" : "[]");
 
     withKey(env);
     RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");

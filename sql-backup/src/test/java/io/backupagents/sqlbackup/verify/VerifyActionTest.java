@@ -21,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,6 +215,44 @@ class VerifyActionTest {
                 + source.port()
                 + " and verify did not make it: set VERIFY_DATABASE to a name not in use)");
     assertThat(source.fingerprint("not_mine")).containsOnlyKeys("public.precious");
+  }
+
+  @Test
+  void aScratchDatabaseInUseByAnotherVerifyRunIsLeftAlone() throws Exception {
+    copy(DUMPALL, base.resolve("backup/hourly"));
+    Map<String, String> env = RestoreFixture.env(source, base);
+    env.put("VERIFY_DATABASE", "busy_scratch");
+    // Another run, half-way: its scratch database (with verify's mark), a session in it, its lock.
+    source.execute(
+        "postgres",
+        "CREATE DATABASE busy_scratch; COMMENT ON DATABASE busy_scratch IS '"
+            + ScratchRestore.SCRATCH_COMMENT
+            + "'");
+    source.execute("busy_scratch", "CREATE TABLE restored_so_far (id int)");
+    try (Connection other = source.connect("postgres");
+        Connection inScratch = source.connect("busy_scratch");
+        PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+      lock.setString(1, ScratchRestore.LOCK_PREFIX + "busy_scratch");
+      lock.execute();
+
+      RestoreFixture.Run run = RestoreFixture.run(env, base, "verify");
+
+      assertThat(run.status()).isEqualTo(10);
+      assertThat(run.termination())
+          .isEqualTo(
+              "FAILURE (10: another verify run is using the scratch database busy_scratch on"
+                  + " 127.0.0.1:"
+                  + source.port()
+                  + ": verify runs at the same time against one server need different"
+                  + " VERIFY_DATABASE names)");
+      assertThat(inScratch.isValid(5)).as("the other run's session").isTrue();
+      assertThat(source.fingerprint("busy_scratch")).containsOnlyKeys("public.restored_so_far");
+    }
+    // Once that run is gone, its leftover is replaced and dropped as before.
+    RestoreFixture.Run after = RestoreFixture.run(env, base, "verify");
+    assertThat(after.status()).as(after.termination()).isZero();
+    assertThat(source.queryColumn("postgres", "SELECT datname FROM pg_database"))
+        .doesNotContain("busy_scratch");
   }
 
   @Test
