@@ -5,7 +5,6 @@ import io.backupagents.replicator.report.RunStats;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class Attributes {
 
   private static final Logger log = LoggerFactory.getLogger(Attributes.class);
-  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
   private final boolean owners;
   private final RunStats stats;
@@ -67,11 +65,7 @@ public final class Attributes {
     if (!link
         && source.mode() != Entry.UNKNOWN
         && (current == null || current.mode() != source.mode() || chowned)) {
-      if (noFollow) {
-        Files.setAttribute(path, "unix:mode", source.mode(), NOFOLLOW);
-      } else {
-        Files.setAttribute(path, "unix:mode", source.mode());
-      }
+      PosixCalls.chmod(path, source.mode(), noFollow);
     }
     if (source.hasMtime() && (current == null || current.mtimeNanos() != source.mtimeNanos())) {
       setTime(path, source.mtimeNanos(), noFollow);

@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The target's directories held open, each opened from its parent's descriptor without following a
- * symlink ({@code openat(parent, name, O_NOFOLLOW|O_DIRECTORY)} through the JDK's {@link
- * SecureDirectoryStream}), and the paths that reach an entry through such a descriptor: {@code
- * /proc/self/fd/<fd>/<name>}.
+ * The directories of a tree (the target's, or the source's) held open, each opened from its
+ * parent's descriptor without following a symlink ({@code openat(parent, name,
+ * O_NOFOLLOW|O_DIRECTORY)} through the JDK's {@link SecureDirectoryStream}), and the paths that
+ * reach an entry through such a descriptor: {@code /proc/self/fd/<fd>/<name>}.
  *
  * <p>Why: a path such as {@code target/a/b} is walked again by the kernel on every call, so a
  * directory swapped for a symlink between two calls sends the write outside the target (the class
@@ -73,12 +73,15 @@ final class DirectoryHandles implements AutoCloseable {
   }
 
   private final Path root;
+  private final String side;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Handle> open = new LinkedHashMap<>(64, 0.75f, true);
   private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
-  DirectoryHandles(Path root) {
+  /** {@code side} names the tree in messages: "source" or "target". */
+  DirectoryHandles(Path root, String side) {
     this.root = root;
+    this.side = side;
   }
 
   /** Runs {@code work} with the directory {@code key} ("" for the root, else ending in '/'). */
@@ -152,7 +155,7 @@ final class DirectoryHandles implements AutoCloseable {
     for (String k = key; !k.isEmpty(); k = Entry.parentKey(k)) {
       if (failed.contains(k)) {
         throw new IOException(
-            "the directory " + k + " could not be created; nothing below it is written");
+            "the directory " + k + " could not be created; nothing below it is touched");
       }
     }
   }
@@ -163,7 +166,9 @@ final class DirectoryHandles implements AutoCloseable {
     if (!(ds instanceof SecureDirectoryStream<Path> sds) || DFD == null) {
       ds.close();
       throw new IOException(
-          "cannot hold the target directory open (needs Linux, /proc and the JVM option"
+          "cannot hold the "
+              + side
+              + " directory open (needs Linux, /proc and the JVM option"
               + " --add-opens java.base/sun.nio.fs=ALL-UNNAMED, which the jar's manifest sets)");
     }
     return new Handle(sds, descriptor(sds));
@@ -179,15 +184,16 @@ final class DirectoryHandles implements AutoCloseable {
       return new Handle(sds, descriptor(sds));
     } catch (NoSuchFileException e) {
       // Gone (another shard, or the source's deletion, removed it): not a symlink race.
-      throw new NoSuchFileException(path, null, "is no longer in the target");
+      throw new NoSuchFileException(path, null, "is no longer in the " + side);
     } catch (FileSystemException e) {
       throw new FileSystemException(
           path,
           null,
-          "is no longer a directory of the target ("
+          "is no longer a directory of the "
+              + side
+              + " ("
               + e.getReason()
-              + "); nothing below it is"
-              + " written");
+              + "); nothing below it is touched");
     } finally {
       release(parent);
     }

@@ -4,24 +4,39 @@ import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.scan.FileStats;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
-/** Reads files of a source directory tree, noticing files that vanish or change meanwhile. */
-public final class DirectorySource implements SourceSide {
+/**
+ * Reads files of a source directory tree, noticing files that vanish or change meanwhile. Files are
+ * opened through their directories held open ({@link DirectoryHandles}), each reached from its
+ * parent without following a symlink: a source directory swapped for a symlink during the run (to
+ * {@code /}, say) is never read through, so nothing outside the source reaches the target.
+ */
+public final class DirectorySource implements SourceSide, AutoCloseable {
 
   private final Path root;
   private final BandwidthLimit limit;
+  private final DirectoryHandles handles;
 
   public DirectorySource(Path root, BandwidthLimit limit) {
     this.root = root;
     this.limit = limit;
+    this.handles = new DirectoryHandles(root, "source");
+  }
+
+  /** Closes the directories held open. */
+  @Override
+  public void close() {
+    handles.close();
   }
 
   public Path root() {
@@ -72,11 +87,37 @@ public final class DirectorySource implements SourceSide {
     return md5.digest();
   }
 
+  /** Reads a file by a path that cannot leave the source (see {@link #withPath}). */
+  @FunctionalInterface
+  public interface PathReader<T> {
+    T read(Path file) throws IOException;
+  }
+
+  /**
+   * Runs {@code reader} with a path to {@code e} through its directory held open, for readers that
+   * open the file by path themselves (an S3 upload): no directory above it is followed if it was
+   * swapped for a symlink, and the file itself must still be a regular file, not a symlink.
+   */
+  public <T> T withPath(Entry e, PathReader<T> reader) throws IOException {
+    String name = name(e);
+    return inDirectory(
+        e,
+        dir -> {
+          Path file = dir.at(name);
+          if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SourceChangedException(
+                Files.isSymbolicLink(file) ? "was replaced by a symlink" : "vanished or changed");
+          }
+          return reader.read(file);
+        });
+  }
+
   /** Throws when the file no longer has the scanned size and time. */
   public void verifyUnchanged(Entry e) throws IOException {
     FileStats.Stat now;
     try {
-      now = FileStats.stat(path(e));
+      String name = name(e);
+      now = inDirectory(e, dir -> FileStats.stat(dir.at(name)));
     } catch (NoSuchFileException x) {
       throw new SourceChangedException("vanished while being copied");
     }
@@ -86,13 +127,36 @@ public final class DirectorySource implements SourceSide {
   }
 
   private FileChannel open(Entry e) throws IOException {
+    String name = name(e);
     try {
-      return FileChannel.open(path(e), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      return inDirectory(
+          e,
+          dir ->
+              FileChannel.open(dir.at(name), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     } catch (NoSuchFileException x) {
       throw new SourceChangedException("vanished before it could be copied");
     } catch (FileSystemException x) {
       if (String.valueOf(x.getReason()).contains("symbolic links")) {
         throw new SourceChangedException("was replaced by a symlink");
+      }
+      throw x;
+    }
+  }
+
+  private static String name(Entry e) {
+    return e.path().substring(e.path().lastIndexOf('/') + 1);
+  }
+
+  private <T> T inDirectory(Entry e, DirectoryHandles.InDirectory<T> work) throws IOException {
+    try {
+      return handles.in(e.parentKey(), work);
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted reading " + e.path());
+    } catch (FileSystemException x) {
+      if (String.valueOf(x.getReason()).contains("is no longer a directory of the source")) {
+        throw new SourceChangedException(
+            "is in a directory that was replaced (by a symlink?) while the run read the source");
       }
       throw x;
     }

@@ -48,7 +48,7 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
     this.root = root;
     this.attributes = attributes;
     this.fsync = fsync;
-    this.handles = new DirectoryHandles(root);
+    this.handles = new DirectoryHandles(root, "target");
   }
 
   public Path root() {

@@ -16,11 +16,14 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two system calls the JDK makes in a roundabout way, made directly: {@code chown(uid, gid)} in one
- * call (the public API sets owner and group one after the other) and {@code utimensat} by path (the
- * public API opens the file, which costs two more calls per file and blocks on a FIFO). Both are
+ * Three system calls the JDK makes in a roundabout way, made directly: {@code chown(uid, gid)} in
+ * one call (the public API sets owner and group one after the other), {@code utimensat} by path
+ * (the public API opens the file, which costs two more calls per file and blocks on a FIFO), and
+ * {@code fchmodat(AT_SYMLINK_NOFOLLOW)}: the public API's mode change with {@code NOFOLLOW_LINKS}
+ * follows a symlink all the same (JDK 25 opens the file without {@code O_NOFOLLOW}), which would
+ * let whoever swaps a target entry for a symlink have the run change the mode of any file. They are
  * reached through the JDK's own Unix classes when the jar opens {@code java.base/sun.nio.fs} (its
- * manifest does); elsewhere the public API is used.
+ * manifest does); elsewhere the public API is used, after a check that the entry is no symlink.
  */
 final class PosixCalls {
 
@@ -29,6 +32,7 @@ final class PosixCalls {
   private static final MethodHandle SET_OWNERS;
   private static final Class<?> VIEW;
   private static final MethodHandle UTIMENSAT;
+  private static final MethodHandle FCHMODAT;
   private static final MethodHandle RETHROW;
   private static final Class<?> UNIX_PATH;
   private static final Class<?> UNIX_EXCEPTION;
@@ -36,6 +40,7 @@ final class PosixCalls {
   static {
     MethodHandle setOwners = null;
     MethodHandle utimensat = null;
+    MethodHandle fchmodat = null;
     MethodHandle rethrow = null;
     Class<?> view = null;
     Class<?> unixPath = null;
@@ -61,6 +66,16 @@ final class PosixCalls {
               .asType(
                   MethodType.methodType(
                       void.class, int.class, Object.class, long.class, long.class, int.class));
+      // The C library carries out AT_SYMLINK_NOFOLLOW (glibc 2.32+ through O_PATH, or the
+      // kernel's fchmodat2), although the JDK does not count on it on Linux.
+      fchmodat =
+          MethodHandles.privateLookupIn(dispatcher, lookup)
+              .findStatic(
+                  dispatcher,
+                  "fchmodat",
+                  MethodType.methodType(void.class, int.class, unixPath, int.class, int.class))
+              .asType(
+                  MethodType.methodType(void.class, int.class, Object.class, int.class, int.class));
       rethrow =
           MethodHandles.privateLookupIn(unixException, lookup)
               .findVirtual(
@@ -71,10 +86,12 @@ final class PosixCalls {
     } catch (ReflectiveOperationException | RuntimeException e) {
       setOwners = null;
       utimensat = null;
+      fchmodat = null;
     }
     SET_OWNERS = setOwners;
     VIEW = setOwners == null ? null : view;
     UTIMENSAT = utimensat;
+    FCHMODAT = utimensat == null ? null : fchmodat;
     RETHROW = rethrow;
     UNIX_PATH = utimensat == null ? null : unixPath;
     UNIX_EXCEPTION = unixException;
@@ -136,6 +153,37 @@ final class PosixCalls {
             FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS),
             FileTime.from(atimeNanos, TimeUnit.NANOSECONDS),
             null);
+  }
+
+  /**
+   * Sets the mode bits; with {@code noFollow} never through a symlink: an entry that is one now is
+   * refused (a symlink's own mode cannot be set on Linux, and it needs none).
+   */
+  static void chmod(Path path, int mode, boolean noFollow) throws IOException {
+    if (!noFollow) {
+      Files.setAttribute(path, "unix:mode", mode);
+      return;
+    }
+    if (FCHMODAT != null && UNIX_PATH.isInstance(path)) {
+      try {
+        FCHMODAT.invokeExact(AT_FDCWD, (Object) path, mode, AT_SYMLINK_NOFOLLOW);
+        return;
+      } catch (Throwable e) {
+        if (!UNIX_EXCEPTION.isInstance(e)) {
+          if (e instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException("fchmodat", e);
+        }
+        // A symlink there, or a C library without the flag: decided below.
+      }
+    }
+    if (Files.isSymbolicLink(path)) {
+      throw new FileSystemException(
+          path.toString(), null, "is a symlink now: its mode is not changed through it");
+    }
+    // No symlink a moment ago; the error this gives, if any, is the one to report.
+    Files.setAttribute(path, "unix:mode", mode);
   }
 
   /** The exception the JDK throws for {@code errno} (NoSuchFileException and so on). */

@@ -147,6 +147,9 @@ public final class SyncRun {
       if (sides.directoryTarget() != null) {
         sides.directoryTarget().close();
       }
+      if (sides.source() instanceof DirectorySource ds) {
+        ds.close();
+      }
     }
   }
 

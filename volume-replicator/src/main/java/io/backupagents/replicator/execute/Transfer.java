@@ -107,7 +107,7 @@ public final class Transfer {
 
   private static Entry upload(DirectorySource ds, S3Target st, Entry s) throws IOException {
     try {
-      Entry done = st.upload(ds.path(s), s);
+      Entry done = ds.withPath(s, file -> st.upload(file, s));
       ds.verifyUnchanged(s);
       return done;
     } catch (IOException | RuntimeException e) {
