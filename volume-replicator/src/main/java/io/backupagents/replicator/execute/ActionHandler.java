@@ -2,6 +2,7 @@ package io.backupagents.replicator.execute;
 
 import io.backupagents.replicator.manifest.ManifestWriter;
 import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.Names;
 import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
 import java.io.IOException;
@@ -158,7 +159,7 @@ public final class ActionHandler implements Consumer<Action> {
   private void makeDirectory(Entry s, Entry t) {
     if (dryRun) {
       if (t == null && !s.key().isEmpty()) {
-        log.info("would create directory {}", s.path());
+        log.info("would create directory {}", Names.shownAll(s.path()));
       }
       return;
     }
@@ -186,7 +187,7 @@ public final class ActionHandler implements Consumer<Action> {
 
   private void link(Action.Link l) throws IOException {
     if (dryRun) {
-      log.info("would link {} -> {}", l.source().path(), l.source().linkTarget());
+      log.info("would link {} -> {}", Names.shownAll(l.source().path(), l.source().linkTarget()));
       return;
     }
     if (!retrying && l.target() != null && l.target().kind() == Entry.Kind.FILE) {
@@ -204,7 +205,7 @@ public final class ActionHandler implements Consumer<Action> {
 
   private void fixAttributes(Action.FixAttributes f) {
     if (dryRun) {
-      log.info("would set the mode, owner or time of {}", f.source().path());
+      log.info("would set the mode, owner or time of {}", Names.shownAll(f.source().path()));
       return;
     }
     onCheckers(
@@ -228,13 +229,13 @@ public final class ActionHandler implements Consumer<Action> {
     }
     deletions.add(t.key());
     if (dryRun) {
-      log.info("would delete {}{}", t.path(), t.isDirectory() ? "/" : "");
+      log.info("would delete {}{}", Names.shownAll(t.path(), t.isDirectory() ? "/" : ""));
     }
   }
 
   private void removeTemp(Entry t) {
     if (dryRun) {
-      log.info("would remove the stale temporary file {}", t.path());
+      log.info("would remove the stale temporary file {}", Names.shownAll(t.path()));
       return;
     }
     onCheckers(
@@ -251,7 +252,7 @@ public final class ActionHandler implements Consumer<Action> {
     stats.skipped.increment();
     if (s.source().kind() == Entry.Kind.SPECIAL) {
       stats.warnings.increment();
-      log.warn("skipped {}: {}", s.source().path(), s.reason());
+      log.warn("skipped {}: {}", Names.shownAll(s.source().path(), s.reason()));
     } else {
       perFile("skipped {}: {}", s.source().path(), s.reason());
     }
@@ -270,7 +271,7 @@ public final class ActionHandler implements Consumer<Action> {
 
   private void perFile(String format, Object... args) {
     if (!quiet) {
-      log.info(format, args);
+      log.info(format, Names.shownAll(args));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.backupagents.replicator.execute;
 import io.backupagents.common.logging.Units;
 import io.backupagents.replicator.manifest.ManifestWriter;
 import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.Names;
 import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
 import java.util.function.Consumer;
@@ -48,7 +49,7 @@ final class CopyTasks {
     stats.plannedCopies.increment();
     stats.plannedBytes.add(s.size());
     if (dryRun) {
-      log.info("would copy {} ({})", s.path(), Units.bytes(s.size()));
+      log.info("would copy {} ({})", Names.shownAll(s.path(), Units.bytes(s.size())));
       return;
     }
     workers.transfer(() -> runCopy(c, s, c.target() == null, slot));
@@ -95,14 +96,14 @@ final class CopyTasks {
         stats.plannedCopies.increment();
         stats.plannedBytes.add(s.size());
         if (dryRun) {
-          log.info("would copy {} ({})", s.path(), Units.bytes(s.size()));
+          log.info("would copy {} ({})", Names.shownAll(s.path(), Units.bytes(s.size())));
         } else {
           workers.asTransfer(() -> runCopy(c, s, false, slot));
         }
       }
       case TIME -> {
         if (dryRun) {
-          log.info("would set the modification time of {}", s.path());
+          log.info("would set the modification time of {}", Names.shownAll(s.path()));
           return;
         }
         Entry t = transfer.setTime(s, d.target());
@@ -112,7 +113,7 @@ final class CopyTasks {
       }
       case ATTRIBUTES -> {
         if (dryRun) {
-          log.info("would set the mode or owner of {}", s.path());
+          log.info("would set the mode or owner of {}", Names.shownAll(s.path()));
           return;
         }
         complete(slot, transfer.fixAttributes(s, d.target()));
@@ -141,7 +142,7 @@ final class CopyTasks {
 
   private void perFile(String format, Object... args) {
     if (!quiet) {
-      log.info(format, args);
+      log.info(format, Names.shownAll(args));
     }
   }
 }

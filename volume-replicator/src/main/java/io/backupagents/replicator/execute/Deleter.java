@@ -1,6 +1,7 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.Names;
 import io.backupagents.replicator.report.RunStats;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class Deleter {
       target.delete(batch);
       stats.deletedFiles.add(batch.size());
       if (!quiet) {
-        batch.forEach(k -> log.info("deleted {}", k));
+        batch.forEach(k -> log.info("deleted {}", Names.shown(k)));
       }
     } catch (RuntimeException e) {
       failures.failed(Entry.object(batch.get(0), 0, Entry.UNKNOWN_TIME, ""), "delete failed", e);
@@ -88,7 +89,7 @@ final class Deleter {
                     if (target.delete(e)) {
                       stats.deletedFiles.increment();
                       if (!quiet) {
-                        log.info("deleted {}", key);
+                        log.info("deleted {}", Names.shown(key));
                       }
                     }
                   } catch (IOException x) {
@@ -102,11 +103,12 @@ final class Deleter {
         if (target.delete(dir)) {
           stats.deletedDirectories.increment();
           if (!quiet) {
-            log.info("deleted {}", key);
+            log.info("deleted {}", Names.shown(key));
           }
         } else if (!sharded && target.isDirectory(dir)) {
           stats.warnings.increment();
-          log.warn("kept the directory {}: it still holds entries this run keeps", key);
+          log.warn(
+              "kept the directory {}: it still holds entries this run keeps", Names.shown(key));
         }
       } catch (IOException x) {
         failures.failed(dir, "delete failed", x);

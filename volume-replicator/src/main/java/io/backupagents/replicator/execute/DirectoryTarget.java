@@ -1,5 +1,7 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.fs.AtomicFiles;
 import io.backupagents.common.fs.PartialFiles;
 import io.backupagents.common.s3.ContentDigests;
@@ -42,11 +44,18 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
   private final Path root;
   private final Attributes attributes;
   private final Fsync fsync;
+  private final boolean deletions;
   private final DirectoryHandles handles;
 
-  public DirectoryTarget(Path root, Attributes attributes, Fsync fsync) {
+  /**
+   * {@code deletions}: the run deletes what the source no longer has (REPLICATE_DELETE), so a
+   * symlink in the way of a directory is one of its deletions, made only once the guard allows
+   * them; without, it is replaced in place, as rsync replaces an entry of the wrong kind.
+   */
+  public DirectoryTarget(Path root, Attributes attributes, Fsync fsync, boolean deletions) {
     this.root = root;
     this.attributes = attributes;
+    this.deletions = deletions;
     this.fsync = fsync;
     this.handles = new DirectoryHandles(root, "target");
   }
@@ -60,7 +69,20 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
     if (Files.isDirectory(root)) {
       return false;
     }
-    Files.createDirectory(root);
+    try {
+      Files.createDirectory(root);
+    } catch (NoSuchFileException e) {
+      throw new AgentException(
+          ExitCode.NOT_FOUND,
+          "the target's parent directory "
+              + root.getParent()
+              + " does not exist: only the target directory itself is created (is the volume"
+              + " mounted?)",
+          e);
+    } catch (FileAlreadyExistsException e) {
+      throw new AgentException(
+          ExitCode.BAD_SETTINGS, "the target " + root + " exists and is not a directory", e);
+    }
     return true;
   }
 
@@ -84,6 +106,10 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
               if (Files.isRegularFile(p, NOFOLLOW)) {
                 // Its data goes only with the run's deletions, which the guard weighs.
                 throw new WaitsForDeletionsException(s.key(), "a file the source no longer has");
+              }
+              if (deletions) {
+                // Counted among them too: a refused run must not have replaced it.
+                throw new WaitsForDeletionsException(s.key(), "a symlink the source no longer has");
               }
               Files.delete(p); // a symlink where the source has a directory: replace it
               Files.createDirectory(p);

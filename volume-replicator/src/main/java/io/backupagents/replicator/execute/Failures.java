@@ -4,9 +4,12 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.exit.FileSystemFailures;
 import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.model.Names;
 import io.backupagents.replicator.report.RunStats;
 import io.backupagents.replicator.scan.ScanEvents;
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ public final class Failures implements ScanEvents {
   private static final Logger log = LoggerFactory.getLogger("volume-replicator");
 
   private final RunStats stats;
+  private final Set<String> erred = ConcurrentHashMap.newKeySet();
   private volatile AgentException fatal;
 
   public Failures(RunStats stats) {
@@ -29,10 +33,17 @@ public final class Failures implements ScanEvents {
 
   /** Records that work on {@code e} failed with {@code failure}. */
   public void failed(Entry e, String what, Throwable failure) {
-    String key = e.path().isEmpty() ? "/" : e.path();
-    if (failure instanceof SourceChangedException) {
+    String key = e.path().isEmpty() ? "/" : Names.shown(e.path());
+    if (failure instanceof SourceChangedException changed) {
       stats.vanished.increment();
-      log.warn("{} {} (counted as vanished; the next run copies it)", key, failure.getMessage());
+      log.warn(
+          "{} {} (counted as vanished; {})",
+          key,
+          changed.getMessage(),
+          changed.uploaded()
+              ? "the object holds what was read, with the time from before the change, so the"
+                  + " next run looks at it again"
+              : "not copied: a run during which it does not change copies it");
       return;
     }
     if (failure instanceof InterruptedException) {
@@ -68,14 +79,15 @@ public final class Failures implements ScanEvents {
 
   @Override
   public void error(String key, String cause) {
+    erred.add(key);
     stats.readErrors.increment();
-    log.error("{}: {}", key.isEmpty() ? "/" : key, cause);
+    log.error("{}: {}", key.isEmpty() ? "/" : Names.shown(key), cause);
   }
 
   @Override
   public void warning(String key, String message) {
     stats.warnings.increment();
-    log.warn("{}: {}", key.isEmpty() ? "/" : key, message);
+    log.warn("{}: {}", key.isEmpty() ? "/" : Names.shown(key), message);
   }
 
   /** Stops the run with {@code failure} (the first one wins). */
@@ -91,6 +103,11 @@ public final class Failures implements ScanEvents {
     if (f != null) {
       throw f;
     }
+  }
+
+  /** True when reading {@code key} (a directory's listing, say) failed in this run. */
+  public boolean readFailed(String key) {
+    return erred.contains(key);
   }
 
   public long errors() {

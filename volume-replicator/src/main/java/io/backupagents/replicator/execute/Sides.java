@@ -66,7 +66,7 @@ final class Sides {
     boolean directoryTarget = !target.isBucket();
     switch (target) {
       case Location.Directory d -> {
-        s.target = new DirectoryTarget(d.root(), attributes, settings.fsync());
+        s.target = new DirectoryTarget(d.root(), attributes, settings.fsync(), settings.delete());
         s.targetDirectories =
             new DirectoryScanner(d.root(), settings.filter(), settings.checkers(), failures);
       }

@@ -132,9 +132,9 @@ public final class SyncRun {
       boolean deleted = deleteOrReport(verdict, deletions, sides, workers, totals);
       retryBlocked(handler, workers, deleted);
       failures.throwIfFatal();
-      if (!verdict.refused()) {
-        // A refused run (an empty or lost source, most likely) leaves the target's attributes
-        // alone.
+      if (!verdict.refused() || (totals.sourceFiles() > 0 && !sourceMissing)) {
+        // A run refused for an empty or lost source (an unmounted volume, most likely) leaves the
+        // target's attributes alone; one refused for too many deletions sets them, as rsync does.
         finishDirectories(handler, sides.directoryTarget());
       }
       flush(sides.directoryTarget());
@@ -190,9 +190,9 @@ public final class SyncRun {
             a.subject(),
             "not copied",
             new java.io.IOException(
-                "what the source no longer has is in its way (a non-empty directory, or a file"
-                    + " where the source has a directory or a symlink), and this run's deletions"
-                    + " did not happen"));
+                "what the source no longer has is in its way (a non-empty directory, a file"
+                    + " where the source has a directory or a symlink, or a symlink where it has a"
+                    + " directory), and this run's deletions did not happen"));
       }
     }
     workers.awaitIdle();
@@ -209,6 +209,9 @@ public final class SyncRun {
       return;
     }
     for (Action.FinishDirectory f : handler.directoriesToFinish()) {
+      if (failures.readFailed(f.source().key())) {
+        continue; // its listing failed: what it holds, and its mode, are not known to be right
+      }
       try {
         dt.finishDirectory(f.source(), f.target(), f.changedInside());
       } catch (java.io.IOException e) {

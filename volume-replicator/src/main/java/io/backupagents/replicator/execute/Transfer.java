@@ -108,7 +108,11 @@ public final class Transfer {
   private static Entry upload(DirectorySource ds, S3Target st, Entry s) throws IOException {
     try {
       Entry done = ds.withPath(s, file -> st.upload(file, s));
-      ds.verifyUnchanged(s);
+      try {
+        ds.verifyUnchanged(s);
+      } catch (SourceChangedException changed) {
+        throw SourceChangedException.afterUpload(changed);
+      }
       return done;
     } catch (IOException | RuntimeException e) {
       ds.verifyUnchanged(s); // a source that changed explains the failure

@@ -166,7 +166,12 @@ public final class DirectoryScanner {
     String name = p.getFileName().toString();
     String path = dirKey + name;
     if (name.indexOf('\uFFFD') >= 0 && !p.getParent().resolve(name).equals(p)) {
-      events.error(path, "the file name is not valid UTF-8 and cannot be copied: rename it");
+      events.error(
+          path,
+          "the name is not valid UTF-8: it cannot be copied or deleted, and it keeps this run from"
+              + " deleting anything; rename it (in "
+              + root
+              + ")");
       return null;
     }
     try {

@@ -44,6 +44,54 @@ class DeletionGuardTest {
   }
 
   @Test
+  void aSymlinkWhereTheSourceHasADirectoryIsADeletionTheGuardWeighs() throws IOException {
+    TrickyTree.file(source, "keep", "k", 0644, 1_600_000_000_000_000_000L);
+    TrickyTree.file(source, "e/a", "a", 0644, 1_600_000_000_000_000_000L);
+    Files.createSymbolicLink(target.resolve("e"), Path.of("elsewhere"));
+
+    Run refused = run("MAX_DELETE", "5");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+    assertThat(refused.termination()).contains("the run would delete 11 of the target's 11 files");
+    assertThat(Files.isSymbolicLink(target.resolve("e"))).as("kept by the refused run").isTrue();
+
+    Run allowed = run("MAX_DELETE", "100%");
+    assertThat(allowed.exitCode()).as(allowed.termination()).isZero();
+    assertThat(Files.readString(target.resolve("e/a"))).isEqualTo("a");
+  }
+
+  @Test
+  void aRunRefusedForTooManyDeletionsStillSetsTheDirectoriesAttributes() throws IOException {
+    // rsync --max-delete sets them too: a private directory must not stay open meanwhile.
+    TrickyTree.file(source, "private/a", "a", 0644, 1_600_000_000_000_000_000L);
+    Files.setAttribute(source.resolve("private"), "unix:mode", 0700);
+    TrickyTree.times(source.resolve("private"), 1_500_000_000_000_000_000L);
+
+    Run refused = run("MAX_DELETE", "5");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
+    assertThat((int) Files.getAttribute(target.resolve("private"), "unix:mode") & 07777)
+        .isEqualTo(0700);
+    assertThat(Files.getLastModifiedTime(target.resolve("private")).toMillis())
+        .isEqualTo(1_500_000_000_000L);
+  }
+
+  @Test
+  void aTargetWhoseParentIsMissingIsNotFoundNotABug() {
+    Map<String, String> env = new HashMap<>();
+    env.put("REPLICATE_SOURCE", source.toString());
+    env.put("REPLICATE_TARGET", dir.resolve("not-mounted/media").toString());
+    Run run = Run.of(dir, env);
+    assertThat(run.exitCode()).isEqualTo(ExitCode.NOT_FOUND.status());
+    assertThat(run.termination())
+        .isEqualTo(
+            "FAILURE (5: the target's parent directory "
+                + dir.resolve("not-mounted")
+                + " does not exist: only the target directory itself is created (is the volume"
+                + " mounted?))");
+  }
+
+  @Test
   void anEmptySourceDeletesNothingAndSaysSo() {
     TreeSnapshot before = TreeSnapshot.of(target);
     Run run = run("MAX_DELETE", "100%");
@@ -66,7 +114,8 @@ class DeletionGuardTest {
       Files.createDirectories(source.resolve("d/f" + (i + 5)));
       Files.writeString(source.resolve("d/f" + (i + 5) + "/inside"), "new " + i);
     }
-    TreeSnapshot before = TreeSnapshot.of(target);
+    // Directory times are set even by a refused run (as rsync sets them): compared without.
+    TreeSnapshot before = TreeSnapshot.of(target, false);
 
     Run refused = run("MAX_DELETE", "5");
 
@@ -76,7 +125,7 @@ class DeletionGuardTest {
     for (int i = 0; i < 10; i++) {
       assertThat(Files.readString(target.resolve("d/f" + i))).isEqualTo("data " + i);
     }
-    assertThat(TreeSnapshot.of(target).differences(before)).isEmpty();
+    assertThat(TreeSnapshot.of(target, false).differences(before)).isEmpty();
 
     Run allowed = run("MAX_DELETE", "100%");
 
@@ -144,7 +193,7 @@ class DeletionGuardTest {
       TrickyTree.file(source, "d/f" + i, "data " + i, 0644, 1_600_000_000_000_000_000L);
     }
     TrickyTree.file(source, "new", "new", 0644, 1_600_000_000_000_000_000L);
-    TreeSnapshot before = TreeSnapshot.of(target);
+    TreeSnapshot before = TreeSnapshot.of(target, false);
 
     Run refused = run();
     assertThat(refused.exitCode()).isEqualTo(ExitCode.GUARD_REFUSED.status());
@@ -152,7 +201,7 @@ class DeletionGuardTest {
         .isEqualTo(
             "FAILURE (10: the run would delete 6 of the target's 10 files, more than"
                 + " MAX_DELETE=50% allows (5): nothing was deleted)");
-    assertThat(TreeSnapshot.of(target).without(".", "new").differences(before.without(".")))
+    assertThat(TreeSnapshot.of(target, false).without(".", "new").differences(before.without(".")))
         .isEmpty();
     assertThat(Files.readString(target.resolve("new"))).as("copies still happen").isEqualTo("new");
 
