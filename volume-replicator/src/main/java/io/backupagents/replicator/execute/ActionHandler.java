@@ -1,5 +1,6 @@
 package io.backupagents.replicator.execute;
 
+import io.backupagents.common.logging.Units;
 import io.backupagents.replicator.manifest.ManifestWriter;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.model.Names;
@@ -7,6 +8,7 @@ import io.backupagents.replicator.plan.Action;
 import io.backupagents.replicator.report.RunStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -47,6 +49,8 @@ public final class ActionHandler implements Consumer<Action> {
   /** Whether the run deletes (REPLICATE_DELETE): without, a file in a directory's way is kept. */
   private final boolean deleting;
 
+  private final Instant tempsStaleBefore;
+
   private final Queue<Action.FinishDirectory> finishing = new ConcurrentLinkedQueue<>();
 
   public ActionHandler(
@@ -59,8 +63,10 @@ public final class ActionHandler implements Consumer<Action> {
       RunStats stats,
       boolean quiet,
       boolean dryRun,
-      boolean deleting) {
+      boolean deleting,
+      Instant tempsStaleBefore) {
     this.deleting = deleting;
+    this.tempsStaleBefore = tempsStaleBefore;
     this.workers = workers;
     this.copies = new CopyTasks(workers, transfer, failures, stats, quiet, dryRun, blocked::add);
     this.directoryTarget = directoryTarget;
@@ -241,9 +247,21 @@ public final class ActionHandler implements Consumer<Action> {
     onCheckers(
         new Action.RemoveTemp(t),
         () -> {
-          if (directoryTarget.removeTemp(t)) {
-            stats.tempsRemoved.increment();
-            perFile("removed the stale temporary file {}", t.path());
+          switch (directoryTarget.removeTemp(t, tempsStaleBefore)) {
+            case REMOVED -> {
+              stats.tempsRemoved.increment();
+              perFile("removed the stale temporary file {}", t.path());
+            }
+            case KEPT_RECENT -> {
+              stats.warnings.increment();
+              log.warn(
+                  "kept the temporary file {}: it changed in the last {}, so another run may be"
+                      + " writing into this target now; a later run removes it once it is older",
+                  Names.shownAll(t.path(), Units.duration(SyncRun.TEMP_GRACE)));
+            }
+            case GONE -> {
+              // removed meanwhile (by the run that wrote it, say)
+            }
           }
         });
   }

@@ -21,7 +21,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Instant;
 
 /**
  * Writes a target directory tree with rsync's care: every file and symlink is built under a
@@ -232,16 +234,29 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
   }
 
   /** Removes a temporary file or symlink a killed run left behind. */
-  public boolean removeTemp(Entry t) throws IOException {
+  public TempRemoval removeTemp(Entry t, Instant staleBefore) throws IOException {
     return call(
         t,
         (dir, name) -> {
           Path p = dir.at(name);
-          if (Files.isRegularFile(p, NOFOLLOW) || Files.isSymbolicLink(p)) {
-            return Files.deleteIfExists(p);
+          if (!Files.isRegularFile(p, NOFOLLOW) && !Files.isSymbolicLink(p)) {
+            return TempRemoval.GONE;
           }
-          return false;
+          // Every write changes ctime, and so do the time and mode set before the rename.
+          FileTime changed = (FileTime) Files.getAttribute(p, "unix:ctime", NOFOLLOW);
+          if (!changed.toInstant().isBefore(staleBefore)) {
+            return TempRemoval.KEPT_RECENT;
+          }
+          return Files.deleteIfExists(p) ? TempRemoval.REMOVED : TempRemoval.GONE;
         });
+  }
+
+  /** What became of a temporary file a run found. */
+  public enum TempRemoval {
+    REMOVED,
+    /** Changed lately: another run may be writing it. */
+    KEPT_RECENT,
+    GONE
   }
 
   /** The MD5 of a target file's content, read without following a symlink. */

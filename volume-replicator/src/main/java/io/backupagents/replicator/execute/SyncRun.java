@@ -32,6 +32,12 @@ public final class SyncRun {
 
   private static final Logger log = LoggerFactory.getLogger("volume-replicator");
 
+  /**
+   * How long a temporary file must have been left unchanged before a run removes it as a killed
+   * run's leftover: a younger one may belong to a run writing into the same target now.
+   */
+  static final Duration TEMP_GRACE = Duration.ofMinutes(15);
+
   private final ReplicatorSettings settings;
   private final Location source;
   private final Location target;
@@ -111,7 +117,8 @@ public final class SyncRun {
               stats,
               settings.quiet(),
               settings.dryRun(),
-              settings.delete());
+              settings.delete(),
+              clock.instant().minus(TEMP_GRACE));
       PlanTotals totals;
       try {
         totals =

@@ -12,6 +12,7 @@ import io.backupagents.testing.TmpfsVolume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +80,18 @@ class DirectoryRunTest {
     killed.kill();
 
     assertThat(Files.exists(target.resolve("big.bin"))).isFalse();
-    assertThat(temporaryFiles()).isNotEmpty();
+    List<Path> left = temporaryFiles();
+    assertThat(left).isNotEmpty();
 
-    Run resumed = Run.of(dir, env());
+    // At once, the temporary file could be another live run's: it is kept (with a warning).
+    Run soon = Run.of(dir, env(), Clock.systemUTC());
+    assertThat(soon.exitCode()).as(soon.termination()).isZero();
+    assertThat(temporaryFiles()).containsExactlyInAnyOrderElementsOf(left);
+    assertThat(Files.size(target.resolve("big.bin"))).isEqualTo(48 << 20);
+
+    // Once older than a live run's could be, it goes.
+    Clock later = Clock.offset(Clock.systemUTC(), SyncRun.TEMP_GRACE.plusMinutes(1));
+    Run resumed = Run.of(dir, env(), later);
     assertThat(resumed.exitCode()).isZero();
     assertThat(temporaryFiles()).isEmpty();
     assertThat(TreeSnapshot.of(target).differences(TreeSnapshot.of(source))).isEmpty();
