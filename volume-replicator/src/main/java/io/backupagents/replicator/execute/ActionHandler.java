@@ -80,8 +80,11 @@ public final class ActionHandler implements Consumer<Action> {
 
   @Override
   public void accept(Action action) {
-    failures.throwIfFatal();
+    failures.throwIfFatalUnlessFull();
     stats.handled.increment();
+    if (failures.targetFull() && (writesEntry(action) || action instanceof Action.FixAttributes)) {
+      return; // no room: only the plan's deletions go on
+    }
     if (!waiting.isEmpty() && writesEntry(action) && insideWaiting(action.subject().key())) {
       if (deleting) {
         blocked.add(action); // its directory waits for the deletions

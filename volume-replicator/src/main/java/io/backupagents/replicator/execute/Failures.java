@@ -97,6 +97,23 @@ public final class Failures implements ScanEvents {
     }
   }
 
+  /**
+   * True when the target filled up: the run copies nothing more, but it still plans to the end and
+   * makes the deletions the guard allows, which free room (deleting after the copies, a full target
+   * would otherwise never make room for what replaces its old files).
+   */
+  public boolean targetFull() {
+    AgentException f = fatal;
+    return f != null && f.exitCode() == ExitCode.NO_SPACE;
+  }
+
+  /** Throws the failure that stopped the run, if any, except a full target (see targetFull). */
+  public void throwIfFatalUnlessFull() {
+    if (!targetFull()) {
+      throwIfFatal();
+    }
+  }
+
   /** Throws the failure that stopped the run, if any. */
   public void throwIfFatal() {
     AgentException f = fatal;

@@ -131,12 +131,22 @@ public final class SyncRun {
       } finally {
         workers.awaitIdle();
       }
-      failures.throwIfFatal();
+      failures.throwIfFatalUnlessFull();
       sides.recordListRequests();
       boolean sourceMissing = sourceListing.rootMissing();
       DeletionGuard.Verdict verdict =
           DeletionGuard.decide(totals, failures.errors(), sourceMissing, settings.maxDelete());
       boolean deleted = deleteOrReport(verdict, deletions, sides, workers, totals);
+      if (failures.targetFull()) {
+        long freed = stats.deletedFiles.sum() + stats.deletedDirectories.sum();
+        if (deleted && freed > 0) {
+          log.warn(
+              "the target is full: this run deleted the {} entries the source no longer has (the"
+                  + " guard allowed it), so that the next run has room for what it could not copy",
+              freed);
+        }
+        failures.throwIfFatal();
+      }
       retryBlocked(handler, workers, deleted);
       failures.throwIfFatal();
       if (!verdict.refused() || (totals.sourceFiles() > 0 && !sourceMissing)) {

@@ -187,6 +187,32 @@ class DirectoryRunTest {
   }
 
   @Test
+  void aFullTargetStillMakesTheAllowedDeletionsSoTheNextRunHasRoom() throws Exception {
+    // 3 old files fill most of the volume; the source replaced them with 3 new ones.
+    try (TmpfsVolume volume = TmpfsVolume.mount(target, 4096)) {
+      assertThat(volume.path()).isEqualTo(target);
+      for (int i = 1; i <= 3; i++) {
+        Files.write(target.resolve("old" + i), new byte[1 << 20]);
+        bigFile("new" + i, 1);
+      }
+      Map<String, String> env = env("MAX_DELETE", "100%", "REPLICATE_TRANSFERS", "1");
+
+      Run full = Run.of(dir, env);
+
+      assertThat(full.exitCode()).as(full.termination()).isEqualTo(ExitCode.NO_SPACE.status());
+      assertThat(full.termination()).startsWith("FAILURE (7: the target is full (while writing");
+      assertThat(temporaryFiles()).isEmpty();
+      try (Stream<Path> left = Files.list(target)) {
+        assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("old"));
+      }
+
+      Run next = Run.of(dir, env);
+      assertThat(next.exitCode()).as(next.termination()).isZero();
+      assertThat(TreeSnapshot.of(target).differences(TreeSnapshot.of(source))).isEmpty();
+    }
+  }
+
+  @Test
   void aDryRunPrintsThePlanAndChangesNothing() throws IOException {
     TrickyTree.file(source, "a.txt", "new", 0644, 1_600_000_000_000_000_000L);
     TrickyTree.file(source, "same.txt", "same", 0644, 1_600_000_000_000_000_000L);
