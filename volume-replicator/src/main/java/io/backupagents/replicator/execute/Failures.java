@@ -10,6 +10,8 @@ import io.backupagents.replicator.scan.ScanEvents;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ public final class Failures implements ScanEvents {
 
   private static final Logger log = LoggerFactory.getLogger("volume-replicator");
 
+  private static final Pattern HELD_DIRECTORY = Pattern.compile("/proc/self/fd/\\d+/");
+
   private final RunStats stats;
   private final Set<String> erred = ConcurrentHashMap.newKeySet();
   private volatile AgentException fatal;
@@ -33,7 +37,7 @@ public final class Failures implements ScanEvents {
 
   /** Records that work on {@code e} failed with {@code failure}. */
   public void failed(Entry e, String what, Throwable failure) {
-    String key = e.path().isEmpty() ? "/" : Names.shown(e.path());
+    String key = e.path().isEmpty() ? "./" : Names.shown(e.path());
     if (failure instanceof SourceChangedException changed) {
       stats.vanished.increment();
       log.warn(
@@ -67,27 +71,28 @@ public final class Failures implements ScanEvents {
       stop(
           new AgentException(
               ExitCode.READ_ONLY,
-              "the target is on a read-only file system (while writing "
+              "the target is on a read-only file system (while "
+                  + (what.startsWith("delete") ? "deleting " : "writing ")
                   + key
                   + "): mount it read-write; the run stopped there and deleted nothing",
               failure));
       return;
     }
     stats.errors.increment();
-    log.error("{}: {}: {}", key, what, describe(failure));
+    log.error("{}: {}: {}", key, what, Names.shown(describe(failure, e.parentKey())));
   }
 
   @Override
   public void error(String key, String cause) {
     erred.add(key);
     stats.readErrors.increment();
-    log.error("{}: {}", key.isEmpty() ? "/" : Names.shown(key), cause);
+    log.error("{}: {}", key.isEmpty() ? "./" : Names.shown(key), cause);
   }
 
   @Override
   public void warning(String key, String message) {
     stats.warnings.increment();
-    log.warn("{}: {}", key.isEmpty() ? "/" : Names.shown(key), message);
+    log.warn("{}: {}", key.isEmpty() ? "./" : Names.shown(key), message);
   }
 
   /** Stops the run with {@code failure} (the first one wins). */
@@ -146,10 +151,17 @@ public final class Failures implements ScanEvents {
     return false;
   }
 
-  private static String describe(Throwable t) {
+  /**
+   * The failure in a line, the paths it names through a held directory ({@code
+   * /proc/self/fd/<fd>/<name>}, see DirectoryHandles) shown as the entry's directory instead.
+   */
+  private static String describe(Throwable t, String directoryKey) {
+    String message;
     if (t instanceof AgentException || t.getMessage() == null) {
-      return t.getMessage() == null ? t.toString() : t.getMessage();
+      message = t.getMessage() == null ? t.toString() : t.getMessage();
+    } else {
+      message = t.getClass().getSimpleName() + ": " + t.getMessage();
     }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
+    return HELD_DIRECTORY.matcher(message).replaceAll(Matcher.quoteReplacement(directoryKey));
   }
 }

@@ -1,0 +1,53 @@
+package io.backupagents.replicator.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.backupagents.replicator.model.Entry;
+import io.backupagents.replicator.report.RunStats;
+import java.nio.file.NoSuchFileException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** How a run's failures read in the log a person has to act on. */
+class FailuresTest {
+
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger("volume-replicator");
+
+  @BeforeEach
+  void capture() {
+    appender.start();
+    logger.addAppender(appender);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(appender);
+  }
+
+  @Test
+  void pathsThroughAHeldDirectoryAreShownAsTheEntrysDirectoryAndNamesCannotBreakTheLine() {
+    RunStats stats = new RunStats();
+    Failures failures = new Failures(stats);
+    Entry e = Entry.file("photos/2024/a\nERROR fake.jpg", 1, 0, 0644, 0, 0);
+
+    failures.failed(
+        e, "copy failed", new NoSuchFileException("/proc/self/fd/9/.vr-tmp-a.jpg.b363edd4"));
+    failures.error("", "cannot list the directory: permission denied");
+
+    assertThat(appender.list.get(0).getFormattedMessage())
+        .isEqualTo(
+            "photos/2024/a\\#012ERROR fake.jpg: copy failed: NoSuchFileException:"
+                + " photos/2024/.vr-tmp-a.jpg.b363edd4");
+    assertThat(appender.list.get(1).getFormattedMessage())
+        .isEqualTo("./: cannot list the directory: permission denied");
+    assertThat(failures.readFailed("")).isTrue();
+    assertThat(failures.readFailed("photos/")).isFalse();
+    assertThat(failures.errors()).isEqualTo(2);
+  }
+}
