@@ -38,7 +38,7 @@ java -cp "$training/$agent-training.jar:$jar" "$main" "$dir/$agent" "$classes" "
 if [ "${major:-0}" -ge 24 ]; then
   archive="$dir/$agent.aot"
   link="-XX:+AOTClassLinking"
-  check="-XX:AOTMode=on -XX:AOTCache=$archive"
+  check="-XX:AOTMode=on -XX:AOTCache=$archive --sun-misc-unsafe-memory-access=allow"
 else
   archive="$dir/$agent.jsa"
   link=""

@@ -64,6 +64,7 @@ class ReplicatorLauncherTest {
         .containsExactly(
             "-XX:+ExitOnOutOfMemoryError",
             "-XX:AOTCache=" + app.resolve("volume-replicator.aot"),
+            "--sun-misc-unsafe-memory-access=allow",
             C1_ONLY,
             "-Xmx1g",
             "-Dx=y",

@@ -52,6 +52,7 @@ class SqlBackupLauncherTest {
         .containsExactly(
             "-XX:+ExitOnOutOfMemoryError",
             "-XX:AOTCache=" + app.resolve("sql-backup.aot"),
+            "--sun-misc-unsafe-memory-access=allow",
             "-Xmx1g",
             "-Dx=y",
             "-jar",
