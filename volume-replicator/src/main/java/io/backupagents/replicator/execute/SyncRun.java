@@ -134,6 +134,13 @@ public final class SyncRun {
       failures.throwIfFatalUnlessFull();
       sides.recordListRequests();
       boolean sourceMissing = sourceListing.rootMissing();
+      if (totals.sourceFiles() == 0 && totals.targetFiles() == 0) {
+        // Nothing to copy and nothing to guard: still worth a word (a wrong prefix or volume?).
+        stats.warnings.increment();
+        log.warn(
+            "the source {}: there was nothing to copy (is it the right one, and mounted?)",
+            sourceMissing ? "does not exist" : "holds no files");
+      }
       DeletionGuard.Verdict verdict =
           DeletionGuard.decide(totals, failures.errors(), sourceMissing, settings.maxDelete());
       boolean deleted = deleteOrReport(verdict, deletions, sides, workers, totals);

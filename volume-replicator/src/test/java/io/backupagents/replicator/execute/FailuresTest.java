@@ -7,10 +7,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.report.RunStats;
+import io.backupagents.replicator.testing.Run;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** How a run's failures read in the log a person has to act on. */
@@ -28,6 +37,31 @@ class FailuresTest {
   @AfterEach
   void release() {
     logger.detachAppender(appender);
+  }
+
+  @Test
+  void aRunFromAnEmptySourceIntoAnEmptyTargetSaysSo(@TempDir Path dir) throws Exception {
+    Path source = Files.createDirectories(dir.resolve("source"));
+    Map<String, String> env = new HashMap<>();
+    env.put("REPLICATE_SOURCE", source.toString());
+    env.put("REPLICATE_TARGET", dir.resolve("target").toString());
+
+    // The launcher sets up logging afresh: its console output is what a person reads.
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    Run run;
+    try {
+      run = Run.of(dir, env);
+    } finally {
+      System.setOut(original);
+    }
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains(
+            "WARN  the source holds no files: there was nothing to copy (is it the right one, and"
+                + " mounted?)");
   }
 
   @Test
