@@ -8,6 +8,7 @@ import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.s3.S3Connection;
 import io.backupagents.replicator.config.Location;
 import io.backupagents.replicator.config.ReplicatorSettings;
+import io.backupagents.replicator.config.Shard;
 import io.backupagents.replicator.execute.Outcome;
 import io.backupagents.replicator.execute.SyncRun;
 import io.backupagents.replicator.report.ReplicatorMetrics;
@@ -120,7 +121,10 @@ public final class ReplicationJob implements Job {
       throw new AgentException(
           ExitCode.PARTIAL,
           errors
-              + " entries could not be copied or read (see the log); the run's deletions were skipped");
+              + " entries could not be copied, read or deleted (see the log)"
+              + (outcome.verdict().skippedForErrors()
+                  ? "; the run's deletions were skipped"
+                  : outcome.totals().deletions() > 0 ? "; the other deletions were made" : ""));
     }
     if (outcome.sourceMissing()) {
       throw new AgentException(
@@ -157,13 +161,23 @@ public final class ReplicationJob implements Job {
       return String.format(
           Locale.ROOT,
           "%s is NOT fully in sync with %s: %,d files were copied, %,d vanished or changed while"
-              + " being copied and were not copied (the next run copies them)",
+              + " being copied and were not copied (a run during which they do not change copies"
+              + " them)",
           target,
           settings.source(),
           stats.copiedFiles.sum(),
           vanished);
     }
-    return target + " is in sync with " + settings.source();
+    String inSync = target + " is in sync with " + settings.source();
+    Shard shard = settings.shard();
+    return shard.isWhole()
+        ? inSync
+        : String.format(
+            Locale.ROOT,
+            "shard %d of %d: %s, for the paths of this shard",
+            shard.index() + 1,
+            shard.count(),
+            inSync);
   }
 
   private static boolean isS3(Location target) {

@@ -236,7 +236,7 @@ class DeletionGuardTest {
     assertThat(run.exitCode()).isEqualTo(ExitCode.PARTIAL.status());
     assertThat(run.termination())
         .isEqualTo(
-            "FAILURE (8: 1 entries could not be copied or read (see the log); the run's"
+            "FAILURE (8: 1 entries could not be copied, read or deleted (see the log); the run's"
                 + " deletions were skipped)");
     assertThat(Files.exists(target.resolve("d/f9"))).isTrue();
     assertThat(run.metric("volume_replicator_last_run_errors")).isEqualTo(1);

@@ -148,7 +148,7 @@ class DirectoryRunTest {
                 + " is NOT fully in sync with "
                 + source
                 + ": 1 files were copied, 1 vanished or changed while being copied and were not"
-                + " copied (the next run copies them)");
+                + " copied (a run during which they do not change copies them)");
   }
 
   @Test

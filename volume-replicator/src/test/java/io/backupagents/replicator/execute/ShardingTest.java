@@ -62,8 +62,13 @@ class ShardingTest {
                   "METRICS_TEXTFILE_PATH", dir.resolve("metrics-" + i + ".prom").toString()),
               dir.resolve("shard-" + i + ".log")));
     }
-    for (AgentProcess p : shards) {
+    for (int i = 0; i < shards.size(); i++) {
+      AgentProcess p = shards.get(i);
       assertThat(p.waitFor()).as(p.output()).isZero();
+      // Each shard speaks for its own paths only.
+      assertThat(p.output())
+          .contains("shard " + (i + 1) + " of " + shards.size() + ": " + sharded)
+          .contains("is in sync with " + source + ", for the paths of this shard");
     }
     Run one =
         Run.of(
