@@ -154,11 +154,14 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted reading " + e.path());
     } catch (FileSystemException x) {
-      if (String.valueOf(x.getReason()).contains("is no longer a directory of the source")) {
+      String reason = String.valueOf(x.getReason());
+      if (reason.contains("is no longer a directory of the source")
+          && (reason.contains("symbolic links") || reason.contains("Not a directory"))) {
         throw new SourceChangedException(
-            "is in a directory that was replaced (by a symlink?) while the run read the source");
+            "is in a directory that was replaced (by a symlink or a file) while the run read the"
+                + " source");
       }
-      throw x;
+      throw x; // permission denied, say: an error like any other
     }
   }
 }
