@@ -63,6 +63,11 @@ public final class OpenPgpDecryption {
       throw DecryptionKey.noKeyFor(recipients, key.get().fingerprints());
     } catch (PGPException e) {
       throw corrupt("the OpenPGP message cannot be decrypted (" + e.getMessage() + ")", e);
+    } catch (CodecException e) {
+      throw e;
+    } catch (IOException e) {
+      // Bouncy Castle reports packets it cannot parse as plain IOExceptions: the file is at fault.
+      throw corrupt("its OpenPGP packets cannot be read (" + e.getMessage() + ")", e);
     }
   }
 
