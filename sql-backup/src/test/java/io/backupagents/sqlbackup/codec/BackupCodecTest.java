@@ -181,7 +181,7 @@ class BackupCodecTest {
     assertThat(recipients.fingerprints())
         .containsExactly(keys.fingerprint(), otherKeys.fingerprint());
     assertThatThrownBy(() -> Recipients.parse("not a key", Instant.now()))
-        .hasMessageContaining("no armored OpenPGP public key block");
+        .hasMessageContaining("expected armored OpenPGP public keys (gpg --export --armor)");
   }
 
   private static String stackText(Throwable e) {
