@@ -14,6 +14,7 @@ import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPUtil;
@@ -42,6 +43,13 @@ public final class OpenPgpDecryption {
       if (!(first instanceof PGPEncryptedDataList list)) {
         throw corrupt("it is not an OpenPGP encrypted message", null);
       }
+      if (passphraseOnly(list)) {
+        throw new CodecException(
+            ExitCode.DECRYPTION_FAILED,
+            "it is encrypted with a passphrase (gpg --symmetric), which recover and verify do not"
+                + " support: encrypt backups to a public key (gpg --encrypt --recipient)",
+            null);
+      }
       if (key.isEmpty()) {
         throw new CodecException(
             ExitCode.DECRYPTION_FAILED,
@@ -60,7 +68,7 @@ public final class OpenPgpDecryption {
           }
         }
       }
-      throw DecryptionKey.noKeyFor(recipients, key.get().fingerprints());
+      throw key.get().noKeyFor(recipients);
     } catch (PGPException e) {
       throw corrupt("the OpenPGP message cannot be decrypted (" + e.getMessage() + ")", e);
     } catch (CodecException e) {
@@ -69,6 +77,19 @@ public final class OpenPgpDecryption {
       // Bouncy Castle reports packets it cannot parse as plain IOExceptions: the file is at fault.
       throw corrupt("its OpenPGP packets cannot be read (" + e.getMessage() + ")", e);
     }
+  }
+
+  /** Whether the message's session key is only encrypted with a passphrase, to no public key. */
+  private static boolean passphraseOnly(PGPEncryptedDataList list) {
+    boolean symmetric = false;
+    for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
+      PGPEncryptedData data = it.next();
+      if (data instanceof PGPPublicKeyEncryptedData) {
+        return false;
+      }
+      symmetric |= data instanceof PGPPBEEncryptedData;
+    }
+    return symmetric;
   }
 
   @SuppressWarnings("deprecation") // getKeyIdentifier() of newer releases gives the same id

@@ -108,6 +108,38 @@ public final class GpgKeys {
     }
   }
 
+  /** The fingerprint of the (newest) encryption subkey, as gpg lists it. */
+  public String encryptionSubkeyFingerprint() {
+    List<String> lines =
+        gpg("--with-colons", "--fingerprint", "--fingerprint", email).lines().toList();
+    String found = null;
+    for (int i = 0; i < lines.size() - 1; i++) {
+      String[] fields = lines.get(i).split(":");
+      if (fields[0].equals("sub")
+          && fields[11].contains("e")
+          && lines.get(i + 1).startsWith("fpr:")) {
+        found = lines.get(i + 1).split(":")[9];
+      }
+    }
+    if (found == null) {
+      throw new IllegalStateException("no encryption subkey");
+    }
+    return found;
+  }
+
+  /** {@code gpg --symmetric} with this key's passphrase (no key involved). */
+  public void encryptSymmetrically(Path in, Path out) {
+    gpg(
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        "symmetric-" + passphrase,
+        "--output",
+        out.toString(),
+        "--symmetric",
+        in.toString());
+  }
+
   /** The primary key's expiry as gpg lists it, if it has one. */
   public Optional<Instant> expiry() {
     String field =
