@@ -14,12 +14,16 @@ import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens an OpenPGP message encrypted to one of our keys as a stream of its content. The content is
@@ -28,6 +32,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
  * protection (which an attacker could alter unnoticed) are refused outright.
  */
 public final class OpenPgpDecryption {
+
+  private static final Logger log = LoggerFactory.getLogger(OpenPgpDecryption.class);
 
   private OpenPgpDecryption() {}
 
@@ -106,10 +112,18 @@ public final class OpenPgpDecryption {
           null);
     }
     InputStream clear = data.getDataStream(new BcPublicKeyDataDecryptorFactory(key));
-    Object inner = new BcPGPObjectFactory(clear).nextObject();
+    BcPGPObjectFactory packets = new BcPGPObjectFactory(clear);
+    Object inner = packets.nextObject();
     if (inner instanceof PGPCompressedData compressed) {
       // gpg compresses what it encrypts unless told not to: read such files too.
-      inner = new BcPGPObjectFactory(compressed.getDataStream()).nextObject();
+      packets = new BcPGPObjectFactory(compressed.getDataStream());
+      inner = packets.nextObject();
+    }
+    while (inner instanceof PGPOnePassSignatureList || inner instanceof PGPSignatureList) {
+      // gpg --sign --encrypt puts the signature around the data. It is not checked: no signer's
+      // key is configured, and the integrity check already covers every byte of the content.
+      log.debug("the backup is signed as well as encrypted; its signature is not verified");
+      inner = packets.nextObject();
     }
     if (!(inner instanceof PGPLiteralData literal)) {
       throw corrupt("its OpenPGP message holds no data packet", null);

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -241,6 +242,35 @@ class EncryptedBackupTest {
 
     assertThat(recover.status()).as(recover.termination()).isZero();
     assertThat(RestoreFixture.fingerprint(server, "copy_by_gpg")).isEqualTo(shop);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--compress-algo zlib", "--compress-algo none"})
+  void aBackupSignedAndEncryptedByGpgIsVerifiedAndRecovered(String compression) throws Exception {
+    Path hourly = Files.createDirectories(base.resolve("backup/hourly"));
+    Path plain = RestoreFixture.legacyDump(server, "shop", base.resolve("legacy.sql.gz"));
+    Commands.run(
+        List.of(
+            "bash",
+            "-c",
+            keys.shellGpg()
+                + " --trust-model always "
+                + compression
+                + " -r backup@example.org --sign --encrypt --output '"
+                + hourly.resolve(BACKUP + ".sql.gz.gpg")
+                + "' '"
+                + plain
+                + "'"));
+    Map<String, String> env = backupEnv("gzip", false);
+    withKey(env);
+    String target = "copy_signed_" + (compression.endsWith("none") ? "plain" : "zlib");
+
+    RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+    RestoreFixture.Run recover = recoverInto(env, target);
+
+    assertThat(verify.status()).as(verify.termination()).isZero();
+    assertThat(recover.status()).as(recover.termination()).isZero();
+    assertThat(RestoreFixture.fingerprint(server, target)).isEqualTo(shop);
   }
 
   @Test
