@@ -35,7 +35,7 @@ public enum ExitCode {
   DECRYPTION_FAILED(
       14,
       "an encrypted backup cannot be decrypted: no decryption key, not a key it was encrypted to,"
-          + " or a wrong passphrase",
+          + " or encrypted with a passphrase only (a wrong key passphrase is a settings error, 2)",
       "no: fix the key"),
   TERMINATED(
       143,

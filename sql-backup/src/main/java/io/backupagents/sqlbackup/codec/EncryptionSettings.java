@@ -20,8 +20,8 @@ public final class EncryptionSettings {
   private EncryptionSettings() {}
 
   /**
-   * The encryption to {@code recipients}' keys, when that setting is given; keys that expired by
-   * {@code clock}'s time are not used.
+   * The encryption to {@code recipients}' keys, when that setting is given; a key gpg would not
+   * encrypt to at {@code clock}'s time (revoked, expired, without an encryption key) is a problem.
    */
   public static Optional<OpenPgpEncryption> recipients(
       SettingsReader r, SettingDefinition recipients, Clock clock) {
@@ -33,8 +33,8 @@ public final class EncryptionSettings {
       Recipients parsed = Recipients.parse(armored.get(), clock.instant());
       parsed.list().forEach(k -> log.info("backups are encrypted to the OpenPGP key {}", k));
       return Optional.of(new OpenPgpEncryption(parsed, clock));
-    } catch (IllegalArgumentException e) {
-      r.problem(source(r, recipients) + ": " + e.getMessage());
+    } catch (Recipients.Refused e) {
+      e.problems().forEach(p -> r.problem(source(r, recipients) + ": " + p));
       return Optional.empty();
     }
   }

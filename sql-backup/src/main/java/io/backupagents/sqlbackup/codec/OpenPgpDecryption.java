@@ -14,11 +14,16 @@ import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPOnePassSignatureList;
+import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens an OpenPGP message encrypted to one of our keys as a stream of its content. The content is
@@ -27,6 +32,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
  * protection (which an attacker could alter unnoticed) are refused outright.
  */
 public final class OpenPgpDecryption {
+
+  private static final Logger log = LoggerFactory.getLogger(OpenPgpDecryption.class);
 
   private OpenPgpDecryption() {}
 
@@ -41,6 +48,13 @@ public final class OpenPgpDecryption {
       }
       if (!(first instanceof PGPEncryptedDataList list)) {
         throw corrupt("it is not an OpenPGP encrypted message", null);
+      }
+      if (passphraseOnly(list)) {
+        throw new CodecException(
+            ExitCode.DECRYPTION_FAILED,
+            "it is encrypted with a passphrase (gpg --symmetric), which recover and verify do not"
+                + " support: encrypt backups to a public key (gpg --encrypt --recipient)",
+            null);
       }
       if (key.isEmpty()) {
         throw new CodecException(
@@ -60,10 +74,28 @@ public final class OpenPgpDecryption {
           }
         }
       }
-      throw DecryptionKey.noKeyFor(recipients, key.get().fingerprints());
+      throw key.get().noKeyFor(recipients);
     } catch (PGPException e) {
       throw corrupt("the OpenPGP message cannot be decrypted (" + e.getMessage() + ")", e);
+    } catch (CodecException e) {
+      throw e;
+    } catch (IOException e) {
+      // Bouncy Castle reports packets it cannot parse as plain IOExceptions: the file is at fault.
+      throw corrupt("its OpenPGP packets cannot be read (" + e.getMessage() + ")", e);
     }
+  }
+
+  /** Whether the message's session key is only encrypted with a passphrase, to no public key. */
+  private static boolean passphraseOnly(PGPEncryptedDataList list) {
+    boolean symmetric = false;
+    for (Iterator<PGPEncryptedData> it = list.getEncryptedDataObjects(); it.hasNext(); ) {
+      PGPEncryptedData data = it.next();
+      if (data instanceof PGPPublicKeyEncryptedData) {
+        return false;
+      }
+      symmetric |= data instanceof PGPPBEEncryptedData;
+    }
+    return symmetric;
   }
 
   @SuppressWarnings("deprecation") // getKeyIdentifier() of newer releases gives the same id
@@ -80,10 +112,18 @@ public final class OpenPgpDecryption {
           null);
     }
     InputStream clear = data.getDataStream(new BcPublicKeyDataDecryptorFactory(key));
-    Object inner = new BcPGPObjectFactory(clear).nextObject();
+    BcPGPObjectFactory packets = new BcPGPObjectFactory(clear);
+    Object inner = packets.nextObject();
     if (inner instanceof PGPCompressedData compressed) {
       // gpg compresses what it encrypts unless told not to: read such files too.
-      inner = new BcPGPObjectFactory(compressed.getDataStream()).nextObject();
+      packets = new BcPGPObjectFactory(compressed.getDataStream());
+      inner = packets.nextObject();
+    }
+    while (inner instanceof PGPOnePassSignatureList || inner instanceof PGPSignatureList) {
+      // gpg --sign --encrypt puts the signature around the data. It is not checked: no signer's
+      // key is configured, and the integrity check already covers every byte of the content.
+      log.debug("the backup is signed as well as encrypted; its signature is not verified");
+      inner = packets.nextObject();
     }
     if (!(inner instanceof PGPLiteralData literal)) {
       throw corrupt("its OpenPGP message holds no data packet", null);

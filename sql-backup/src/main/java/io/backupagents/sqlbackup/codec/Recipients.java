@@ -1,36 +1,47 @@
 package io.backupagents.sqlbackup.codec;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.openpgp.PGPPublicKeyRing;
-import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
-import org.bouncycastle.openpgp.PGPUtil;
-import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
-import org.bouncycastle.util.encoders.Hex;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
+import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
 
 /**
  * The OpenPGP public keys backups are encrypted to, read from armored key blocks (as {@code gpg
- * --export --armor} writes them; several blocks may follow each other). Each key contributes its
- * encryption subkey (or its primary key when that can encrypt).
+ * --export --armor} writes them; several blocks may follow each other). Each key contributes the
+ * key gpg would encrypt to ({@link EncryptionKeyChoice}); a key gpg would refuse is refused here
+ * too, at start-up, with every other problem of the setting.
  */
 public final class Recipients {
 
   private static final String BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+  private static final String PRIVATE = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
 
   /** One recipient: the key to encrypt to and the primary key's fingerprint, which gpg shows. */
   public record Recipient(String fingerprint, String userId, PGPPublicKey encryptionKey) {
     @Override
     public String toString() {
       return fingerprint + (userId.isEmpty() ? "" : " (" + userId + ")");
+    }
+  }
+
+  /** The setting's problems, each one a sentence fit for the settings report. */
+  public static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<String> problems;
+
+    Refused(List<String> problems) {
+      super(String.join("; ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
     }
   }
 
@@ -50,72 +61,66 @@ public final class Recipients {
   }
 
   /**
-   * Parses armored public keys; a (sub)key that expired by {@code now} is not used.
+   * Parses armored public keys and chooses each one's encryption key as of {@code now}.
    *
-   * @throws IllegalArgumentException with a message fit for a settings problem
+   * @throws Refused listing every problem: a block that does not parse, a key that is revoked,
+   *     expired or cannot encrypt, a private key block
    */
   public static Recipients parse(String armored, Instant now) {
-    List<String> blocks = blocks(armored);
+    List<String> problems = new ArrayList<>();
+    if (armored.contains(PRIVATE)) {
+      // The backup pod needs public keys only; a private key there could read every backup.
+      problems.add(
+          "it holds a private key block ("
+              + PRIVATE
+              + "): give public keys only (gpg --export --armor), a private key does not belong in"
+              + " the backup's settings");
+    }
+    List<String> blocks = ArmoredBlocks.split(armored, BEGIN);
     if (blocks.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no armored OpenPGP public key block (" + BEGIN + ") found");
+      problems.add(
+          "expected armored OpenPGP public keys (gpg --export --armor), but no "
+              + BEGIN
+              + " line was found");
     }
     List<Recipient> found = new ArrayList<>();
+    OpenPGPKeyReader reader =
+        new OpenPGPKeyReader(new BcOpenPGPImplementation(), EncryptionKeyChoice.POLICY);
     for (String block : blocks) {
-      try (InputStream in =
-          PGPUtil.getDecoderStream(
-              new ByteArrayInputStream(block.getBytes(StandardCharsets.US_ASCII)))) {
-        PGPPublicKeyRingCollection rings =
-            new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
-        for (Iterator<PGPPublicKeyRing> it = rings.getKeyRings(); it.hasNext(); ) {
-          found.add(recipient(it.next(), now));
+      List<OpenPGPCertificate> certs;
+      try {
+        certs = reader.parseCertificates(block);
+      } catch (IOException | RuntimeException e) {
+        problems.add("a public key block could not be read (" + e.getMessage() + ")");
+        continue;
+      }
+      for (OpenPGPCertificate cert : certs) {
+        String fingerprint = EncryptionKeyChoice.fingerprint(cert.getFingerprint());
+        String userId = userId(cert);
+        switch (EncryptionKeyChoice.of(cert, now)) {
+          case EncryptionKeyChoice.Chosen c ->
+              found.add(new Recipient(fingerprint, userId, c.key().getPGPPublicKey()));
+          case EncryptionKeyChoice.Refused r ->
+              problems.add(
+                  "key "
+                      + new Recipient(fingerprint, userId, null)
+                      + " "
+                      + r.reason()
+                      + ": gpg would not encrypt to it either");
         }
-      } catch (IOException | PGPException | RuntimeException e) {
-        throw new IllegalArgumentException(
-            "a public key block could not be read (" + e.getMessage() + ")", e);
       }
     }
-    if (found.isEmpty()) {
-      throw new IllegalArgumentException("the key blocks hold no public key");
+    if (problems.isEmpty() && found.isEmpty()) {
+      problems.add("the key blocks hold no public key");
+    }
+    if (!problems.isEmpty()) {
+      throw new Refused(problems);
     }
     return new Recipients(found);
   }
 
-  private static Recipient recipient(PGPPublicKeyRing ring, Instant now) {
-    PGPPublicKey primary = ring.getPublicKey();
-    String fingerprint = Hex.toHexString(primary.getFingerprint()).toUpperCase(Locale.ROOT);
-    Iterator<String> ids = primary.getUserIDs();
-    String userId = ids.hasNext() ? ids.next() : "";
-    PGPPublicKey encryption = null;
-    for (Iterator<PGPPublicKey> it = ring.getPublicKeys(); it.hasNext(); ) {
-      PGPPublicKey key = it.next();
-      // A subkey made for encryption is preferred to a primary key that could also encrypt.
-      if (key.isEncryptionKey() && !key.hasRevocation() && !expired(key, now)) {
-        if (encryption == null || encryption.isMasterKey()) {
-          encryption = key;
-        }
-      }
-    }
-    if (encryption == null) {
-      throw new IllegalArgumentException(
-          "key " + fingerprint + " has no usable encryption (sub)key");
-    }
-    return new Recipient(fingerprint, userId, encryption);
-  }
-
-  private static boolean expired(PGPPublicKey key, Instant now) {
-    long seconds = key.getValidSeconds();
-    return seconds > 0 && key.getCreationTime().toInstant().plusSeconds(seconds).isBefore(now);
-  }
-
-  private static List<String> blocks(String armored) {
-    List<String> blocks = new ArrayList<>();
-    int at = armored.indexOf(BEGIN);
-    while (at >= 0) {
-      int next = armored.indexOf(BEGIN, at + BEGIN.length());
-      blocks.add(next < 0 ? armored.substring(at) : armored.substring(at, next));
-      at = next;
-    }
-    return blocks;
+  private static String userId(OpenPGPCertificate cert) {
+    Iterator<String> ids = cert.getPrimaryKey().getPGPPublicKey().getUserIDs();
+    return ids.hasNext() ? ids.next() : "";
   }
 }

@@ -66,17 +66,9 @@ final class ArchiveBackup {
       requireCustomArchive(file);
       restorable = file;
     }
-    boolean fed = EncryptedArchiveFeed.needed(restorable);
-    String toc =
-        fed
-            ? pgRestore(runner, clients, name, EncryptedArchiveFeed.of(file, true), "--list")
-            : pgRestore(runner, clients, name, null, "--list", restorable.toString());
+    String toc = pgRestore(runner, clients, name, restorable, "--list");
     int items = (int) toc.lines().filter(l -> !l.isBlank() && !l.startsWith(";")).count();
-    if (fed) {
-      pgRestore(runner, clients, name, EncryptedArchiveFeed.of(file, false), "--file=/dev/null");
-    } else {
-      pgRestore(runner, clients, name, null, "--file=/dev/null", restorable.toString());
-    }
+    pgRestore(runner, clients, name, restorable, "--file=/dev/null");
     return new Checked(restorable, items);
   }
 
@@ -146,26 +138,35 @@ final class ArchiveBackup {
     }
   }
 
-  /** Runs a checking pg_restore and returns its standard output. */
+  /**
+   * Runs a checking pg_restore of {@code restorable} (fed decrypted on its standard input when it
+   * is encrypted) and returns its standard output.
+   */
   private static String pgRestore(
-      ProcessRunner runner,
-      ClientTools.Clients clients,
-      String name,
-      ProcessSpec.StdinWriter stdin,
-      String... args)
+      ProcessRunner runner, ClientTools.Clients clients, String name, Path restorable, String arg)
       throws InterruptedException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Optional<EncryptedArchiveFeed> feed =
+        EncryptedArchiveFeed.needed(restorable)
+            ? Optional.of(EncryptedArchiveFeed.of(restorable))
+            : Optional.empty();
     List<String> argv =
-        Stream.concat(Stream.of(clients.tool("pg_restore")), Stream.of(args)).toList();
+        feed.isPresent()
+            ? List.of(clients.tool("pg_restore"), arg)
+            : List.of(clients.tool("pg_restore"), arg, restorable.toString());
     try {
       ProcessSpec spec =
           ProcessSpec.of("pg_restore", argv)
               .withStdout(in -> in.transferTo(out))
               .withStderrLine(line -> {});
-      runner.run(stdin == null ? spec : spec.withStdin(stdin));
+      runner.run(feed.isPresent() ? spec.withStdin(feed.get()) : spec);
     } catch (CodecException e) {
       throw e.toAgentException(name);
     } catch (ProcessFailedException e) {
+      if (feed.isPresent() && feed.get().failure().isPresent()) {
+        // pg_restore only saw its input end early: the backup's own failure is the cause.
+        throw feed.get().failure().get().toAgentException(name);
+      }
       if (e.lastStderrLine().contains("unsupported version")) {
         // The archive is sound but from a newer pg_dump: no restore is tried with these clients.
         throw new AgentException(

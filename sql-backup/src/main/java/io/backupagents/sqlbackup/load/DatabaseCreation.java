@@ -5,6 +5,7 @@ import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.codec.CodecException;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
@@ -54,8 +55,10 @@ public final class DatabaseCreation {
           ProcessSpec.of("pg_restore --create --schema-only", argv)
               .withTimeout(PG_RESTORE_TIMEOUT)
               .withStdout(in -> in.transferTo(out));
-      runner.run(fed ? spec.withStdin(EncryptedArchiveFeed.of(archive, true)) : spec);
+      runner.run(fed ? spec.withStdin(EncryptedArchiveFeed.of(archive)) : spec);
       return DatabaseProperties.fromPgDump(out.toByteArray());
+    } catch (CodecException e) {
+      throw e.toAgentException(checked.name().fileName());
     } catch (IOException | ProcessFailedException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED,

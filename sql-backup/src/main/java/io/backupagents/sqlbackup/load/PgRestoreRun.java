@@ -5,6 +5,7 @@ import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.process.ProcessFailedException;
 import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.common.process.ProcessSpec;
+import io.backupagents.sqlbackup.codec.CodecException;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -100,13 +102,23 @@ public final class PgRestoreRun {
     if (options.timeout().isPresent()) {
       spec = spec.withTimeout(options.timeout().get());
     }
-    if (fed) {
-      spec = spec.withStdin(EncryptedArchiveFeed.of(archive.restorable(), false));
+    Optional<EncryptedArchiveFeed> feed =
+        fed ? Optional.of(EncryptedArchiveFeed.of(archive.restorable())) : Optional.empty();
+    if (feed.isPresent()) {
+      spec = spec.withStdin(feed.get());
     }
     try {
       runner.run(spec);
       return 0;
+    } catch (CodecException e) {
+      throw e.toAgentException(archive.restorable().getFileName().toString());
     } catch (ProcessFailedException e) {
+      if (feed.isPresent() && feed.get().failure().isPresent()) {
+        throw feed.get()
+            .failure()
+            .get()
+            .toAgentException(archive.restorable().getFileName().toString());
+      }
       if (!options.stopOnError() && !e.timedOut() && e.exitStatus() == 1 && ignored.get() > 0) {
         return ignored.get(); // pg_restore exits 1 after going past errors
       }

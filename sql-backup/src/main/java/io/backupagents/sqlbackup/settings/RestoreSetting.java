@@ -81,14 +81,16 @@ public enum RestoreSetting implements SettingDefinition {
               "BACKUP_DECRYPTION_KEY",
               null,
               "recover and verify: the armored OpenPGP private key (gpg --export-secret-keys"
-                  + " --armor) of a recipient of the encrypted backups; normally a mounted"
-                  + " Secret in BACKUP_DECRYPTION_KEY_FILE")
+                  + " --armor) of a recipient of the encrypted backups (several blocks may follow"
+                  + " each other, e.g. the old key and the new one during a rotation); normally a"
+                  + " mounted Secret in BACKUP_DECRYPTION_KEY_FILE")
           .asSecret()),
   BACKUP_DECRYPTION_KEY_PASSPHRASE(
       Setting.of(
               "BACKUP_DECRYPTION_KEY_PASSPHRASE",
               null,
-              "the passphrase of BACKUP_DECRYPTION_KEY, when it has one")
+              "the passphrase of BACKUP_DECRYPTION_KEY, when it has one (shared by all its"
+                  + " keys); one that does not unlock it is a settings error")
           .asSecret()),
   VERIFY_AFTER_BACKUP(
       Setting.of(

@@ -123,6 +123,69 @@ class BackupCodecTest {
   }
 
   @Test
+  void theWrongKeyMessageListsTheDecryptionSubkeysHeldAgainstTheBackupsRecipients()
+      throws IOException {
+    Path file = encode(Compression.GZIP, true, 1);
+    BackupDecoding.using(
+        Optional.of(DecryptionKey.unlock(otherKeys.secretKey(), Optional.empty())));
+    String held = otherKeys.encryptionSubkeyFingerprint();
+    String recipient = keys.encryptionSubkeyFingerprint();
+
+    assertThatThrownBy(() -> decode(file))
+        .hasMessage(
+            "it is encrypted to key id(s) ["
+                + recipient.substring(24)
+                + "], none of which BACKUP_DECRYPTION_KEY holds (it holds the decryption (sub)keys ["
+                + held.substring(24)
+                + " (fingerprint "
+                + held
+                + ", of key "
+                + otherKeys.fingerprint()
+                + ")]): give the private key of one of its recipients");
+  }
+
+  @Test
+  void aKeySettingWithSeveralPrivateKeyBlocksDecryptsBackupsEncryptedToAnyOfThem()
+      throws IOException {
+    // Key rotation: the old key and the new one, one after the other as cat writes them.
+    Path file = encode(Compression.ZSTD, true, 1);
+    DecryptionKey both =
+        DecryptionKey.unlock(
+            otherKeys.secretKey() + keys.secretKey(), Optional.of(PASSPHRASE.toCharArray()));
+    BackupDecoding.using(Optional.of(both));
+
+    assertThat(both.fingerprints()).containsExactly(otherKeys.fingerprint(), keys.fingerprint());
+    assertThat(decode(file)).isEqualTo(sql);
+  }
+
+  @Test
+  void aPassphraseEncryptedFileIsNamedAsSuch() throws IOException {
+    Path plain = encode(Compression.GZIP, false, 1);
+    Path symmetric = dir.resolve(plain.getFileName() + ".gpg");
+    keys.encryptSymmetrically(plain, symmetric);
+    BackupDecoding.using(Optional.of(decryptionKey()));
+
+    assertThatThrownBy(() -> decode(symmetric))
+        .isInstanceOfSatisfying(
+            CodecException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.DECRYPTION_FAILED))
+        .hasMessage(
+            "it is encrypted with a passphrase (gpg --symmetric), which recover and verify do not"
+                + " support: encrypt backups to a public key (gpg --encrypt --recipient)");
+  }
+
+  @Test
+  void aKeySettingThatIsNoArmoredPrivateKeySaysWhatIsExpected() {
+    assertThatThrownBy(() -> DecryptionKey.unlock(keys.publicKey(), Optional.empty()))
+        .hasMessage(
+            "it holds a public key only: give the private key (gpg --export-secret-keys --armor)");
+    assertThatThrownBy(() -> DecryptionKey.unlock("mQINBGZ...", Optional.empty()))
+        .hasMessage(
+            "expected an armored OpenPGP private key (gpg --export-secret-keys --armor), but no"
+                + " -----BEGIN PGP PRIVATE KEY BLOCK----- line was found");
+  }
+
+  @Test
   void anEncryptedBackupWithoutAKeyFailsWithItsOwnCause() throws IOException {
     Path file = encode(Compression.ZSTD, true, 1);
 
@@ -167,7 +230,10 @@ class BackupCodecTest {
     assertThatThrownBy(
             () -> DecryptionKey.unlock(armored, Optional.of("wrong horse".toCharArray())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the passphrase does not unlock the key")
+        .hasMessage(
+            "the passphrase does not unlock the key "
+                + keys.fingerprint()
+                + " (all keys given must share it, or have none)")
         .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong horse"));
     assertThatThrownBy(() -> DecryptionKey.unlock(armored, Optional.empty()))
         .hasMessageContaining("protected by a passphrase");
@@ -181,7 +247,7 @@ class BackupCodecTest {
     assertThat(recipients.fingerprints())
         .containsExactly(keys.fingerprint(), otherKeys.fingerprint());
     assertThatThrownBy(() -> Recipients.parse("not a key", Instant.now()))
-        .hasMessageContaining("no armored OpenPGP public key block");
+        .hasMessageContaining("expected armored OpenPGP public keys (gpg --export --armor)");
   }
 
   private static String stackText(Throwable e) {

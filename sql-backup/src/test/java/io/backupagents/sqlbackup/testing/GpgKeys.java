@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An OpenPGP key pair made by the real gpg (Debian's gnupg) in a private home directory: its
@@ -26,27 +28,130 @@ public final class GpgKeys {
     this.passphrase = passphrase;
   }
 
+  /**
+   * When keys are made: before the fixed clock of the agent runs in tests, since a key made after a
+   * run's time is not used (gpg: "key was created in the future").
+   */
+  public static final String CREATED = "20250101T000000";
+
   /** Makes a key pair (gpg's default algorithms) protected by {@code passphrase} ("" for none). */
   public static GpgKeys generate(Path dir, String email, String passphrase) {
+    return generate(dir, email, passphrase, "default", "default", "never", CREATED);
+  }
+
+  /**
+   * Makes a key as {@code gpg --quick-gen-key '<email>' algo usage expire} does at {@code created}
+   * (gpg's --faked-system-time form, e.g. 20200101T000000): an algorithm other than "default" makes
+   * a primary key only.
+   */
+  public static GpgKeys generate(
+      Path dir,
+      String email,
+      String passphrase,
+      String algo,
+      String usage,
+      String expire,
+      String created) {
     RequiredTool.require("gpg");
     try {
       Path home = Files.createDirectories(dir.resolve("gnupg-" + email.replace('@', '-')));
       Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
       GpgKeys keys = new GpgKeys(home, email, passphrase);
       keys.gpg(
+          "--faked-system-time",
+          created,
           "--pinentry-mode",
           "loopback",
           "--passphrase",
           passphrase,
           "--quick-gen-key",
           "Backup Test <" + email + ">",
-          "default",
-          "default",
-          "never");
+          algo,
+          usage,
+          expire);
       return keys;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code gpg --quick-add-key <fingerprint> algo usage never}. */
+  public GpgKeys addSubkey(String algo, String usage) {
+    gpg(
+        "--faked-system-time",
+        CREATED,
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        passphrase,
+        "--quick-add-key",
+        fingerprint(),
+        algo,
+        usage,
+        "never");
+    return this;
+  }
+
+  /**
+   * Revokes the key by importing the revocation certificate gpg wrote when it made the key (in
+   * openpgp-revocs.d, with a colon in front of its first line against accidental imports).
+   */
+  public GpgKeys revoke() {
+    try {
+      Path certificate = home.resolve("openpgp-revocs.d/" + fingerprint() + ".rev");
+      Path armed = home.resolve("revocation.asc");
+      Files.writeString(armed, Files.readString(certificate).replace(":-----BEGIN", "-----BEGIN"));
+      gpg("--import", armed.toString());
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The fingerprint of the (newest) encryption subkey, as gpg lists it. */
+  public String encryptionSubkeyFingerprint() {
+    List<String> lines =
+        gpg("--with-colons", "--fingerprint", "--fingerprint", email).lines().toList();
+    String found = null;
+    for (int i = 0; i < lines.size() - 1; i++) {
+      String[] fields = lines.get(i).split(":");
+      if (fields[0].equals("sub")
+          && fields[11].contains("e")
+          && lines.get(i + 1).startsWith("fpr:")) {
+        found = lines.get(i + 1).split(":")[9];
+      }
+    }
+    if (found == null) {
+      throw new IllegalStateException("no encryption subkey");
+    }
+    return found;
+  }
+
+  /** {@code gpg --symmetric} with this key's passphrase (no key involved). */
+  public void encryptSymmetrically(Path in, Path out) {
+    gpg(
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        "symmetric-" + passphrase,
+        "--output",
+        out.toString(),
+        "--symmetric",
+        in.toString());
+  }
+
+  /** The primary key's expiry as gpg lists it, if it has one. */
+  public Optional<Instant> expiry() {
+    String field =
+        gpg("--with-colons", "--list-keys", email)
+            .lines()
+            .filter(l -> l.startsWith("pub:"))
+            .findFirst()
+            .orElseThrow()
+            .split(":")[6];
+    return field.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochSecond(Long.parseLong(field)));
   }
 
   public String publicKey() {
