@@ -3,6 +3,7 @@ package io.backupagents.common.settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -336,6 +337,16 @@ public final class SettingsReader {
           return null;
         }
         return new Source(name + FILE_SUFFIX, content);
+      } catch (CharacterCodingException e) {
+        // Values are text; a key exported in binary form is the usual cause.
+        problems.add(
+            name
+                + FILE_SUFFIX
+                + "="
+                + file
+                + ": expected a text file (UTF-8), but it holds binary data (an OpenPGP key must"
+                + " be exported armored: gpg --export --armor or --export-secret-keys --armor)");
+        return null;
       } catch (IOException | InvalidPathException e) {
         problems.add(
             name

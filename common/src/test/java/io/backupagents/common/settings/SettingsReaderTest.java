@@ -89,6 +89,21 @@ class SettingsReaderTest {
   }
 
   @Test
+  void aBinarySecretFileSaysItIsNotText(@TempDir Path dir) throws Exception {
+    // As gpg --export (without --armor) writes a key: not UTF-8.
+    Path binary = Files.write(dir.resolve("key.gpg"), new byte[] {(byte) 0x99, 0x01, (byte) 0xff});
+    SettingsReader r = reader(Map.of("PGADMINPASS_FILE", binary.toString()));
+
+    assertThat(r.optional(Demo.BACKUP_PASSWORD)).isEmpty();
+    assertThatThrownBy(r::finish)
+        .hasMessageContaining(
+            "PGADMINPASS_FILE="
+                + binary
+                + ": expected a text file (UTF-8), but it holds binary data (an OpenPGP key must"
+                + " be exported armored");
+  }
+
+  @Test
   void aVariableOneTypoAwayFromASettingIsNamedWithoutItsValue() {
     SettingsReader r = reader(Map.of("PGADMINPAS", "s3cret", "HOME", "/root", "PGADMINPASS2", "x"));
 
