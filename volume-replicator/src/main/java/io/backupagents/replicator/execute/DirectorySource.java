@@ -135,8 +135,13 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
               FileChannel.open(dir.at(name), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     } catch (NoSuchFileException x) {
       throw new SourceChangedException("vanished before it could be copied");
-    } catch (FileSystemException x) {
-      if (String.valueOf(x.getReason()).contains("symbolic links")) {
+    } catch (SourceChangedException x) {
+      throw x;
+    } catch (IOException x) {
+      // ELOOP with NOFOLLOW_LINKS: the JDK throws a plain IOException ("Too many levels of
+      // symbolic links (NOFOLLOW_LINKS specified)"), a FileSystemException elsewhere.
+      String why = x instanceof FileSystemException f ? f.getReason() : x.getMessage();
+      if (String.valueOf(why).contains("symbolic links")) {
         throw new SourceChangedException("was replaced by a symlink");
       }
       throw x;

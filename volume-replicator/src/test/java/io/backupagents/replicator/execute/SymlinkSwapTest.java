@@ -63,6 +63,17 @@ class SymlinkSwapTest {
       assertThatThrownBy(() -> ds.withPath(listed, Files::readString))
           .isInstanceOf(SourceChangedException.class)
           .hasMessage("was replaced by a symlink");
+      // A copy into a directory target: a change like any other, not an error of the run.
+      try (FileChannel out =
+          FileChannel.open(
+              dir.resolve("copy"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        assertThatThrownBy(() -> ds.copyTo(listed, out))
+            .isInstanceOf(SourceChangedException.class)
+            .hasMessage("was replaced by a symlink");
+      }
+      assertThatThrownBy(() -> ds.md5(listed))
+          .isInstanceOf(SourceChangedException.class)
+          .hasMessage("was replaced by a symlink");
     }
   }
 
