@@ -173,8 +173,13 @@ public final class OpenPgpDecryption {
         return;
       }
       try {
-        // Whatever follows the literal packet (a compressed packet's end) belongs to the check.
-        clear.transferTo(java.io.OutputStream.nullOutputStream());
+        // Whatever follows the literal packet (a compressed packet's end, a signature) belongs to
+        // the check: cut short there, the message is as truncated as anywhere else.
+        try {
+          clear.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+          throw corrupt("its OpenPGP message is truncated or corrupt (" + e.getMessage() + ")", e);
+        }
         if (!data.verify()) {
           throw corrupt(
               "its OpenPGP integrity check failed: the file was modified or is corrupt", null);

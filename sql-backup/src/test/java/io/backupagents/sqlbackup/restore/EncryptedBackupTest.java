@@ -186,6 +186,29 @@ class EncryptedBackupTest {
     assertThat(verify.status()).as(verify.termination()).isZero();
     assertThat(recover.status()).as(recover.termination()).isZero();
     assertThat(RestoreFixture.fingerprint(server, "copy_app_by_gpg")).isEqualTo(app);
+
+    // Signed as well, and cut short in the signature that follows the data: pg_restore has read
+    // the whole archive by then, yet the message is truncated, not a failed restore (exit 6).
+    Path signed = base.resolve("signed.dump.gpg");
+    Commands.run(
+        List.of(
+            "bash",
+            "-c",
+            "set -eo pipefail; "
+                + server.binDir().resolve("pg_dump")
+                + " -Fc app | "
+                + keys.shellGpg()
+                + " --trust-model always --compress-algo none -r backup@example.org --sign"
+                + " --encrypt > '"
+                + signed
+                + "'"),
+        server.libpqEnvironment());
+    byte[] whole = Files.readAllBytes(signed);
+    Files.write(hourly.resolve(APP_BACKUP + ".dump.gpg"), Arrays.copyOf(whole, whole.length - 20));
+    RestoreFixture.Run cut = recoverInto(env, "never_cut_signed");
+    assertThat(cut.status()).as(cut.termination()).isEqualTo(12);
+    assertThat(cut.termination()).contains("truncated");
+    assertThat(databases()).doesNotContain("never_cut_signed");
   }
 
   @Test
@@ -288,6 +311,15 @@ class EncryptedBackupTest {
     assertThat(verify.status()).as(verify.termination()).isZero();
     assertThat(recover.status()).as(recover.termination()).isZero();
     assertThat(RestoreFixture.fingerprint(server, target)).isEqualTo(shop);
+
+    // Cut short in its trailing signature, it is as truncated as anywhere else.
+    Path file = hourly.resolve(BACKUP + ".sql.gz.gpg");
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(whole, whole.length - 20));
+    RestoreFixture.Run cut = recoverInto(env, target + "_cut");
+    assertThat(cut.status()).as(cut.termination()).isEqualTo(12);
+    assertThat(cut.termination()).contains("truncated");
+    assertThat(databases()).doesNotContain(target + "_cut");
   }
 
   @Test
