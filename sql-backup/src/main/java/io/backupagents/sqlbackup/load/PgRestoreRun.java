@@ -54,20 +54,26 @@ public final class PgRestoreRun {
       List<String> extraArgs,
       Clock clock)
       throws InterruptedException {
+    boolean fed = EncryptedArchiveFeed.needed(archive.restorable());
+    // pg_restore reads an encrypted archive from a pipe, which allows one job only.
+    int effectiveJobs = fed ? 1 : jobs;
+    log.info(
+        "restoring with pg_restore, {} {}{}",
+        effectiveJobs,
+        effectiveJobs == 1 ? "job" : "jobs",
+        fed && jobs > 1 ? " (the encrypted archive is read from its standard input)" : "");
     List<String> argv =
         new ArrayList<>(
             List.of(
                 clients.tool("pg_restore"),
                 "--no-password",
                 "--verbose",
-                // pg_restore reads an encrypted archive from a pipe, which allows one job only.
-                "--jobs=" + (EncryptedArchiveFeed.needed(archive.restorable()) ? 1 : jobs),
+                "--jobs=" + effectiveJobs,
                 "--dbname=" + DatabaseNames.connInfo(database)));
     if (options.stopOnError()) {
       argv.add("--exit-on-error");
     }
     argv.addAll(extraArgs);
-    boolean fed = EncryptedArchiveFeed.needed(archive.restorable());
     if (!fed) {
       argv.add(archive.restorable().toString());
     }

@@ -78,7 +78,6 @@ final class RestoreRun {
             settings.timeout());
     int errors;
     if (checked.archive().isPresent()) {
-      log.info("restoring with pg_restore, {} jobs", settings.jobs());
       errors =
           PgRestoreRun.run(
               context.processes(),
