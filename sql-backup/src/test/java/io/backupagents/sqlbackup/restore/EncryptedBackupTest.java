@@ -164,18 +164,7 @@ class EncryptedBackupTest {
   @Test
   void aCustomArchiveEncryptedByGpgWithoutCompressionIsVerifiedAndRecovered() throws Exception {
     Path hourly = Files.createDirectories(base.resolve("backup/hourly"));
-    Commands.run(
-        List.of(
-            "bash",
-            "-c",
-            "set -eo pipefail; "
-                + server.binDir().resolve("pg_dump")
-                + " -Fc app | "
-                + keys.shellGpg()
-                + " --trust-model always --compress-algo none -r backup@example.org --encrypt > '"
-                + hourly.resolve(APP_BACKUP + ".dump.gpg")
-                + "'"),
-        server.libpqEnvironment());
+    gpgCustomArchive("--encrypt", hourly.resolve(APP_BACKUP + ".dump.gpg"));
     Map<String, String> env = backupEnv("gzip", false);
     env.put("DATABASE", "app");
     withKey(env);
@@ -190,6 +179,17 @@ class EncryptedBackupTest {
     // Signed as well, and cut short in the signature that follows the data: pg_restore has read
     // the whole archive by then, yet the message is truncated, not a failed restore (exit 6).
     Path signed = base.resolve("signed.dump.gpg");
+    gpgCustomArchive("--sign --encrypt", signed);
+    byte[] whole = Files.readAllBytes(signed);
+    Files.write(hourly.resolve(APP_BACKUP + ".dump.gpg"), Arrays.copyOf(whole, whole.length - 20));
+    RestoreFixture.Run cut = recoverInto(env, "never_cut_signed");
+    assertThat(cut.status()).as(cut.termination()).isEqualTo(12);
+    assertThat(cut.termination()).contains("truncated");
+    assertThat(databases()).doesNotContain("never_cut_signed");
+  }
+
+  /** {@code pg_dump -Fc app} through gpg (no compression of its own) with {@code action}. */
+  private void gpgCustomArchive(String action, Path out) {
     Commands.run(
         List.of(
             "bash",
@@ -198,17 +198,12 @@ class EncryptedBackupTest {
                 + server.binDir().resolve("pg_dump")
                 + " -Fc app | "
                 + keys.shellGpg()
-                + " --trust-model always --compress-algo none -r backup@example.org --sign"
-                + " --encrypt > '"
-                + signed
+                + " --trust-model always --compress-algo none -r backup@example.org "
+                + action
+                + " > '"
+                + out
                 + "'"),
         server.libpqEnvironment());
-    byte[] whole = Files.readAllBytes(signed);
-    Files.write(hourly.resolve(APP_BACKUP + ".dump.gpg"), Arrays.copyOf(whole, whole.length - 20));
-    RestoreFixture.Run cut = recoverInto(env, "never_cut_signed");
-    assertThat(cut.status()).as(cut.termination()).isEqualTo(12);
-    assertThat(cut.termination()).contains("truncated");
-    assertThat(databases()).doesNotContain("never_cut_signed");
   }
 
   @Test
