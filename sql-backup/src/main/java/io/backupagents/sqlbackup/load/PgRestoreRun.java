@@ -42,7 +42,28 @@ public final class PgRestoreRun {
 
   private PgRestoreRun() {}
 
-  /** Runs pg_restore into {@code database} and returns the number of errors it went past. */
+  /**
+   * Undoes what a parallel restore that stopped left in the target, so that one job can start over:
+   * a database the restore created is made afresh; one whose objects the restore replaces ({@link
+   * #REPLACE}) needs nothing.
+   */
+  @FunctionalInterface
+  public interface StartOver {
+
+    /** For a restore that replaces the archive's objects where they exist. */
+    StartOver NOTHING = () -> {};
+
+    void prepare() throws InterruptedException;
+  }
+
+  /**
+   * Runs pg_restore into {@code database} and returns the number of errors it went past. A parallel
+   * restore that stops at a failed statement starts over once with one job (after {@code
+   * startOver}): jobs run a step as soon as the steps the archive says it needs are done, so a
+   * dependency pg_dump did not record makes a sound archive fail (older pg_dump versions missed
+   * those of foreign keys referencing partitioned tables, and PostgreSQL's regression database has
+   * failed that way once in many runs with 15.18); one job restores in the archive's order.
+   */
   public static int run(
       ProcessRunner runner,
       ClientTools.Clients clients,
@@ -52,6 +73,7 @@ public final class PgRestoreRun {
       int jobs,
       PsqlRun.Options options,
       List<String> extraArgs,
+      StartOver startOver,
       Clock clock)
       throws InterruptedException {
     boolean fed = EncryptedArchiveFeed.needed(archive.restorable());
@@ -62,80 +84,148 @@ public final class PgRestoreRun {
         effectiveJobs,
         effectiveJobs == 1 ? "job" : "jobs",
         fed && jobs > 1 ? " (the encrypted archive is read from its standard input)" : "");
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                clients.tool("pg_restore"),
-                "--no-password",
-                "--verbose",
-                "--jobs=" + effectiveJobs,
-                "--dbname=" + DatabaseNames.connInfo(database)));
-    if (options.stopOnError()) {
-      argv.add("--exit-on-error");
-    }
-    argv.addAll(extraArgs);
-    if (!fed) {
-      argv.add(archive.restorable().toString());
-    }
-    Map<String, String> env = new HashMap<>(credentials.environment());
-    env.put("PGOPTIONS", "-c client_min_messages=warning");
-    AtomicInteger items = new AtomicInteger();
-    AtomicInteger ignored = new AtomicInteger();
-    AtomicReference<String> firstError = new AtomicReference<>();
-    AtomicReference<Instant> lastLine = new AtomicReference<>(clock.instant());
-    ProcessSpec spec =
-        ProcessSpec.of("pg_restore", argv)
-            .withEnvironment(env)
-            .withStderrLine(
-                line -> {
-                  if (line.contains("error:")) {
-                    firstError.compareAndSet(null, line.strip());
-                    log.warn("[pg_restore] {}", line);
-                  } else if (line.contains("processing item")
-                      || line.contains("launching item")
-                      || line.contains("creating ")
-                      || line.contains("processing data")) {
-                    items.incrementAndGet();
-                    progress(items.get(), archive.items(), clock, lastLine);
-                  } else {
-                    log.debug("[pg_restore] {}", line);
-                  }
-                  Matcher m = IGNORED.matcher(line);
-                  if (m.find()) {
-                    ignored.set(Integer.parseInt(m.group(1)));
-                  }
-                });
-    if (options.timeout().isPresent()) {
-      spec = spec.withTimeout(options.timeout().get());
-    }
-    Optional<EncryptedArchiveFeed> feed =
-        fed ? Optional.of(EncryptedArchiveFeed.of(archive.restorable())) : Optional.empty();
-    if (feed.isPresent()) {
-      spec = spec.withStdin(feed.get());
-    }
+    Attempt parallel = new Attempt(runner, clients, credentials, database, archive, options, clock);
     try {
-      runner.run(spec);
-      return 0;
-    } catch (CodecException e) {
-      throw e.toAgentException(archive.restorable().getFileName().toString());
-    } catch (ProcessFailedException e) {
-      if (feed.isPresent() && feed.get().failure().isPresent()) {
-        throw feed.get()
-            .failure()
-            .get()
-            .toAgentException(archive.restorable().getFileName().toString());
+      return parallel.run(effectiveJobs, extraArgs);
+    } catch (AgentException e) {
+      if (effectiveJobs == 1 || !parallel.statementFailed) {
+        throw e;
       }
-      if (!options.stopOnError() && !e.timedOut() && e.exitStatus() == 1 && ignored.get() > 0) {
-        return ignored.get(); // pg_restore exits 1 after going past errors
+      log.warn(
+          "pg_restore with {} jobs stopped at a failed statement ({}); starting over with one job,"
+              + " which restores in the archive's order",
+          effectiveJobs,
+          parallel.firstError);
+      startOver.prepare();
+      try {
+        int ignored =
+            new Attempt(runner, clients, credentials, database, archive, options, clock)
+                .run(1, extraArgs);
+        log.info(
+            "the restore with one job succeeded: the archive's dependencies do not allow {} jobs",
+            effectiveJobs);
+        return ignored;
+      } catch (AgentException serial) {
+        serial.addSuppressed(e);
+        throw serial;
       }
-      String cause = firstError.get() == null ? e.lastStderrLine() : firstError.get();
-      throw new AgentException(
-          e.timedOut() ? ExitCode.OPERATION_FAILED : classify(cause),
-          options.what() + (e.timedOut() ? " ran past RESTORE_TIMEOUT" : " failed") + ": " + cause,
-          e);
-    } catch (IOException e) {
-      throw new AgentException(
-          ExitCode.OPERATION_FAILED, options.what() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One pg_restore process, and the first error it reported. */
+  private static final class Attempt {
+    private final ProcessRunner runner;
+    private final ClientTools.Clients clients;
+    private final PgCredentials credentials;
+    private final String database;
+    private final ArchiveBackup.Checked archive;
+    private final PsqlRun.Options options;
+    private final Clock clock;
+    private String firstError;
+    private boolean statementFailed;
+
+    Attempt(
+        ProcessRunner runner,
+        ClientTools.Clients clients,
+        PgCredentials credentials,
+        String database,
+        ArchiveBackup.Checked archive,
+        PsqlRun.Options options,
+        Clock clock) {
+      this.runner = runner;
+      this.clients = clients;
+      this.credentials = credentials;
+      this.database = database;
+      this.archive = archive;
+      this.options = options;
+      this.clock = clock;
+    }
+
+    int run(int jobs, List<String> extraArgs) throws InterruptedException {
+      boolean fed = EncryptedArchiveFeed.needed(archive.restorable());
+      List<String> argv =
+          new ArrayList<>(
+              List.of(
+                  clients.tool("pg_restore"),
+                  "--no-password",
+                  "--verbose",
+                  "--jobs=" + jobs,
+                  "--dbname=" + DatabaseNames.connInfo(database)));
+      if (options.stopOnError()) {
+        argv.add("--exit-on-error");
+      }
+      argv.addAll(extraArgs);
+      if (!fed) {
+        argv.add(archive.restorable().toString());
+      }
+      Map<String, String> env = new HashMap<>(credentials.environment());
+      env.put("PGOPTIONS", "-c client_min_messages=warning");
+      AtomicInteger items = new AtomicInteger();
+      AtomicInteger ignored = new AtomicInteger();
+      AtomicReference<String> error = new AtomicReference<>();
+      AtomicReference<Instant> lastLine = new AtomicReference<>(clock.instant());
+      ProcessSpec spec =
+          ProcessSpec.of("pg_restore", argv)
+              .withEnvironment(env)
+              .withStderrLine(
+                  line -> {
+                    if (line.contains("error:")) {
+                      error.compareAndSet(null, line.strip());
+                      log.warn("[pg_restore] {}", line);
+                    } else if (line.contains("processing item")
+                        || line.contains("launching item")
+                        || line.contains("creating ")
+                        || line.contains("processing data")) {
+                      items.incrementAndGet();
+                      progress(items.get(), archive.items(), clock, lastLine);
+                    } else {
+                      log.debug("[pg_restore] {}", line);
+                    }
+                    Matcher m = IGNORED.matcher(line);
+                    if (m.find()) {
+                      ignored.set(Integer.parseInt(m.group(1)));
+                    }
+                  });
+      if (options.timeout().isPresent()) {
+        spec = spec.withTimeout(options.timeout().get());
+      }
+      Optional<EncryptedArchiveFeed> feed =
+          fed ? Optional.of(EncryptedArchiveFeed.of(archive.restorable())) : Optional.empty();
+      if (feed.isPresent()) {
+        spec = spec.withStdin(feed.get());
+      }
+      try {
+        runner.run(spec);
+        return 0;
+      } catch (CodecException e) {
+        throw e.toAgentException(archive.restorable().getFileName().toString());
+      } catch (ProcessFailedException e) {
+        if (feed.isPresent() && feed.get().failure().isPresent()) {
+          throw feed.get()
+              .failure()
+              .get()
+              .toAgentException(archive.restorable().getFileName().toString());
+        }
+        if (!options.stopOnError() && !e.timedOut() && e.exitStatus() == 1 && ignored.get() > 0) {
+          return ignored.get(); // pg_restore exits 1 after going past errors
+        }
+        firstError = error.get() == null ? e.lastStderrLine() : error.get();
+        ExitCode code = e.timedOut() ? ExitCode.OPERATION_FAILED : classify(firstError);
+        statementFailed =
+            !e.timedOut()
+                && code == ExitCode.OPERATION_FAILED
+                && firstError.contains("could not execute query");
+        throw new AgentException(
+            code,
+            options.what()
+                + (e.timedOut() ? " ran past RESTORE_TIMEOUT" : " failed")
+                + ": "
+                + firstError,
+            e);
+      } catch (IOException e) {
+        throw new AgentException(
+            ExitCode.OPERATION_FAILED, options.what() + " failed: " + e.getMessage(), e);
+      }
     }
   }
 

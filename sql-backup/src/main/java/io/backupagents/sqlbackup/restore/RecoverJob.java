@@ -8,6 +8,7 @@ import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.logging.Units;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.DatabaseCreation;
+import io.backupagents.sqlbackup.load.PgRestoreRun;
 import io.backupagents.sqlbackup.load.RestoreTools;
 import io.backupagents.sqlbackup.load.TargetServer;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
@@ -140,14 +141,17 @@ final class RecoverJob implements Job {
       requireKind(checked);
       Optional<DatabaseProperties> properties =
           create ? early.properties(checked, clients) : Optional.empty();
+      PgRestoreRun.StartOver startOver = PgRestoreRun.StartOver.NOTHING;
       if (create) {
+        String database = settings.database().get();
         DatabaseCreation.create(
-            target,
-            settings.database().get(),
-            properties,
-            context.processes(),
-            clients,
-            credentials);
+            target, database, properties, context.processes(), clients, credentials);
+        startOver =
+            () -> {
+              target.drop(database);
+              DatabaseCreation.create(
+                  target, database, properties, context.processes(), clients, credentials);
+            };
       } else if (settings.database().isPresent()) {
         log.info(
             "restoring into the existing database {}: it keeps its own encoding, locale, owner,"
@@ -165,7 +169,7 @@ final class RecoverJob implements Job {
       try {
         result =
             new RestoreRun(settings, context, clients, credentials, metrics)
-                .restore(checked, survey, create, selection);
+                .restore(checked, survey, create, startOver, selection);
       } catch (AgentException e) {
         throw create && checked.archive().isEmpty() ? dropCreated(target, e) : e;
       }

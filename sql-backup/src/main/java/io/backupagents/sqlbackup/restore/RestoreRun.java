@@ -60,12 +60,14 @@ final class RestoreRun {
 
   /**
    * Restores {@code checked}; {@code newDatabase} says the target database was just created (an
-   * archive's objects then replace nothing).
+   * archive's objects then replace nothing), and {@code startOver} makes it afresh when a parallel
+   * pg_restore starts over with one job.
    */
   Result restore(
       BackupIntegrity.Checked checked,
       TargetServer.Survey survey,
       boolean newDatabase,
+      PgRestoreRun.StartOver startOver,
       Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
     Instant start = context.clock().instant();
@@ -88,6 +90,7 @@ final class RestoreRun {
               settings.jobs(),
               options,
               newDatabase ? List.of() : PgRestoreRun.REPLACE,
+              startOver,
               context.clock());
     } else {
       errors = plain(checked, survey, options, selection);

@@ -117,7 +117,7 @@ final class ScratchRestore {
     if (checked.archive().isPresent()) {
       Optional<DatabaseProperties> properties =
           DatabaseCreation.of(checked, context.processes(), clients);
-      return List.of(one(label, properties, () -> archive(checked)));
+      return List.of(one(label, properties, () -> archive(checked, properties)));
     }
     List<SanityCheck.Report> reports = new ArrayList<>();
     Path file = checked.fetched().file();
@@ -196,7 +196,8 @@ final class ScratchRestore {
                     })));
   }
 
-  private void archive(BackupIntegrity.Checked checked) throws InterruptedException {
+  private void archive(BackupIntegrity.Checked checked, Optional<DatabaseProperties> properties)
+      throws InterruptedException {
     restoreFailure(
         checked,
         () ->
@@ -209,6 +210,10 @@ final class ScratchRestore {
                 jobs,
                 new PsqlRun.Options("restore of " + checked.name(), true, false, timeout),
                 List.of("--no-owner", "--no-acl"),
+                () -> {
+                  target.drop(settings.scratchDatabase());
+                  target.createScratch(settings.scratchDatabase(), properties, SCRATCH_COMMENT);
+                },
                 context.clock()));
   }
 
