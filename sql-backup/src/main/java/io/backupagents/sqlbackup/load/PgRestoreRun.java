@@ -96,14 +96,12 @@ public final class PgRestoreRun {
               + " which restores in the archive's order",
           effectiveJobs,
           parallel.firstError);
-      startOver.prepare();
       try {
+        startOver.prepare();
         int ignored =
             new Attempt(runner, clients, credentials, database, archive, options, clock)
                 .run(1, extraArgs);
-        log.info(
-            "the restore with one job succeeded: the archive's dependencies do not allow {} jobs",
-            effectiveJobs);
+        log.info("the restore with one job succeeded where {} jobs had stopped", effectiveJobs);
         return ignored;
       } catch (AgentException serial) {
         serial.addSuppressed(e);

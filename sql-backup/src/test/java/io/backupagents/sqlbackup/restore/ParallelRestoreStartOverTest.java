@@ -72,7 +72,7 @@ class ParallelRestoreStartOverTest {
     assertThat(verify.output())
         .contains("pg_restore with 2 jobs stopped at a failed statement")
         .contains("already exists")
-        .contains("the restore with one job succeeded");
+        .contains("the restore with one job succeeded where 2 jobs had stopped");
   }
 
   @Test
