@@ -84,18 +84,18 @@ public final class PgRestoreRun {
         effectiveJobs,
         effectiveJobs == 1 ? "job" : "jobs",
         fed && jobs > 1 ? " (the encrypted archive is read from its standard input)" : "");
-    Attempt parallel = new Attempt(runner, clients, credentials, database, archive, options, clock);
+    Attempt first = new Attempt(runner, clients, credentials, database, archive, options, clock);
     try {
-      return parallel.run(effectiveJobs, extraArgs);
+      return first.run(effectiveJobs, extraArgs);
     } catch (AgentException e) {
-      if (effectiveJobs == 1 || !parallel.statementFailed) {
+      if (effectiveJobs == 1 || !first.statementFailed) {
         throw e;
       }
       log.warn(
           "pg_restore with {} jobs stopped at a failed statement ({}); starting over with one job,"
               + " which restores in the archive's order",
           effectiveJobs,
-          parallel.firstError);
+          first.firstError);
       try {
         startOver.prepare();
         int ignored =

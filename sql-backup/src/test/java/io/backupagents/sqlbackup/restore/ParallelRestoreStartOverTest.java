@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -145,7 +144,7 @@ class ParallelRestoreStartOverTest {
     Files.createDirectories(base.resolve("backup"));
     RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
     assertThat(backup.status()).as(backup.termination()).isZero();
-    return new HashMap<>(env);
+    return env;
   }
 
   /**
