@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * table of contents and every data block (into /dev/null), which fails on a truncated or damaged
  * archive.
  */
-final class ArchiveBackup {
+public final class ArchiveBackup {
 
   private static final byte[] CUSTOM_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
 
@@ -40,8 +41,9 @@ final class ArchiveBackup {
    *
    * @param restorable the file or directory to give pg_restore
    * @param items the number of entries in its table of contents
+   * @param toc its table of contents, as {@code pg_restore --list} prints it
    */
-  public record Checked(Path restorable, int items) {}
+  public record Checked(Path restorable, int items, String toc) {}
 
   private ArchiveBackup() {}
 
@@ -66,10 +68,11 @@ final class ArchiveBackup {
       requireCustomArchive(file);
       restorable = file;
     }
-    String toc = pgRestore(runner, clients, name, restorable, "--list");
+    String toc =
+        new String(pgRestore(runner, clients, name, restorable, "--list"), StandardCharsets.UTF_8);
     int items = (int) toc.lines().filter(l -> !l.isBlank() && !l.startsWith(";")).count();
     pgRestore(runner, clients, name, restorable, "--file=/dev/null");
-    return new Checked(restorable, items);
+    return new Checked(restorable, items, toc);
   }
 
   private static byte[] digest(Path file, RestoreProgress progress) {
@@ -139,21 +142,42 @@ final class ArchiveBackup {
   }
 
   /**
+   * The SQL of the entries {@code list} names (a file in {@code pg_restore --use-list} form), as
+   * {@code pg_restore --file=-} writes it.
+   */
+  public static byte[] script(
+      ProcessRunner runner, ClientTools.Clients clients, Checked archive, Path list)
+      throws InterruptedException {
+    return pgRestore(
+        runner,
+        clients,
+        archive.restorable().getFileName().toString(),
+        archive.restorable(),
+        "--file=-",
+        "--use-list=" + list);
+  }
+
+  /**
    * Runs a checking pg_restore of {@code restorable} (fed decrypted on its standard input when it
    * is encrypted) and returns its standard output.
    */
-  private static String pgRestore(
-      ProcessRunner runner, ClientTools.Clients clients, String name, Path restorable, String arg)
+  private static byte[] pgRestore(
+      ProcessRunner runner,
+      ClientTools.Clients clients,
+      String name,
+      Path restorable,
+      String... args)
       throws InterruptedException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Optional<EncryptedArchiveFeed> feed =
         EncryptedArchiveFeed.needed(restorable)
             ? Optional.of(EncryptedArchiveFeed.of(restorable))
             : Optional.empty();
-    List<String> argv =
-        feed.isPresent()
-            ? List.of(clients.tool("pg_restore"), arg)
-            : List.of(clients.tool("pg_restore"), arg, restorable.toString());
+    List<String> argv = new ArrayList<>(List.of(clients.tool("pg_restore")));
+    argv.addAll(List.of(args));
+    if (feed.isEmpty()) {
+      argv.add(restorable.toString());
+    }
     try {
       ProcessSpec spec =
           ProcessSpec.of("pg_restore", argv)
@@ -191,6 +215,6 @@ final class ArchiveBackup {
           "pg_restore could not read " + name + ": " + e.getMessage(),
           e);
     }
-    return out.toString(StandardCharsets.UTF_8);
+    return out.toByteArray();
   }
 }

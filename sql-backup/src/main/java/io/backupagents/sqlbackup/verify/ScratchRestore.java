@@ -4,6 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.logging.Units;
+import io.backupagents.sqlbackup.load.ArchiveBackup;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.DatabaseCreation;
 import io.backupagents.sqlbackup.load.PgRestoreRun;
@@ -17,6 +18,7 @@ import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.script.ScratchFilter;
 import io.backupagents.sqlbackup.script.SqlLineReader;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,13 +68,18 @@ final class ScratchRestore {
   private final ClientTools.Clients clients;
   private final Optional<Duration> timeout;
   private final int jobs;
+  private final Supplier<Path> workDir;
   private final RunContext context;
 
+  /**
+   * @param workDir makes a directory the run deletes at its end (for pg_restore's lists)
+   */
   ScratchRestore(
       VerifySettings settings,
       Target where,
       Optional<Duration> timeout,
       int jobs,
+      Supplier<Path> workDir,
       RunContext context) {
     this.settings = settings;
     this.target = where.server();
@@ -80,6 +88,7 @@ final class ScratchRestore {
     this.clients = where.clients();
     this.timeout = timeout;
     this.jobs = jobs;
+    this.workDir = workDir;
     this.context = context;
   }
 
@@ -196,8 +205,26 @@ final class ScratchRestore {
                     })));
   }
 
+  /**
+   * Restores an archive with pg_restore, leaving out what names roles (owners, grants, user
+   * mappings, subscriptions) and restoring its policies afterwards through {@link ScratchFilter},
+   * which drops their roles as from a plain dump.
+   */
   private void archive(BackupIntegrity.Checked checked, Optional<DatabaseProperties> properties)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
+    ArchiveBackup.Checked archive = checked.archive().orElseThrow();
+    ScratchArchiveList list = ScratchArchiveList.of(archive.toc());
+    List<String> args = new ArrayList<>(List.of("--no-owner", "--no-acl", "--no-subscriptions"));
+    Path lists = list.needed() ? workDir.get() : null;
+    if (list.needed()) {
+      Path restored = Files.writeString(lists.resolve("restored.list"), list.restored());
+      args.add("--use-list=" + restored);
+      log.info(
+          "{} user mappings left out of the scratch restore, {} policies restored after it without"
+              + " their roles (the scratch server need not have them)",
+          list.userMappings(),
+          list.policyCount());
+    }
     restoreFailure(
         checked,
         () ->
@@ -206,15 +233,32 @@ final class ScratchRestore {
                 clients,
                 scratch,
                 settings.scratchDatabase(),
-                checked.archive().orElseThrow(),
+                archive,
                 jobs,
                 new PsqlRun.Options("restore of " + checked.name(), true, false, timeout),
-                List.of("--no-owner", "--no-acl"),
+                args,
                 () -> {
                   target.drop(settings.scratchDatabase());
                   target.createScratch(settings.scratchDatabase(), properties, SCRATCH_COMMENT);
                 },
                 context.clock()));
+    if (list.policyCount() > 0) {
+      Path policies = Files.writeString(lists.resolve("policies.list"), list.policies());
+      byte[] sql = ArchiveBackup.script(context.processes(), clients, archive, policies);
+      ScratchFilter filter = new ScratchFilter(false);
+      restoreFailure(
+          checked,
+          () ->
+              PsqlRun.run(
+                  context.processes(),
+                  clients,
+                  scratch,
+                  settings.scratchDatabase(),
+                  new PsqlRun.Options(
+                      "restore of the policies of " + checked.name(), true, true, timeout),
+                  SqlFeed.guarded(
+                      out -> filter.copy(new SqlLineReader(new ByteArrayInputStream(sql)), out))));
+    }
   }
 
   /** A restore that fails on the backup's content means the backup does not restore. */

@@ -100,6 +100,7 @@ final class Verification {
               new ScratchRestore.Target(target, scratch, reachable(sourceCredentials), clients),
               timeout,
               jobs,
+              workDir,
               context);
       List<SanityCheck.Report> reports = restore.all(checked);
       metrics.phase("restore", Duration.between(start, context.clock().instant()));

@@ -181,6 +181,36 @@ class VerifyActionTest {
   }
 
   @Test
+  void aCustomArchiveWithAPolicyAndAUserMappingVerifiesOnAScratchServerWithoutTheirRole()
+      throws Exception {
+    Path tier = Files.createDirectories(base.resolve("backup/hourly"));
+    Commands.run(
+        List.of(
+            source.binDir().resolve("pg_dump").toString(),
+            "-Fc",
+            "-f",
+            tier.resolve("backup-2025-09-10T11:51:08Z-app.dump").toString(),
+            "app"),
+        source.libpqEnvironment());
+    try (PostgresServer scratch = PostgresServer.start()) {
+      Map<String, String> env = RestoreFixture.env(source, base);
+      env.put("VERIFY_PGHOST", scratch.host());
+      env.put("VERIFY_PGPORT", Integer.toString(scratch.port()));
+      env.put("VERIFY_PGADMINPASS", scratch.password());
+
+      RestoreFixture.Run run = RestoreFixture.run(env, base, "verify");
+
+      assertThat(run.status()).as(run.termination()).isZero();
+      assertThat(run.output())
+          .contains(
+              "1 user mappings left out of the scratch restore, 1 policies restored after it"
+                  + " without their roles");
+      assertThat(scratch.queryColumn("postgres", "SELECT rolname FROM pg_roles"))
+          .doesNotContain("appuser");
+    }
+  }
+
+  @Test
   void aCustomArchiveIsVerifiedThroughPgRestore() throws Exception {
     Path tier = Files.createDirectories(base.resolve("backup/hourly"));
     Commands.run(
