@@ -189,6 +189,18 @@ final class ScratchRestore {
   private void section(
       BackupIntegrity.Checked checked, SqlLineReader lines, ScratchFilter f, byte[] head)
       throws InterruptedException {
+    psql(
+        checked,
+        "restore of " + checked.name(),
+        out -> {
+          out.write(head);
+          f.copy(lines, out);
+        });
+  }
+
+  /** Runs SQL through psql into the scratch database, in one transaction. */
+  private void psql(BackupIntegrity.Checked checked, String what, SqlFeed.Body sql)
+      throws InterruptedException {
     restoreFailure(
         checked,
         () ->
@@ -197,12 +209,8 @@ final class ScratchRestore {
                 clients,
                 scratch,
                 settings.scratchDatabase(),
-                new PsqlRun.Options("restore of " + checked.name(), true, true, timeout),
-                SqlFeed.guarded(
-                    out -> {
-                      out.write(head);
-                      f.copy(lines, out);
-                    })));
+                new PsqlRun.Options(what, true, true, timeout),
+                SqlFeed.guarded(sql)));
   }
 
   /**
@@ -215,10 +223,13 @@ final class ScratchRestore {
     ArchiveBackup.Checked archive = checked.archive().orElseThrow();
     ScratchArchiveList list = ScratchArchiveList.of(archive.toc());
     List<String> args = new ArrayList<>(List.of("--no-owner", "--no-acl", "--no-subscriptions"));
-    Path lists = list.needed() ? workDir.get() : null;
+    Optional<Path> policies = Optional.empty();
     if (list.needed()) {
-      Path restored = Files.writeString(lists.resolve("restored.list"), list.restored());
-      args.add("--use-list=" + restored);
+      Path lists = workDir.get();
+      args.add("--use-list=" + Files.writeString(lists.resolve("restored.list"), list.restored()));
+      if (list.policyCount() > 0) {
+        policies = Optional.of(Files.writeString(lists.resolve("policies.list"), list.policies()));
+      }
       log.info(
           "{} user mappings left out of the scratch restore, {} policies restored after it without"
               + " their roles (the scratch server need not have them)",
@@ -242,22 +253,13 @@ final class ScratchRestore {
                   target.createScratch(settings.scratchDatabase(), properties, SCRATCH_COMMENT);
                 },
                 context.clock()));
-    if (list.policyCount() > 0) {
-      Path policies = Files.writeString(lists.resolve("policies.list"), list.policies());
-      byte[] sql = ArchiveBackup.script(context.processes(), clients, archive, policies);
+    if (policies.isPresent()) {
+      byte[] sql = ArchiveBackup.script(context.processes(), clients, archive, policies.get());
       ScratchFilter filter = new ScratchFilter(false);
-      restoreFailure(
+      psql(
           checked,
-          () ->
-              PsqlRun.run(
-                  context.processes(),
-                  clients,
-                  scratch,
-                  settings.scratchDatabase(),
-                  new PsqlRun.Options(
-                      "restore of the policies of " + checked.name(), true, true, timeout),
-                  SqlFeed.guarded(
-                      out -> filter.copy(new SqlLineReader(new ByteArrayInputStream(sql)), out))));
+          "restore of the policies of " + checked.name(),
+          out -> filter.copy(new SqlLineReader(new ByteArrayInputStream(sql)), out));
     }
   }
 

@@ -18,6 +18,7 @@ import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,15 +184,7 @@ class VerifyActionTest {
   @Test
   void aCustomArchiveWithAPolicyAndAUserMappingVerifiesOnAScratchServerWithoutTheirRole()
       throws Exception {
-    Path tier = Files.createDirectories(base.resolve("backup/hourly"));
-    Commands.run(
-        List.of(
-            source.binDir().resolve("pg_dump").toString(),
-            "-Fc",
-            "-f",
-            tier.resolve("backup-2025-09-10T11:51:08Z-app.dump").toString(),
-            "app"),
-        source.libpqEnvironment());
+    customArchive("app");
     try (PostgresServer scratch = PostgresServer.start()) {
       Map<String, String> env = RestoreFixture.env(source, base);
       env.put("VERIFY_PGHOST", scratch.host());
@@ -212,15 +205,7 @@ class VerifyActionTest {
 
   @Test
   void aCustomArchiveIsVerifiedThroughPgRestore() throws Exception {
-    Path tier = Files.createDirectories(base.resolve("backup/hourly"));
-    Commands.run(
-        List.of(
-            source.binDir().resolve("pg_dump").toString(),
-            "-Fc",
-            "-f",
-            tier.resolve("backup-2025-09-10T11:51:08Z-shop.dump").toString(),
-            "shop"),
-        source.libpqEnvironment());
+    customArchive("shop");
 
     RestoreFixture.Run run = RestoreFixture.run(RestoreFixture.env(source, base), base, "verify");
 
@@ -330,5 +315,18 @@ class VerifyActionTest {
   private static Path copy(String name, Path tier) throws Exception {
     Files.createDirectories(tier);
     return Files.copy(backups.resolve(name), tier.resolve(name));
+  }
+
+  /** {@code pg_dump -Fc} of {@code database} as the newest backup of the hourly tier. */
+  private void customArchive(String database) throws IOException {
+    Path tier = Files.createDirectories(base.resolve("backup/hourly"));
+    Commands.run(
+        List.of(
+            source.binDir().resolve("pg_dump").toString(),
+            "-Fc",
+            "-f",
+            tier.resolve("backup-2025-09-10T11:51:08Z-" + database + ".dump").toString(),
+            database),
+        source.libpqEnvironment());
   }
 }
