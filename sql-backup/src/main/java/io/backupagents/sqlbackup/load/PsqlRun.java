@@ -8,7 +8,10 @@ import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.DatabaseNames;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +42,14 @@ public final class PsqlRun {
   public record Options(
       String what, boolean stopOnError, boolean singleTransaction, Optional<Duration> timeout) {}
 
+  /** Reads what psql prints: its query results. */
+  public interface Output {
+    void line(String line);
+
+    /** psql's output has ended: it exited. */
+    void end();
+  }
+
   private PsqlRun() {}
 
   /** Runs psql in {@code database} and returns the number of SQL errors it reported. */
@@ -49,6 +60,22 @@ public final class PsqlRun {
       String database,
       Options options,
       ProcessSpec.StdinWriter input)
+      throws InterruptedException {
+    return run(runner, clients, credentials, database, options, input, null);
+  }
+
+  /**
+   * Runs psql in {@code database}, showing what it prints to {@code stdout} (null: nobody), and
+   * returns the number of SQL errors it reported.
+   */
+  public static int run(
+      ProcessRunner runner,
+      ClientTools.Clients clients,
+      PgCredentials credentials,
+      String database,
+      Options options,
+      ProcessSpec.StdinWriter input,
+      Output stdout)
       throws InterruptedException {
     List<String> argv = new ArrayList<>();
     argv.addAll(
@@ -82,6 +109,22 @@ public final class PsqlRun {
                   }
                 })
             .withStderrLine(line -> stderrLine(line, errors, firstErrors));
+    if (stdout != null) {
+      spec =
+          spec.withStdout(
+              out -> {
+                try {
+                  // Latin-1 never fails to decode; the lines looked for are ASCII.
+                  BufferedReader lines =
+                      new BufferedReader(new InputStreamReader(out, StandardCharsets.ISO_8859_1));
+                  for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    stdout.line(line);
+                  }
+                } finally {
+                  stdout.end();
+                }
+              });
+    }
     if (options.timeout().isPresent()) {
       spec = spec.withTimeout(options.timeout().get());
     }

@@ -62,7 +62,15 @@ public final class SqlFeed {
    */
   public static InputStream restoreStream(Path file, RestoreProgress progress, DumpKind kind)
       throws IOException {
-    InputStream sql = open(file, progress);
+    return restoreStream(file, open(file, progress), kind);
+  }
+
+  /** {@link #restoreStream(Path, RestoreProgress, DumpKind)} for a reader nobody watches. */
+  public static InputStream restoreStream(Path file, DumpKind kind) throws IOException {
+    return restoreStream(file, open(file), kind);
+  }
+
+  private static InputStream restoreStream(Path file, InputStream sql, DumpKind kind) {
     DumpTail tail = new DumpTail();
     return new InflatingStream(
         sql,
@@ -107,7 +115,8 @@ public final class SqlFeed {
     };
   }
 
-  private static void abort(OutputStream stdin) {
+  /** Makes psql give up: ends a COPY in progress and closes its session. */
+  static void abort(OutputStream stdin) {
     try {
       stdin.write(ABORT);
       stdin.flush();

@@ -182,10 +182,10 @@ final class RecoverJob implements Job {
   }
 
   /**
-   * A plain restore into a database this run created failed: with ON_ERROR_STOP it ran in one
-   * transaction and kept nothing, so the empty database goes too, and the next run starts where
-   * this one did. Without it, or from an archive (pg_restore's jobs commit as they go), what the
-   * restore got stays for the operator to look at.
+   * A plain restore into a database this run created failed: with ON_ERROR_STOP the database goes
+   * with what the restore had loaded into it (its connections commit as they go), and the next run
+   * starts where this one did. Without it, or from an archive (pg_restore's jobs commit as they
+   * go), what the restore got stays for the operator to look at.
    */
   private AgentException dropCreated(TargetServer target, AgentException failure) {
     if (!settings.stopOnError()) {

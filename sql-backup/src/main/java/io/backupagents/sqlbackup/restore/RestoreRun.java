@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.restore;
 
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
+import io.backupagents.sqlbackup.load.ParallelLoad;
 import io.backupagents.sqlbackup.load.PgRestoreRun;
 import io.backupagents.sqlbackup.load.PsqlRun;
 import io.backupagents.sqlbackup.load.RestoreProgress;
@@ -12,17 +13,20 @@ import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.script.ClusterRestoreFilter;
+import io.backupagents.sqlbackup.script.DumpKind;
 import io.backupagents.sqlbackup.script.OneTransactionFilter;
 import io.backupagents.sqlbackup.script.SqlStreamFilter;
 import io.backupagents.sqlbackup.settings.RestoreSettings;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,14 +76,10 @@ final class RestoreRun {
       throws IOException, InterruptedException {
     Instant start = context.clock().instant();
     String what = "restore of " + checked.name();
-    PsqlRun.Options options =
-        new PsqlRun.Options(
-            what,
-            settings.stopOnError(),
-            settings.stopOnError() && !checked.cluster(),
-            settings.timeout());
     int errors;
     if (checked.archive().isPresent()) {
+      PsqlRun.Options options =
+          new PsqlRun.Options(what, settings.stopOnError(), false, settings.timeout());
       errors =
           PgRestoreRun.run(
               context.processes(),
@@ -93,6 +93,12 @@ final class RestoreRun {
               startOver,
               context.clock());
     } else {
+      // One transaction into an existing database (a failure leaves it as it was); a database this
+      // run created is dropped on failure instead, so its table data can load in parallel.
+      boolean oneTransaction =
+          settings.stopOnError() && !checked.cluster() && !(newDatabase && settings.jobs() > 1);
+      PsqlRun.Options options =
+          new PsqlRun.Options(what, settings.stopOnError(), oneTransaction, settings.timeout());
       errors = plain(checked, survey, options, selection);
     }
     Duration took = Duration.between(start, context.clock().instant());
@@ -107,53 +113,65 @@ final class RestoreRun {
       PsqlRun.Options options,
       Optional<ClusterRestoreFilter.Selection> selection)
       throws IOException, InterruptedException {
-    SqlStreamFilter filter;
-    ClusterRestoreFilter cluster = null;
+    Supplier<SqlStreamFilter> filters;
     String database;
+    int connections = options.singleTransaction() ? 1 : settings.jobs();
     if (checked.cluster()) {
       Set<String> kept =
           new TreeSet<>(
               List.of(credentials.environment().get("PGUSER"), survey.bootstrapSuperuser()));
       TargetServer target = survey.server();
       boolean force = settings.force() && target.version().major() >= 13;
-      cluster = new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force, selection);
-      filter = cluster;
+      filters =
+          () -> new ClusterRestoreFilter(kept, target.maintenanceDatabase(), force, selection);
       database = target.maintenanceDatabase();
       log.info(
-          "restoring the dumpall through psql, starting in {}; roles {} keep their attributes"
+          "restoring the dumpall through psql, starting in {}{}; roles {} keep their attributes"
               + " and passwords",
           database,
+          loading(connections),
           kept);
     } else {
       database = settings.database().orElseThrow();
-      filter = new OneTransactionFilter(options.singleTransaction());
+      filters = () -> new OneTransactionFilter(options.singleTransaction());
       log.info(
           "restoring into {} through psql{}",
           database,
-          options.singleTransaction() ? ", in one transaction" : "");
+          options.singleTransaction() ? ", in one transaction" : loading(connections));
     }
-    long size = Files.size(checked.fetched().file());
+    SqlStreamFilter filter = filters.get();
+    Path file = checked.fetched().file();
+    DumpKind kind = checked.kind().orElseThrow();
     int errors;
-    try (RestoreProgress progress = RestoreProgress.start("restore", size, context.clock())) {
+    try (RestoreProgress progress =
+        RestoreProgress.start("restore", Files.size(file), context.clock())) {
       errors =
-          PsqlRun.run(
+          ParallelLoad.run(
               context.processes(),
               clients,
               credentials,
               database,
               options,
-              SqlFeed.of(checked.fetched().file(), progress, checked.kind().orElseThrow(), filter));
+              connections,
+              main ->
+                  main
+                      ? ParallelLoad.source(SqlFeed.restoreStream(file, progress, kind), filter)
+                      : ParallelLoad.source(SqlFeed.restoreStream(file, kind), filters.get()));
     }
     if (filter.cleaningStatementsLeftOut() > 0) {
       log.info(
           "left out {} of pg_dump's cleaning statements that fail where their object is missing",
           filter.cleaningStatementsLeftOut());
     }
-    if (cluster != null && cluster.roleStatementsLeftOut() > 0) {
+    if (filter instanceof ClusterRestoreFilter cluster && cluster.roleStatementsLeftOut() > 0) {
       log.info(
           "left out {} statements about the roles the restore runs as",
           cluster.roleStatementsLeftOut());
     }
     return errors;
+  }
+
+  private static String loading(int connections) {
+    return connections > 1 ? ", loading table data over " + connections + " connections" : "";
   }
 }

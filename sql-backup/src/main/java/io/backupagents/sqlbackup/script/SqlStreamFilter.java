@@ -49,6 +49,8 @@ public abstract class SqlStreamFilter {
   }
 
   private final SqlScanner scanner = new SqlScanner();
+  private Boundaries boundaries = Boundaries.NONE;
+  private boolean quiet;
   private boolean inCopy;
   private boolean copyStatement;
   private boolean skipping;
@@ -72,6 +74,16 @@ public abstract class SqlStreamFilter {
   }
 
   /**
+   * Makes this filter tell {@code boundaries} where the pieces it writes begin, and, when {@code
+   * quiet}, leave its warnings to another reader of the same dump.
+   */
+  public final SqlStreamFilter telling(Boundaries boundaries, boolean quiet) {
+    this.boundaries = boundaries;
+    this.quiet = quiet;
+    return this;
+  }
+
+  /**
    * Copies lines to {@code out} until the input ends (false) or the subclass stops before a line
    * (true; that line is read again next).
    */
@@ -80,10 +92,14 @@ public abstract class SqlStreamFilter {
       if (inCopy) {
         inCopy = false;
         // The data of a COPY statement left out goes with it.
-        OutputStream data = skipCopyData ? OutputStream.nullOutputStream() : out;
+        boolean skipped = skipCopyData;
+        OutputStream data = skipped ? OutputStream.nullOutputStream() : out;
         skipCopyData = false;
         if (!lines.copyData(data)) {
           return false;
+        }
+        if (!skipped) {
+          boundaries.copyEnd();
         }
       }
       if (!lines.next()) {
@@ -115,7 +131,8 @@ public abstract class SqlStreamFilter {
     Action action;
     if (meta) {
       // No meta-command pg_dump writes is longer than a line in view.
-      action = lines.complete() && isDumpMetaCommand(text) ? onMetaCommand(text) : refuse(text);
+      action =
+          lines.complete() && isDumpMetaCommand(text) ? onMetaCommand(text) : refuse(text, quiet);
     } else if (text.startsWith("--")) {
       cleaning.comment(text);
       action = onComment(text);
@@ -139,8 +156,11 @@ public abstract class SqlStreamFilter {
       case STOP -> {
         return true;
       }
-      case PASS -> lines.write(out);
-      case REPLACE -> out.write(action.replacement().getBytes(StandardCharsets.UTF_8));
+      case PASS -> {
+        boundaries.next(Boundaries.pieceOf(text, meta), text);
+        lines.write(out);
+      }
+      case REPLACE -> replace(action.replacement(), out);
       case SKIP -> skipCopyData = copyStatement;
     }
     OutputStream rest = action.kind() == Action.Kind.PASS ? out : null;
@@ -158,6 +178,19 @@ public abstract class SqlStreamFilter {
     return false;
   }
 
+  /** Writes a replacement line by line, each a piece of its own kind. */
+  private void replace(String replacement, OutputStream out) throws IOException {
+    int start = 0;
+    while (start < replacement.length()) {
+      int end = replacement.indexOf('\n', start);
+      end = end < 0 ? replacement.length() : end + 1;
+      String line = replacement.substring(start, end);
+      boundaries.next(Boundaries.pieceOf(line, line.startsWith("\\")), line.strip());
+      out.write(line.getBytes(StandardCharsets.UTF_8));
+      start = end;
+    }
+  }
+
   /**
    * A line inside a statement: it goes with its statement, untouched. psql reads a backslash at the
    * start of such a line as data too (it is inside a string, a function body or a statement psql
@@ -167,7 +200,7 @@ public abstract class SqlStreamFilter {
     if (lines.complete() && scanner.inCode() && lines.firstByte() == '\\') {
       // Outside any string, psql runs a backslash line even in the middle of a statement, and
       // pg_dump never writes one there: a meta-command hidden in a statement is refused.
-      refuse(lines.text());
+      refuse(lines.text(), quiet);
       return;
     }
     OutputStream target = skipping ? null : out;
@@ -188,12 +221,15 @@ public abstract class SqlStreamFilter {
     return DUMP_META_COMMANDS.contains(command);
   }
 
-  private static Action refuse(String line) {
+  private static Action refuse(String line, boolean quiet) {
     String command = line.split("\\s", 2)[0];
     if (command.length() > 40) {
       command = command.substring(0, 40) + "...";
     }
-    log.warn("dropped the psql meta-command {} from the backup: dumps do not contain it", command);
+    if (!quiet) {
+      log.warn(
+          "dropped the psql meta-command {} from the backup: dumps do not contain it", command);
+    }
     return Action.SKIP;
   }
 }

@@ -537,8 +537,7 @@ class RecoverActionTest {
         .startsWith(
             "FAILURE (6: restore of "
                 + APP
-                + " stopped at the first SQL error, and nothing of"
-                + " it was kept: psql:<stdin>:")
+                + " stopped at the first SQL error: psql:<stdin>:")
         .contains("ERROR:  function no_such_function() does not exist")
         .endsWith("; the database this run created was dropped again)");
     assertThat(target.queryColumn("postgres", "SELECT datname FROM pg_database"))
