@@ -7,6 +7,7 @@ import io.backupagents.common.logging.Units;
 import io.backupagents.sqlbackup.load.ArchiveBackup;
 import io.backupagents.sqlbackup.load.BackupIntegrity;
 import io.backupagents.sqlbackup.load.DatabaseCreation;
+import io.backupagents.sqlbackup.load.ParallelLoad;
 import io.backupagents.sqlbackup.load.PgRestoreRun;
 import io.backupagents.sqlbackup.load.PsqlRun;
 import io.backupagents.sqlbackup.load.RestoreProgress;
@@ -15,6 +16,7 @@ import io.backupagents.sqlbackup.load.TargetServer;
 import io.backupagents.sqlbackup.model.BackupName;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.script.DumpKind;
 import io.backupagents.sqlbackup.script.ScratchFilter;
 import io.backupagents.sqlbackup.script.SqlLineReader;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
@@ -130,19 +132,16 @@ final class ScratchRestore {
     }
     List<SanityCheck.Report> reports = new ArrayList<>();
     Path file = checked.fetched().file();
-    Optional<DatabaseProperties> properties =
-        checked.cluster()
-            ? Optional.empty()
-            : DatabaseCreation.of(checked, context.processes(), clients);
+    DumpKind kind = checked.kind().orElseThrow();
+    if (!checked.cluster()) {
+      Optional<DatabaseProperties> properties =
+          DatabaseCreation.of(checked, context.processes(), clients);
+      return List.of(one(label, properties, () -> database(checked, file, kind)));
+    }
     try (RestoreProgress progress =
             RestoreProgress.start("verify", Files.size(file), context.clock());
-        InputStream sql = SqlFeed.restoreStream(file, progress, checked.kind().orElseThrow())) {
+        InputStream sql = SqlFeed.restoreStream(file, progress, kind)) {
       SqlLineReader lines = new SqlLineReader(sql);
-      if (!checked.cluster()) {
-        ScratchFilter filter = new ScratchFilter(false);
-        reports.add(one(label, properties, () -> section(checked, lines, filter, new byte[0])));
-        return reports;
-      }
       ScratchFilter globals = new ScratchFilter(true);
       globals.copy(lines, OutputStream.nullOutputStream()); // roles are not restored
       Optional<String> next = globals.nextDatabase();
@@ -183,6 +182,34 @@ final class ScratchRestore {
       return report;
     } finally {
       target.drop(settings.scratchDatabase());
+    }
+  }
+
+  /**
+   * Restores a single-database backup into the scratch database, its table data over {@code jobs}
+   * connections: the scratch database goes after the check whatever happens, so one transaction is
+   * not needed.
+   */
+  private void database(BackupIntegrity.Checked checked, Path file, DumpKind kind)
+      throws IOException, InterruptedException {
+    try (RestoreProgress progress =
+        RestoreProgress.start("verify", Files.size(file), context.clock())) {
+      restoreFailure(
+          checked,
+          () ->
+              ParallelLoad.run(
+                  context.processes(),
+                  clients,
+                  scratch,
+                  settings.scratchDatabase(),
+                  new PsqlRun.Options("restore of " + checked.name(), true, jobs == 1, timeout),
+                  jobs,
+                  main ->
+                      ParallelLoad.source(
+                          main
+                              ? SqlFeed.restoreStream(file, progress, kind)
+                              : SqlFeed.restoreStream(file, kind),
+                          new ScratchFilter(false))));
     }
   }
 

@@ -535,9 +535,7 @@ class RecoverActionTest {
     assertThat(stopped.status()).isEqualTo(6);
     assertThat(stopped.termination())
         .startsWith(
-            "FAILURE (6: restore of "
-                + APP
-                + " stopped at the first SQL error: psql:<stdin>:")
+            "FAILURE (6: restore of " + APP + " stopped at the first SQL error: psql:<stdin>:")
         .contains("ERROR:  function no_such_function() does not exist")
         .endsWith("; the database this run created was dropped again)");
     assertThat(target.queryColumn("postgres", "SELECT datname FROM pg_database"))
