@@ -70,7 +70,11 @@ public enum RestoreSetting implements SettingDefinition {
               + " templates included, disconnecting their sessions);"
               + " the argument --force does the same")),
   RESTORE_JOBS(
-      Setting.of("RESTORE_JOBS", "2", "parallel pg_restore jobs for custom and directory backups")),
+      Setting.of(
+          "RESTORE_JOBS",
+          "2",
+          "connections loading table data: parallel pg_restore jobs for custom and directory"
+              + " backups, psql connections for plain ones")),
   RESTORE_TIMEOUT(
       Setting.of(
           "RESTORE_TIMEOUT",
