@@ -8,6 +8,7 @@ import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.script.Boundaries;
 import io.backupagents.sqlbackup.script.SqlLineReader;
 import io.backupagents.sqlbackup.script.SqlStreamFilter;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -444,7 +445,7 @@ public final class ParallelLoad {
     abstract void endRun() throws IOException;
 
     @Override
-    public void copyEnd() {}
+    public void copyEnd() throws IOException {}
 
     @Override
     public final void write(int b) throws IOException {
@@ -583,6 +584,13 @@ public final class ParallelLoad {
     }
 
     @Override
+    public void copyEnd() throws IOException {
+      if (session != null && session.launched()) {
+        session.stdin().flush(); // psql gets the end of the COPY it is loading now
+      }
+    }
+
+    @Override
     void endRun() throws IOException {
       inRun = false;
       if (session != null) {
@@ -691,7 +699,7 @@ public final class ParallelLoad {
                           psql.database(),
                           psql.options(),
                           in -> {
-                            stdin.complete(watched(in));
+                            stdin.complete(new BufferedOutputStream(watched(in), 1 << 16));
                             awaitDone();
                             if (abort) {
                               SqlFeed.abort(in);
@@ -723,10 +731,23 @@ public final class ParallelLoad {
       if (!launched) {
         return 0;
       }
+      IOException unflushed = null;
+      if (!abort && stdin.isDone() && !stdin.isCompletedExceptionally()) {
+        try {
+          stdin().flush();
+        } catch (IOException e) {
+          unflushed = e;
+          abort = true;
+        }
+      }
       this.abort = abort;
       done.countDown();
       try {
-        return result.get();
+        int errors = result.get();
+        if (unflushed != null) {
+          throw unflushed;
+        }
+        return errors;
       } catch (ExecutionException e) {
         if (e.getCause() instanceof AgentException agent) {
           throw agent;

@@ -53,34 +53,45 @@ final class SanityCheck {
 
   private SanityCheck() {}
 
-  /**
-   * @param source the source server's credentials, or empty when it is not to be compared
-   */
-  static Report run(
-      PgCredentials scratch,
-      String scratchDatabase,
-      Optional<PgCredentials> source,
-      String sourceDatabase,
-      VerifySettings settings) {
-    List<UserTables.Table> tables;
-    List<TableRows> largest = new ArrayList<>();
+  /** What the scratch database holds: its user tables, and the rows of the largest. */
+  record Restored(int tables, List<TableRows> largest) {}
+
+  /** Counts the tables of the scratch database and the rows of its largest. */
+  static Restored count(PgCredentials scratch, String scratchDatabase, VerifySettings settings) {
     try (Connection c = ServerProbe.connect(scratch, scratchDatabase)) {
-      tables = UserTables.list(c);
+      List<UserTables.Table> tables = UserTables.list(c);
+      List<TableRows> largest = new ArrayList<>();
       for (UserTables.Table t : tables.subList(0, Math.min(settings.tables(), tables.size()))) {
         largest.add(new TableRows(t, UserTables.rows(c, t.oid()), OptionalLong.empty()));
       }
+      return new Restored(tables.size(), largest);
     } catch (SQLException e) {
       throw ServerProbe.classify(scratch, scratchDatabase, e);
     }
+  }
+
+  /**
+   * Compares what was restored with the source database as it is now.
+   *
+   * @param source the source server's credentials, or empty when it is not to be compared
+   */
+  static Report compare(
+      Restored restored,
+      Optional<PgCredentials> source,
+      String sourceDatabase,
+      VerifySettings settings) {
     Optional<Connection> sourceConnection = source.flatMap(s -> connect(s, sourceDatabase));
     if (sourceConnection.isEmpty()) {
-      return new Report(sourceDatabase, tables.size(), OptionalInt.empty(), largest, List.of());
+      return new Report(
+          sourceDatabase, restored.tables(), OptionalInt.empty(), restored.largest(), List.of());
     }
     try (Connection c = sourceConnection.get()) {
-      return compare(c, sourceDatabase, tables.size(), largest, settings.tolerancePercent());
+      return compare(
+          c, sourceDatabase, restored.tables(), restored.largest(), settings.tolerancePercent());
     } catch (SQLException e) {
       log.warn("comparing with source database {} failed: {}", sourceDatabase, e.getMessage());
-      return new Report(sourceDatabase, tables.size(), OptionalInt.empty(), largest, List.of());
+      return new Report(
+          sourceDatabase, restored.tables(), OptionalInt.empty(), restored.largest(), List.of());
     }
   }
 

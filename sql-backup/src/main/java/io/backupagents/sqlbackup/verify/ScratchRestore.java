@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.verify;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.launch.Background;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.logging.Units;
 import io.backupagents.sqlbackup.load.ArchiveBackup;
@@ -166,23 +167,44 @@ final class ScratchRestore {
   private SanityCheck.Report one(
       String sourceDatabase, Optional<DatabaseProperties> properties, Restore restore)
       throws IOException, InterruptedException {
+    String name = settings.scratchDatabase();
     prepareScratch(properties);
+    SanityCheck.Restored restored;
     try {
       Instant start = context.clock().instant();
       restore.run();
       log.info(
           "{}: restored into {} in {}; comparing it with its source",
           sourceDatabase,
-          settings.scratchDatabase(),
+          name,
           Units.duration(Duration.between(start, context.clock().instant())));
-      SanityCheck.Report report =
-          SanityCheck.run(
-              scratch, settings.scratchDatabase(), sourceCredentials, sourceDatabase, settings);
-      log.info("{}", describe(report));
-      return report;
-    } finally {
-      target.drop(settings.scratchDatabase());
+      restored = SanityCheck.count(scratch, name, settings);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      target.drop(name);
+      throw e;
     }
+    // Counted: the scratch database goes while the source is read.
+    Background<Void> drop =
+        Background.start(
+            "the drop of " + name,
+            () -> {
+              target.drop(name);
+              return null;
+            });
+    SanityCheck.Report report;
+    try {
+      report = SanityCheck.compare(restored, sourceCredentials, sourceDatabase, settings);
+    } catch (RuntimeException e) {
+      try {
+        drop.get();
+      } catch (RuntimeException dropFailure) {
+        e.addSuppressed(dropFailure);
+      }
+      throw e;
+    }
+    drop.get();
+    log.info("{}", describe(report));
+    return report;
   }
 
   /**
