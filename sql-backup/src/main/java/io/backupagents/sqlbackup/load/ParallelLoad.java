@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -152,7 +153,7 @@ public final class ParallelLoad {
     byte[] random = new byte[8];
     RANDOM.nextBytes(random);
     Markers markers = new Markers("sql-backup sync " + HexFormat.of().formatHex(random) + " ");
-    AtomicInteger stopped = new AtomicInteger();
+    AtomicBoolean stopped = new AtomicBoolean();
     try {
       errors.addAndGet(
           PsqlRun.run(
@@ -169,13 +170,13 @@ public final class ParallelLoad {
                       router.endRun();
                     } catch (Stopped e) {
                       // psql failing on its own stops its reader too: then its failure counts.
-                      stopped.set(markers.ended.isDone() ? 0 : 1);
+                      stopped.set(!markers.ended.isDone());
                       throw e;
                     }
                   }),
               markers));
     } catch (RuntimeException | InterruptedException e) {
-      claims.fail(e, stopped.get() == 1);
+      claims.fail(e, stopped.get());
     } finally {
       claims.finish();
       for (Thread helper : helpers) {
@@ -608,7 +609,7 @@ public final class ParallelLoad {
       }
       Session ending = session;
       session = null;
-      boolean psqlFailed = ending.writeFailed;
+      boolean psqlFailed = ending.writeFailed || ending.ended.isCompletedExceptionally();
       try {
         ending.close(true);
         claims.fail(e, e instanceof Stopped);

@@ -69,14 +69,27 @@ public final class ScratchFilter extends SqlStreamFilter {
               + ")*(.*)");
 
   private final boolean cluster;
+  private final boolean oneTransaction;
   private Optional<String> nextDatabase = Optional.empty();
   private boolean clusterEnd;
   private boolean inHead;
   private Optional<DatabaseProperties> createDatabase = Optional.empty();
 
-  /** {@code cluster}: the input is a pg_dumpall file, read one database at a time. */
+  /**
+   * {@code cluster}: the input is a pg_dumpall file, read one database at a time, each restored in
+   * one transaction.
+   */
   public ScratchFilter(boolean cluster) {
+    this(cluster, true);
+  }
+
+  /**
+   * {@code oneTransaction}: psql restores in one transaction, which pg_dump's own {@code BEGIN} and
+   * {@code COMMIT} around large objects must not end (see {@link OneTransactionFilter}).
+   */
+  public ScratchFilter(boolean cluster, boolean oneTransaction) {
     this.cluster = cluster;
+    this.oneTransaction = oneTransaction;
   }
 
   /** The database whose header the filter stopped at, if it stopped at one. */
@@ -141,8 +154,8 @@ public final class ScratchFilter extends SqlStreamFilter {
           DatabaseProperties.fromPgDump((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
       return Action.STOP;
     }
-    if (OneTransactionFilter.isTransactionControl(line)) {
-      return Action.SKIP; // the section is restored in one transaction
+    if (oneTransaction && OneTransactionFilter.isTransactionControl(line)) {
+      return Action.SKIP;
     }
     for (Pattern p : LEFT_OUT) {
       if (p.matcher(line).matches()) {

@@ -231,7 +231,7 @@ final class ScratchRestore {
                           main
                               ? SqlFeed.restoreStream(file, progress, kind)
                               : SqlFeed.restoreStream(file, kind),
-                          new ScratchFilter(false))));
+                          new ScratchFilter(false, jobs == 1))));
     }
   }
 

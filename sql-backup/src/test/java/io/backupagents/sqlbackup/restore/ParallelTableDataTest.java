@@ -77,6 +77,9 @@ class ParallelTableDataTest {
                 + " FROM generate_series(0, 700) g;",
             "CREATE TABLE app.ee_refs (id int REFERENCES app.aa_big (id));",
             "INSERT INTO app.ee_refs SELECT generate_series(1, 1000);",
+            // Large objects: pg_dump writes them in a transaction block of their own.
+            "SELECT lo_from_bytea(0, convert_to('large object ' || g, 'LATIN1'))"
+                + " FROM generate_series(1, 3) g;",
             "RESET ROLE;"));
   }
 
@@ -215,6 +218,12 @@ class ParallelTableDataTest {
                       + table
                       + " t"));
     }
+    contents.add(
+        "large objects "
+            + server.queryString(
+                DATABASE,
+                "SELECT count(*) || ' ' || md5(string_agg(lo_get(oid)::text, ',' ORDER BY oid))"
+                    + " FROM pg_largeobject_metadata"));
     return contents;
   }
 
