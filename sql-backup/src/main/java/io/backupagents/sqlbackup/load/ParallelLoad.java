@@ -6,6 +6,7 @@ import io.backupagents.common.process.ProcessRunner;
 import io.backupagents.sqlbackup.postgres.ClientTools;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.script.Boundaries;
+import io.backupagents.sqlbackup.script.DumpKind;
 import io.backupagents.sqlbackup.script.SqlLineReader;
 import io.backupagents.sqlbackup.script.SqlStreamFilter;
 import java.io.BufferedOutputStream;
@@ -16,20 +17,20 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A plain dump restored through psql with the data of its tables loaded over several connections,
@@ -77,8 +78,24 @@ public final class ParallelLoad {
     Source open(boolean main) throws IOException;
   }
 
+  /**
+   * The readers of a plain backup file: the main one shows {@code progress} and reads through
+   * {@code mainFilter} (whose counts the caller reports), the others through new {@code filters}.
+   */
+  public static Opener readers(
+      Path file,
+      RestoreProgress progress,
+      DumpKind kind,
+      SqlStreamFilter mainFilter,
+      Supplier<SqlStreamFilter> filters) {
+    return main ->
+        main
+            ? source(SqlFeed.restoreStream(file, progress, kind), mainFilter)
+            : source(SqlFeed.restoreStream(file, kind), filters.get());
+  }
+
   /** A source reading {@code sql} through {@code filter}. */
-  public static Source source(InputStream sql, SqlStreamFilter filter) {
+  private static Source source(InputStream sql, SqlStreamFilter filter) {
     SqlLineReader lines = new SqlLineReader(sql);
     return new Source() {
       @Override
@@ -179,9 +196,7 @@ public final class ParallelLoad {
       claims.fail(e, stopped.get());
     } finally {
       claims.finish();
-      for (Thread helper : helpers) {
-        helper.join();
-      }
+      joinAll(helpers);
     }
     Throwable failure = claims.failure();
     if (failure == null) {
@@ -193,10 +208,33 @@ public final class ParallelLoad {
     if (failure instanceof InterruptedException interrupted) {
       throw interrupted;
     }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnsoundBackupException unsound) {
+        throw PsqlRun.unsound(unsound, options);
+      }
+    }
     throw new AgentException(
         ExitCode.OPERATION_FAILED,
         options.what() + " failed reading the backup: " + failure.getMessage(),
         failure);
+  }
+
+  /** Waits for every helper, whatever interrupts: each has its psql to end. */
+  private static void joinAll(List<Thread> helpers) {
+    boolean interrupted = false;
+    for (Thread helper : helpers) {
+      while (true) {
+        try {
+          helper.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Another reader: loads the COPYs it claims over a psql session per run. */
@@ -227,7 +265,7 @@ public final class ParallelLoad {
    */
   static final class Claims {
 
-    private final Set<Integer> claimed = new HashSet<>();
+    private final Map<Integer, String> claimed = new HashMap<>();
     private final Map<Integer, List<CompletableFuture<Void>>> sessions = new HashMap<>();
     private int released;
     private boolean finished;
@@ -263,12 +301,18 @@ public final class ParallelLoad {
     }
 
     /**
-     * Claims COPY {@code copy} of run {@code run}; true when it is the caller's to load. A helper
-     * passes its session's end ({@code ended}) to be waited for before the main connection goes
-     * past the run.
+     * Claims COPY {@code copy} of run {@code run} (its {@code statement} must be the one every
+     * reader saw there); true when it is the caller's to load. A helper passes its session's end
+     * ({@code ended}) to be waited for before the main connection goes past the run.
      */
-    synchronized boolean claim(int copy, int run, CompletableFuture<Void> ended) {
-      if (!claimed.add(copy)) {
+    synchronized boolean claim(int copy, String statement, int run, CompletableFuture<Void> ended)
+        throws IOException {
+      String seen = claimed.putIfAbsent(copy, statement);
+      if (seen != null) {
+        if (!seen.equals(statement)) {
+          throw new IOException(
+              "the backup read differently on another connection: it changed during the restore");
+        }
         return false;
       }
       if (ended != null) {
@@ -395,6 +439,7 @@ public final class ParallelLoad {
     int runs;
     boolean inRun;
     private boolean inTransaction;
+    private boolean tablesCreated;
 
     Router(Claims claims) {
       this.claims = claims;
@@ -407,17 +452,23 @@ public final class ParallelLoad {
         case NEUTRAL -> neutral();
         case SESSION -> {
           endRun();
+          if (firstLine.startsWith("\\c")) {
+            tablesCreated = false; // another database
+          }
           session();
         }
         case OTHER -> {
           endRun();
           inTransaction = transactionAfter(firstLine, inTransaction);
+          tablesCreated |= createsTable(firstLine);
           other();
         }
         case COPY -> {
           int copy = ++copies;
-          if (inTransaction) {
-            // Its table may have been created in the same open transaction: it stays in place.
+          if (inTransaction || !tablesCreated) {
+            // In a transaction block the dump opened, its table may be created in the same open
+            // transaction; without any CREATE TABLE before it (a data-only dump) the tables may
+            // have foreign keys, which check rows in the order pg_dump wrote them: in place.
             endRun();
             other();
           } else {
@@ -426,7 +477,7 @@ public final class ParallelLoad {
               runs++;
               startRun(runs);
             }
-            copy(copy);
+            copy(copy, firstLine);
           }
         }
       }
@@ -440,7 +491,7 @@ public final class ParallelLoad {
 
     abstract void startRun(int run) throws IOException;
 
-    abstract void copy(int copy) throws IOException;
+    abstract void copy(int copy, String statement) throws IOException;
 
     /** Ends the run in progress, if any. */
     abstract void endRun() throws IOException;
@@ -496,8 +547,8 @@ public final class ParallelLoad {
     }
 
     @Override
-    void copy(int copy) {
-      to = claims.claim(copy, runs, null) ? psql : OutputStream.nullOutputStream();
+    void copy(int copy, String statement) throws IOException {
+      to = claims.claim(copy, statement, runs, null) ? psql : OutputStream.nullOutputStream();
     }
 
     @Override
@@ -506,6 +557,7 @@ public final class ParallelLoad {
         return;
       }
       inRun = false;
+      psql.flush(); // the end of this connection's own last COPY
       for (CompletableFuture<Void> session : claims.sessions(runs)) {
         try {
           CompletableFuture.anyOf(session, markers.ended).get();
@@ -569,11 +621,11 @@ public final class ParallelLoad {
     }
 
     @Override
-    void copy(int copy) throws IOException {
+    void copy(int copy, String statement) throws IOException {
       if (session == null) {
         session = new Session();
       }
-      if (!claims.claim(copy, runs, session.ended)) {
+      if (!claims.claim(copy, statement, runs, session.ended)) {
         to = OutputStream.nullOutputStream();
         return;
       }
@@ -707,8 +759,8 @@ public final class ParallelLoad {
                             }
                           }));
                 } catch (Throwable e) {
+                  result.completeExceptionally(e); // first: a reader waiting on stdin checks it
                   stdin.completeExceptionally(e);
-                  result.completeExceptionally(e);
                 }
               });
     }
@@ -798,6 +850,12 @@ public final class ParallelLoad {
         }
       };
     }
+  }
+
+  /** Whether a statement starting with {@code line} creates a table. */
+  static boolean createsTable(String line) {
+    return line.regionMatches(true, 0, "CREATE TABLE ", 0, 13)
+        || line.regionMatches(true, 0, "CREATE UNLOGGED TABLE ", 0, 22);
   }
 
   /**

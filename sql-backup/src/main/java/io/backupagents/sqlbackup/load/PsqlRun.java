@@ -167,7 +167,7 @@ public final class PsqlRun {
   }
 
   /** The backup turned out corrupt or incomplete while it streamed: psql was made to give up. */
-  private static AgentException unsound(UnsoundBackupException e, Options options) {
+  static AgentException unsound(UnsoundBackupException e, Options options) {
     return new AgentException(
         ExitCode.VERIFY_FAILED,
         options.what()

@@ -3,8 +3,6 @@ package io.backupagents.sqlbackup.load;
 import io.backupagents.common.process.ProcessSpec;
 import io.backupagents.sqlbackup.codec.BackupDecoding;
 import io.backupagents.sqlbackup.script.DumpKind;
-import io.backupagents.sqlbackup.script.SqlLineReader;
-import io.backupagents.sqlbackup.script.SqlStreamFilter;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -23,9 +21,15 @@ public final class SqlFeed {
 
   private static final int BUFFER = 1 << 16;
 
-  /** Ends a COPY in progress (a no-op otherwise), then closes psql's own session. */
+  /**
+   * Makes a COPY in progress fail (a row of more columns than any table has: COPY keeps none of its
+   * rows, not even one cut short by the abort) and ends it, then closes psql's own session. Outside
+   * a COPY the row is blank space.
+   */
   private static final byte[] ABORT =
-      "\n\\.\nSELECT pg_catalog.pg_terminate_backend(pg_catalog.pg_backend_pid());\n"
+      ("\n"
+              + "\t".repeat(1700)
+              + "\n\\.\nSELECT pg_catalog.pg_terminate_backend(pg_catalog.pg_backend_pid());\n")
           .getBytes(StandardCharsets.US_ASCII);
 
   /** Writes SQL to psql. */
@@ -79,21 +83,6 @@ public final class SqlFeed {
           if (!kind.isCompleteTail(tail.text())) {
             throw new UnsoundBackupException(
                 PlainBackupCheck.cutShort(file.getFileName().toString(), kind).getMessage(), null);
-          }
-        });
-  }
-
-  /** The whole backup, through {@code filter} when there is one. */
-  public static ProcessSpec.StdinWriter of(
-      Path file, RestoreProgress progress, DumpKind kind, SqlStreamFilter filter) {
-    return guarded(
-        out -> {
-          try (InputStream sql = restoreStream(file, progress, kind)) {
-            if (filter == null) {
-              sql.transferTo(out);
-            } else {
-              filter.copy(new SqlLineReader(sql), out);
-            }
           }
         });
   }

@@ -6,7 +6,6 @@ import io.backupagents.sqlbackup.load.ParallelLoad;
 import io.backupagents.sqlbackup.load.PgRestoreRun;
 import io.backupagents.sqlbackup.load.PsqlRun;
 import io.backupagents.sqlbackup.load.RestoreProgress;
-import io.backupagents.sqlbackup.load.SqlFeed;
 import io.backupagents.sqlbackup.load.TargetServer;
 import io.backupagents.sqlbackup.metrics.SqlBackupMetrics;
 import io.backupagents.sqlbackup.model.BackupName;
@@ -97,6 +96,8 @@ final class RestoreRun {
       // run created is dropped on failure instead, so its table data can load in parallel.
       boolean oneTransaction =
           settings.stopOnError() && !checked.cluster() && !(newDatabase && settings.jobs() > 1);
+      // Going on past errors, psql may be left without a connection or in a failed transaction,
+      // where the parallel load's marker query would never come back: one connection then.
       PsqlRun.Options options =
           new PsqlRun.Options(what, settings.stopOnError(), oneTransaction, settings.timeout());
       errors = plain(checked, survey, options, selection);
@@ -115,7 +116,7 @@ final class RestoreRun {
       throws IOException, InterruptedException {
     Supplier<SqlStreamFilter> filters;
     String database;
-    int connections = options.singleTransaction() ? 1 : settings.jobs();
+    int connections = options.singleTransaction() || !options.stopOnError() ? 1 : settings.jobs();
     if (checked.cluster()) {
       Set<String> kept =
           new TreeSet<>(
@@ -153,10 +154,7 @@ final class RestoreRun {
               database,
               options,
               connections,
-              main ->
-                  main
-                      ? ParallelLoad.source(SqlFeed.restoreStream(file, progress, kind), filter)
-                      : ParallelLoad.source(SqlFeed.restoreStream(file, kind), filters.get()));
+              ParallelLoad.readers(file, progress, kind, filter, filters));
     }
     if (filter.cleaningStatementsLeftOut() > 0) {
       log.info(

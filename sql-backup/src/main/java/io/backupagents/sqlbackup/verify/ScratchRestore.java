@@ -226,12 +226,12 @@ final class ScratchRestore {
                   settings.scratchDatabase(),
                   new PsqlRun.Options("restore of " + checked.name(), true, jobs == 1, timeout),
                   jobs,
-                  main ->
-                      ParallelLoad.source(
-                          main
-                              ? SqlFeed.restoreStream(file, progress, kind)
-                              : SqlFeed.restoreStream(file, kind),
-                          new ScratchFilter(false, jobs == 1))));
+                  ParallelLoad.readers(
+                      file,
+                      progress,
+                      kind,
+                      new ScratchFilter(false, jobs == 1),
+                      () -> new ScratchFilter(false, jobs == 1))));
     }
   }
 

@@ -81,17 +81,37 @@ class ParallelLoadTest {
   }
 
   @Test
-  void eachCopyIsClaimedOnceAndTheSessionsOfARunAreKeptForTheMainConnection() {
+  void eachCopyIsClaimedOnceAndTheSessionsOfARunAreKeptForTheMainConnection() throws Exception {
     ParallelLoad.Claims claims = new ParallelLoad.Claims();
     CompletableFuture<Void> session = new CompletableFuture<>();
 
-    assertThat(claims.claim(1, 1, null)).isTrue();
-    assertThat(claims.claim(1, 1, session)).isFalse();
-    assertThat(claims.claim(2, 1, session)).isTrue();
-    assertThat(claims.claim(3, 1, session)).isTrue();
+    assertThat(claims.claim(1, "COPY public.a (id) FROM stdin;", 1, null)).isTrue();
+    assertThat(claims.claim(1, "COPY public.a (id) FROM stdin;", 1, session)).isFalse();
+    assertThat(claims.claim(2, "COPY public.b (id) FROM stdin;", 1, session)).isTrue();
+    assertThat(claims.claim(3, "COPY public.c (id) FROM stdin;", 1, session)).isTrue();
 
     assertThat(claims.sessions(1)).containsExactly(session);
     assertThat(claims.sessions(1)).isEmpty();
+  }
+
+  @Test
+  void readersThatSeeAnotherCopyAtTheSamePlaceStop() throws Exception {
+    ParallelLoad.Claims claims = new ParallelLoad.Claims();
+    claims.claim(1, "COPY public.a (id) FROM stdin;", 1, null);
+
+    assertThatThrownBy(() -> claims.claim(1, "COPY public.b (id) FROM stdin;", 1, null))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("changed during the restore");
+  }
+
+  @Test
+  void tablesCreatedByTheDumpAreRecognised() {
+    assertThat(ParallelLoad.createsTable("CREATE TABLE public.t (")).isTrue();
+    assertThat(ParallelLoad.createsTable("CREATE UNLOGGED TABLE public.t (")).isTrue();
+    assertThat(ParallelLoad.createsTable("CREATE TABLE public.p_1 PARTITION OF public.p")).isTrue();
+    assertThat(ParallelLoad.createsTable("CREATE INDEX t_i ON public.t USING btree (id);"))
+        .isFalse();
+    assertThat(ParallelLoad.createsTable("ALTER TABLE ONLY public.t")).isFalse();
   }
 
   @Test
