@@ -196,7 +196,7 @@ public final class ParallelLoad {
       claims.fail(e, stopped.get());
     } finally {
       claims.finish();
-      joinAll(helpers);
+      helpers.forEach(helper -> uninterruptibly(helper::join));
     }
     Throwable failure = claims.failure();
     if (failure == null) {
@@ -219,17 +219,21 @@ public final class ParallelLoad {
         failure);
   }
 
-  /** Waits for every helper, whatever interrupts: each has its psql to end. */
-  private static void joinAll(List<Thread> helpers) {
+  /** Something to wait for. */
+  @FunctionalInterface
+  private interface Wait {
+    void await() throws InterruptedException;
+  }
+
+  /** Waits whatever interrupts (a thread or a psql that must end), then keeps the interrupt. */
+  private static void uninterruptibly(Wait wait) {
     boolean interrupted = false;
-    for (Thread helper : helpers) {
-      while (true) {
-        try {
-          helper.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    while (true) {
+      try {
+        wait.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
     if (interrupted) {
@@ -661,7 +665,7 @@ public final class ParallelLoad {
       }
       Session ending = session;
       session = null;
-      boolean psqlFailed = ending.writeFailed || ending.ended.isCompletedExceptionally();
+      boolean psqlFailed = ending.writeFailed() || ending.ended.isCompletedExceptionally();
       try {
         ending.close(true);
         claims.fail(e, e instanceof Stopped);
@@ -729,11 +733,16 @@ public final class ParallelLoad {
     final CompletableFuture<Void> ended = result.thenApply(errors -> null);
 
     private volatile boolean abort;
-    private volatile boolean writeFailed;
+    private volatile SqlFeed.WatchedOutput watched;
     private boolean launched;
 
     boolean launched() {
       return launched;
+    }
+
+    /** Whether a write to psql failed: psql had ended. */
+    boolean writeFailed() {
+      return watched != null && watched.failed();
     }
 
     /** Starts psql; its standard input is {@link #stdin()} until the session is closed. */
@@ -752,8 +761,9 @@ public final class ParallelLoad {
                           psql.database(),
                           psql.options(),
                           in -> {
-                            stdin.complete(new BufferedOutputStream(watched(in), 1 << 16));
-                            awaitDone();
+                            watched = new SqlFeed.WatchedOutput(in);
+                            stdin.complete(new BufferedOutputStream(watched, 1 << 16));
+                            uninterruptibly(done::await);
                             if (abort) {
                               SqlFeed.abort(in);
                             }
@@ -810,45 +820,6 @@ public final class ParallelLoad {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while ending psql");
       }
-    }
-
-    private void awaitDone() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          done.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private OutputStream watched(OutputStream in) {
-      return new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          try {
-            in.write(b, off, len);
-          } catch (IOException e) {
-            writeFailed = true;
-            throw e;
-          }
-        }
-
-        @Override
-        public void flush() throws IOException {
-          in.flush();
-        }
-      };
     }
   }
 

@@ -115,11 +115,15 @@ public final class SqlFeed {
   }
 
   /** Remembers whether writing to psql failed (psql exited), as opposed to reading the backup. */
-  private static final class WatchedOutput extends FilterOutputStream {
-    private boolean failed;
+  static final class WatchedOutput extends FilterOutputStream {
+    private volatile boolean failed;
 
     WatchedOutput(OutputStream out) {
       super(out);
+    }
+
+    boolean failed() {
+      return failed;
     }
 
     @Override
