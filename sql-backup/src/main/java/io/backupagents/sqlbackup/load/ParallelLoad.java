@@ -453,19 +453,19 @@ public final class ParallelLoad {
     public final void next(Piece piece, String firstLine) throws IOException {
       claims.check();
       switch (piece) {
-        case NEUTRAL -> neutral();
+        case NEUTRAL -> to = placeOf(piece);
         case SESSION -> {
           endRun();
           if (firstLine.startsWith("\\c")) {
             tablesCreated = false; // another database
           }
-          session();
+          to = placeOf(piece);
         }
         case OTHER -> {
           endRun();
           inTransaction = transactionAfter(firstLine, inTransaction);
           tablesCreated |= createsTable(firstLine);
-          other();
+          to = placeOf(piece);
         }
         case COPY -> {
           int copy = ++copies;
@@ -474,7 +474,7 @@ public final class ParallelLoad {
             // transaction; without any CREATE TABLE before it (a data-only dump) the tables may
             // have foreign keys, which check rows in the order pg_dump wrote them: in place.
             endRun();
-            other();
+            to = placeOf(Piece.OTHER);
           } else {
             if (!inRun) {
               inRun = true;
@@ -487,11 +487,8 @@ public final class ParallelLoad {
       }
     }
 
-    abstract void neutral();
-
-    abstract void session();
-
-    abstract void other();
+    /** Where a piece other than a COPY this reader may load goes. */
+    abstract OutputStream placeOf(Piece piece);
 
     abstract void startRun(int run) throws IOException;
 
@@ -529,18 +526,8 @@ public final class ParallelLoad {
     }
 
     @Override
-    void neutral() {
-      to = psql;
-    }
-
-    @Override
-    void session() {
-      to = psql;
-    }
-
-    @Override
-    void other() {
-      to = psql;
+    OutputStream placeOf(Piece piece) {
+      return psql;
     }
 
     @Override
@@ -605,18 +592,8 @@ public final class ParallelLoad {
     }
 
     @Override
-    void neutral() {
-      to = OutputStream.nullOutputStream();
-    }
-
-    @Override
-    void session() {
-      to = setup.next();
-    }
-
-    @Override
-    void other() {
-      to = OutputStream.nullOutputStream();
+    OutputStream placeOf(Piece piece) {
+      return piece == Piece.SESSION ? setup.next() : OutputStream.nullOutputStream();
     }
 
     @Override
@@ -659,22 +636,22 @@ public final class ParallelLoad {
 
     /** Ends this reader after {@code e}: its session too, and says which failure counts. */
     void failed(Throwable e) {
-      if (session == null) {
-        claims.fail(e, e instanceof Stopped);
-        return;
+      Throwable cause = e;
+      if (session != null) {
+        Session ending = session;
+        session = null;
+        boolean psqlFailed = ending.writeFailed() || ending.ended.isCompletedExceptionally();
+        try {
+          ending.close(true);
+        } catch (AgentException sessionFailure) {
+          if (psqlFailed) {
+            cause = sessionFailure; // psql failed on its own: its error is the cause
+          }
+        } catch (IOException | RuntimeException aborted) {
+          // psql was made to give up: the reader's own failure is the one to report.
+        }
       }
-      Session ending = session;
-      session = null;
-      boolean psqlFailed = ending.writeFailed() || ending.ended.isCompletedExceptionally();
-      try {
-        ending.close(true);
-        claims.fail(e, e instanceof Stopped);
-      } catch (AgentException sessionFailure) {
-        // A write to psql failed because psql failed on its own: its error is the cause.
-        claims.fail(psqlFailed ? sessionFailure : e, !psqlFailed && e instanceof Stopped);
-      } catch (IOException | RuntimeException other) {
-        claims.fail(e, e instanceof Stopped);
-      }
+      claims.fail(cause, cause instanceof Stopped);
     }
   }
 

@@ -96,8 +96,6 @@ final class RestoreRun {
       // run created is dropped on failure instead, so its table data can load in parallel.
       boolean oneTransaction =
           settings.stopOnError() && !checked.cluster() && !(newDatabase && settings.jobs() > 1);
-      // Going on past errors, psql may be left without a connection or in a failed transaction,
-      // where the parallel load's marker query would never come back: one connection then.
       PsqlRun.Options options =
           new PsqlRun.Options(what, settings.stopOnError(), oneTransaction, settings.timeout());
       errors = plain(checked, survey, options, selection);
@@ -116,6 +114,8 @@ final class RestoreRun {
       throws IOException, InterruptedException {
     Supplier<SqlStreamFilter> filters;
     String database;
+    // Going on past errors, psql may be left without a connection or in a failed transaction,
+    // where the parallel load's marker query would never come back: one connection then.
     int connections = options.singleTransaction() || !options.stopOnError() ? 1 : settings.jobs();
     if (checked.cluster()) {
       Set<String> kept =
