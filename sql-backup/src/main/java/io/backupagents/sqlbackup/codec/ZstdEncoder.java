@@ -9,24 +9,31 @@ import java.util.Arrays;
 /**
  * zstd through zstd-jni with the library's own worker threads (zstd's multi-threaded mode: one
  * frame, compressed in parallel jobs), and each frame's content checksum, which {@code zstd -t} and
- * every decoder check.
+ * every decoder check. What it writes goes on through a {@link WriteBehindStream}, so the thread
+ * that reads the dump never waits for the encryption or the file.
  */
 final class ZstdEncoder implements PlainEncoder {
 
   private static final int BUFFER = 1 << 20;
 
   private final ZstdOutputStreamNoFinalizer zstd;
-  private final OutputStream stored;
+  private final WriteBehindStream stored;
   private final byte[] tail = new byte[4096];
   private long input;
   private boolean finished;
 
   ZstdEncoder(OutputStream stored, int level, int threads) throws IOException {
-    this.stored = stored;
-    this.zstd = new ZstdOutputStreamNoFinalizer(new Unclosing(stored), level);
-    zstd.setChecksum(true);
-    // One thread means zstd's single-threaded mode; more run that many workers besides the caller.
-    zstd.setWorkers(threads > 1 ? threads : 0);
+    this.stored = new WriteBehindStream(stored);
+    try {
+      this.zstd = new ZstdOutputStreamNoFinalizer(new Unclosing(this.stored), level);
+      zstd.setChecksum(true);
+      // One thread means zstd's single-threaded mode; more run that many workers besides the
+      // caller.
+      zstd.setWorkers(threads > 1 ? threads : 0);
+    } catch (IOException | RuntimeException e) {
+      this.stored.abort();
+      throw e;
+    }
   }
 
   @Override
@@ -64,9 +71,10 @@ final class ZstdEncoder implements PlainEncoder {
 
   @Override
   public void finish() throws IOException {
-    finished = true;
+    // On a failure here the caller's abort() ends the writer thread.
     zstd.close();
     stored.close();
+    finished = true;
   }
 
   @Override
@@ -78,6 +86,7 @@ final class ZstdEncoder implements PlainEncoder {
       } catch (IOException e) {
         // The dump failed already; the partial file is removed by the caller.
       }
+      stored.abort();
     }
   }
 
