@@ -108,12 +108,10 @@ public final class BackupIntegrity {
     Checked checked;
     try (RestoreProgress progress = RestoreProgress.start("check", size, clock)) {
       if (fetched.name().format().plain()) {
-        // zstd and encrypted backups are always read end to end: an encrypted one's integrity
-        // check (OpenPGP's modification detection code) covers the whole message.
-        boolean quick =
-            fetched.sha256().isPresent()
-                && fetched.name().format() == BackupName.Format.SQL_GZ
-                && !fetched.name().encrypted();
+        // Encrypted backups are always read end to end: their record lies beside them, where
+        // whoever could change the one could change the other, and only the message's own
+        // integrity check (OpenPGP's modification detection code) proves what was encrypted.
+        boolean quick = fetched.sha256().isPresent() && !fetched.name().encrypted();
         PlainBackupCheck.Result r =
             quick
                 ? PlainBackupCheck.quick(file, fetched.sha256().get(), progress)

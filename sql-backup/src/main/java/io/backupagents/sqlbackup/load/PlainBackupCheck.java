@@ -17,14 +17,13 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads a gzip-compressed plain dump once, end to end, before any of it reaches a server: the
- * SHA-256 of the file against its record (when there is one), the gzip stream's integrity (every
- * member's CRC and length), and the dump's own first and last lines, which say what it is and that
- * it is complete.
+ * Reads a compressed plain dump (gzip or zstd, perhaps encrypted) once, end to end, before any of
+ * it reaches a server: the SHA-256 of the file against its record (when there is one), the
+ * compressed stream's integrity (every gzip member's CRC and length, the zstd frame's checksum),
+ * and the dump's own first and last lines, which say what it is and that it is complete.
  */
 final class PlainBackupCheck {
 
@@ -102,20 +101,26 @@ final class PlainBackupCheck {
     }
     ChecksumCheck.requireMatch(sha256.digest(), expectedSha256, name);
     DumpHead head = new DumpHead();
-    try (InputStream sql = new GZIPInputStream(Files.newInputStream(file), BUFFER)) {
+    try (InputStream sql = BackupDecoding.plainSql(name, Files.newInputStream(file))) {
       byte[] buffer = new byte[BUFFER];
       int n;
       while (!head.full() && (n = sql.read(buffer)) > 0) {
         head.add(buffer, 0, n);
       }
-    } catch (ZipException | EOFException e) {
+    } catch (CodecException | ZipException | EOFException e) {
       throw new AgentException(
-          ExitCode.VERIFY_FAILED, name + " does not start as a gzip file: " + e.getMessage(), e);
+          ExitCode.VERIFY_FAILED,
+          name + " does not start as a " + codec(name) + " file: " + e.getMessage(),
+          e);
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
     return new Result(kindOf(name, head), -1);
+  }
+
+  private static String codec(String name) {
+    return name.endsWith(".zst") ? "zstd" : "gzip";
   }
 
   static AgentException cutShort(String name, DumpKind kind) {

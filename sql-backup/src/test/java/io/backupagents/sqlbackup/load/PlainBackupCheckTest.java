@@ -3,6 +3,7 @@ package io.backupagents.sqlbackup.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.Zstd;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.backupagents.common.exit.AgentException;
@@ -20,6 +21,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
@@ -32,6 +34,7 @@ class PlainBackupCheckTest {
   private static final String DUMPALL =
       resource("/io/backupagents/sqlbackup/testing/pg15-dumpall.sql");
   private static final String NAME = "backup-2025-09-10T10:51:01Z-dumpall.sql.gz";
+  private static final String ZSTD_NAME = "backup-2025-09-10T10:51:01Z-dumpall.sql.zst";
 
   private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
   private final Path file = fs.getPath("/backup/hourly", NAME);
@@ -126,6 +129,49 @@ class PlainBackupCheckTest {
   }
 
   @Test
+  void aBackupWithItsRecordIsCheckedByItsDigestAndHeadAlone() throws Exception {
+    for (String name : List.of(NAME, ZSTD_NAME)) {
+      Path backup = file.resolveSibling(name);
+      byte[] bytes =
+          name.endsWith(".zst")
+              ? Zstd.compress(DUMPALL.getBytes(StandardCharsets.UTF_8))
+              : gzip(DUMPALL);
+      Files.createDirectories(backup.getParent());
+      Files.write(backup, bytes);
+
+      PlainBackupCheck.Result result = quick(backup, sha256(bytes));
+
+      assertThat(result.kind()).as(name).isEqualTo(DumpKind.CLUSTER);
+      assertThat(result.sqlBytes()).as(name).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void theQuickCheckRefusesAnotherFileOrOneThatIsNotADump() throws Exception {
+    Path backup = file.resolveSibling(ZSTD_NAME);
+    Files.createDirectories(backup.getParent());
+    byte[] bytes = Zstd.compress(DUMPALL.getBytes(StandardCharsets.UTF_8));
+    Files.write(backup, bytes);
+    String other = sha256(gzip(DUMPALL));
+    assertThatThrownBy(() -> quick(backup, other))
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.VERIFY_FAILED))
+        .hasMessageStartingWith(ZSTD_NAME + " is corrupt: its SHA-256 is " + sha256(bytes));
+
+    byte[] gzipped = gzip(DUMPALL);
+    Files.write(backup, gzipped);
+    assertThatThrownBy(() -> quick(backup, sha256(gzipped)))
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.VERIFY_FAILED))
+        .hasMessageStartingWith(ZSTD_NAME + " does not start as a zstd file: ");
+
+    byte[] text = Zstd.compress("hello\nworld\n".getBytes(StandardCharsets.UTF_8));
+    Files.write(backup, text);
+    assertThatThrownBy(() -> quick(backup, sha256(text)))
+        .hasMessage(ZSTD_NAME + " does not start like a pg_dump or pg_dumpall SQL file");
+  }
+
+  @Test
   void checksumRecordsAreReadInSha256sumFormat() {
     String hex = "ab".repeat(32);
     assertThat(ChecksumCheck.parse(hex.toUpperCase(Locale.ROOT) + "  " + NAME + "\n", "r"))
@@ -141,6 +187,11 @@ class PlainBackupCheckTest {
 
   private PlainBackupCheck.Result check(Optional<String> sha) {
     return PlainBackupCheck.check(file, sha, RestoreProgress.logged("check", 0, Clock.systemUTC()));
+  }
+
+  private static PlainBackupCheck.Result quick(Path backup, String sha) {
+    return PlainBackupCheck.quick(
+        backup, sha, RestoreProgress.logged("check", 0, Clock.systemUTC()));
   }
 
   private AbstractThrowableAssert<?, ? extends Throwable> assertVerifyFailed(Optional<String> sha) {
