@@ -143,8 +143,9 @@ final class WriteBehindStream extends OutputStream {
 
   private void end() throws InterruptedIOException {
     ended = true;
+    // Never waits, even for an interrupted caller: at most every block and the end are queued.
+    full.add(END);
     try {
-      full.put(END);
       writer.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

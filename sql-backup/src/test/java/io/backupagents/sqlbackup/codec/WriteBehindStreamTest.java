@@ -110,6 +110,23 @@ class WriteBehindStreamTest {
   }
 
   @Test
+  void anInterruptedCallersAbortStillEndsTheWriterThread() throws Exception {
+    WriteBehindStream stream = new WriteBehindStream(new Sink());
+    stream.write(new byte[10]);
+    stream.flush();
+
+    Thread.currentThread().interrupt();
+    stream.abort();
+
+    assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (stream.writing() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(stream.writing()).isFalse();
+  }
+
+  @Test
   void memoryIsBoundedWhileTheStreamBelowIsSlowAndAbortDropsTheRest() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicLong written = new AtomicLong();
