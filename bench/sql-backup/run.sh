@@ -26,6 +26,8 @@ RESTORE_RUNS=${RESTORE_RUNS:-2}
 SCALE=${SCALE:-70}
 TEXT_ROWS=${TEXT_ROWS:-4000000}
 WORK=${WORK:-$repo/bench/work/sql-backup}
+# A relative WORK is taken from the repository's root (the server's socket directory must be absolute).
+case $WORK in /*) ;; *) WORK=$repo/$WORK ;; esac
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | while read -r j; do
   v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
