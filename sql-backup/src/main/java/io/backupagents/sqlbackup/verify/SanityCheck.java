@@ -54,7 +54,13 @@ final class SanityCheck {
   private SanityCheck() {}
 
   /** What the scratch database holds: its user tables, and the rows of the largest. */
-  record Restored(int tables, List<TableRows> largest) {}
+  record Restored(int tables, List<TableRows> largest) {
+
+    /** The report of a database that is not compared with its source. */
+    Report uncompared(String sourceDatabase) {
+      return new Report(sourceDatabase, tables, OptionalInt.empty(), largest, List.of());
+    }
+  }
 
   /** Counts the tables of the scratch database and the rows of its largest. */
   static Restored count(PgCredentials scratch, String scratchDatabase, VerifySettings settings) {
@@ -82,16 +88,14 @@ final class SanityCheck {
       VerifySettings settings) {
     Optional<Connection> sourceConnection = source.flatMap(s -> connect(s, sourceDatabase));
     if (sourceConnection.isEmpty()) {
-      return new Report(
-          sourceDatabase, restored.tables(), OptionalInt.empty(), restored.largest(), List.of());
+      return restored.uncompared(sourceDatabase);
     }
     try (Connection c = sourceConnection.get()) {
       return compare(
           c, sourceDatabase, restored.tables(), restored.largest(), settings.tolerancePercent());
     } catch (SQLException e) {
       log.warn("comparing with source database {} failed: {}", sourceDatabase, e.getMessage());
-      return new Report(
-          sourceDatabase, restored.tables(), OptionalInt.empty(), restored.largest(), List.of());
+      return restored.uncompared(sourceDatabase);
     }
   }
 
