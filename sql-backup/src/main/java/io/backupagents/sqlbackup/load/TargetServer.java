@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server a restore writes to, as JDBC sees it: its version, what it already holds, and the few
  * changes made outside psql (creating and dropping a database). Every call opens and closes its own
- * connection, so none is left open while psql drops databases.
+ * connection, so none is left open while psql drops databases; a {@link Session} is one connection
+ * for a run that holds an advisory lock and makes its changes under it.
  */
 public final class TargetServer {
 
@@ -45,6 +46,7 @@ public final class TargetServer {
   private final String maintenanceDatabase;
   private final String where;
   private final ServerProbe.ServerVersion version;
+  private final Statements own = new Statements(Optional.empty());
 
   private TargetServer(
       PgCredentials credentials, String maintenanceDatabase, ServerProbe.ServerVersion version) {
@@ -83,11 +85,12 @@ public final class TargetServer {
   }
 
   /**
-   * Connects as {@link #open} does and reads the {@link Survey} over that one connection; the user
-   * tables of the databases {@code counted} picks (from those that accept connections) are counted
-   * over one more connection each, all at once. A cold JVM's first connections cost tenths of a
-   * second each (driver classes, SCRAM's key derivation before the JIT has compiled it), which a
-   * restore of a few seconds notices: hence one connection for everything else.
+   * Connects to {@code postgres} (or {@code template1} on a server without it) and reads the {@link
+   * Survey} over that one connection; the user tables of the databases {@code counted} picks (from
+   * those that accept connections) are counted over one more connection each, all at once. A cold
+   * JVM's first connections cost tenths of a second each (driver classes, SCRAM's key derivation
+   * before the JIT has compiled it), which a restore of a few seconds notices: hence one connection
+   * for everything else.
    */
   public static Survey survey(
       PgCredentials credentials, Function<List<String>, List<String>> counted) {
@@ -149,19 +152,6 @@ public final class TargetServer {
     }
   }
 
-  /**
-   * Connects to {@code postgres}, or {@code template1} on a server without it, and reads the
-   * server's version; UNREACHABLE, AUTH_FAILED and the like when it cannot.
-   */
-  public static TargetServer open(PgCredentials credentials) {
-    Maintenance m = Maintenance.connect(credentials);
-    try (Connection c = m.connection()) {
-      return new TargetServer(credentials, m.database(), ServerProbe.version(c));
-    } catch (SQLException e) {
-      throw ServerProbe.classify(credentials, m.database(), e);
-    }
-  }
-
   /** A connection to {@code postgres}, or to {@code template1} on a server without it. */
   private record Maintenance(String database, Connection connection) {
     static Maintenance connect(PgCredentials credentials) {
@@ -195,23 +185,17 @@ public final class TargetServer {
   }
 
   public boolean exists(String database) {
-    return !query(maintenanceDatabase, "SELECT 1 FROM pg_database WHERE datname = ?", database)
-        .isEmpty();
+    return own.exists(database);
   }
 
   /** The comment on a database, or null. */
   public String comment(String database) {
-    List<String> rows =
-        query(
-            maintenanceDatabase,
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
-            database);
-    return rows.isEmpty() ? null : rows.get(0);
+    return own.comment(database);
   }
 
   /** Creates a database from template0 (a clean copy) with the server's defaults. */
   void create(String database) {
-    execute("CREATE DATABASE " + Identifiers.quote(database) + " TEMPLATE template0");
+    own.execute("CREATE DATABASE " + Identifiers.quote(database) + " TEMPLATE template0");
   }
 
   /**
@@ -222,110 +206,209 @@ public final class TargetServer {
    */
   public void createScratch(
       String database, Optional<DatabaseProperties> properties, String comment) {
-    String name = Identifiers.quote(database);
-    String commentOn = "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment);
-    if (properties.isEmpty()) {
-      execute("CREATE DATABASE " + name + " TEMPLATE template0", commentOn);
-      return;
-    }
-    DatabaseProperties p = properties.get();
-    try {
-      execute(p.createAs(database), commentOn);
-    } catch (AgentException e) {
-      String encoding = p.encoding().orElse("UTF8");
-      log.warn(
-          "the scratch database cannot have the source's locale ({}): it is created with encoding"
-              + " {} and the C locale, so sorting may differ from the source's",
-          e.getMessage(),
-          encoding);
-      if (exists(database)) {
-        drop(database);
-      }
-      execute(
-          "CREATE DATABASE "
-              + name
-              + " TEMPLATE template0 ENCODING "
-              + Identifiers.literal(encoding)
-              + " LC_COLLATE 'C' LC_CTYPE 'C'",
-          commentOn);
-    }
+    own.createScratch(database, properties, comment);
   }
 
-  /** An advisory lock held by a session of its own until closed. */
-  public interface Lease extends AutoCloseable {
-    @Override
-    void close();
+  /** Drops a database, disconnecting its sessions (PostgreSQL 13 and later) first. */
+  public void drop(String database) {
+    own.drop(database);
   }
 
   /**
-   * Takes the session-level advisory lock named {@code name} in the maintenance database and holds
-   * it on a session of its own until the lease is closed (or the agent's process ends); empty when
-   * another session holds it.
+   * Opens a session of its own in the maintenance database, for a run that takes an advisory lock
+   * and makes its changes in a row under it (verify's scratch database): one login for all of them.
+   * Each login costs tenths of a second of CPU on a JVM that just started (SCRAM's key derivation
+   * before the JIT has compiled it), which two cores shared with a restore notice.
    */
-  public Optional<Lease> tryLock(String name) {
-    Connection c = ServerProbe.connect(credentials, maintenanceDatabase);
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext(?))")) {
-      s.setString(1, name);
-      boolean taken;
-      try (ResultSet rs = s.executeQuery()) {
-        taken = rs.next() && rs.getBoolean(1);
-      }
-      if (taken) {
-        return Optional.of(() -> closeQuietly(c));
-      }
-      closeQuietly(c);
-      return Optional.empty();
+  public static Session session(PgCredentials credentials) {
+    Maintenance m = Maintenance.connect(credentials);
+    try {
+      return new Session(
+          new TargetServer(credentials, m.database(), ServerProbe.version(m.connection())),
+          m.connection());
     } catch (SQLException e) {
-      closeQuietly(c);
-      throw ServerProbe.classify(credentials, maintenanceDatabase, e);
+      closeQuietly(m.connection());
+      throw ServerProbe.classify(credentials, m.database(), e);
+    }
+  }
+
+  /**
+   * A session in the maintenance database, open until closed (or until the agent's process ends);
+   * the advisory locks it takes are held as long. Its statements run one at a time: it is used by
+   * one thread at a time.
+   */
+  public static final class Session implements AutoCloseable {
+
+    private final TargetServer server;
+    private final Connection connection;
+    private final Statements statements;
+
+    private Session(TargetServer server, Connection connection) {
+      this.server = server;
+      this.connection = connection;
+      this.statements = server.new Statements(Optional.of(connection));
+    }
+
+    /** The server, whose own calls open connections of their own. */
+    public TargetServer server() {
+      return server;
+    }
+
+    /**
+     * Takes the session-level advisory lock named {@code name}, held until the session is closed;
+     * false when another session holds it.
+     */
+    public boolean tryLock(String name) {
+      return statements.run(
+          c -> {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext(?))")) {
+              s.setString(1, name);
+              try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+              }
+            }
+          });
+    }
+
+    /** As {@link TargetServer#exists}, over this session. */
+    public boolean exists(String database) {
+      return statements.exists(database);
+    }
+
+    /** As {@link TargetServer#comment}, over this session. */
+    public String comment(String database) {
+      return statements.comment(database);
+    }
+
+    /** As {@link TargetServer#createScratch}, over this session. */
+    public void createScratch(
+        String database, Optional<DatabaseProperties> properties, String comment) {
+      statements.createScratch(database, properties, comment);
+    }
+
+    /** As {@link TargetServer#drop}, over this session. */
+    public void drop(String database) {
+      statements.drop(database);
+    }
+
+    /** Ends the session, and with it its locks. */
+    @Override
+    public void close() {
+      closeQuietly(connection);
     }
   }
 
   private static void closeQuietly(Connection c) {
     try {
-      c.close(); // ends the session, and with it the lock
+      c.close();
     } catch (SQLException e) {
       log.debug("closing a session: {}", e.toString());
     }
   }
 
-  /** Drops a database, disconnecting its sessions (PostgreSQL 13 and later) first. */
-  public void drop(String database) {
-    execute(
-        "DROP DATABASE IF EXISTS "
-            + Identifiers.quote(database)
-            + (version.major() >= 13 ? " WITH (FORCE)" : ""));
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T apply(Connection c) throws SQLException;
   }
 
-  /** Runs statements one by one: CREATE/DROP DATABASE cannot run in a transaction block. */
-  private void execute(String... statements) {
-    try (Connection c = ServerProbe.connect(credentials, maintenanceDatabase);
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
+  /**
+   * The statements run in the maintenance database: over a session, or each call over a connection
+   * of its own, so that none is left open while psql drops databases.
+   */
+  private final class Statements {
+
+    private final Optional<Connection> session;
+
+    Statements(Optional<Connection> session) {
+      this.session = session;
+    }
+
+    <T> T run(SqlWork<T> work) {
+      try {
+        if (session.isPresent()) {
+          return work.apply(session.get());
+        }
+        try (Connection c = ServerProbe.connect(credentials, maintenanceDatabase)) {
+          return work.apply(c);
+        }
+      } catch (SQLException e) {
+        throw ServerProbe.classify(credentials, maintenanceDatabase, e);
       }
-    } catch (SQLException e) {
-      throw ServerProbe.classify(credentials, maintenanceDatabase, e);
+    }
+
+    boolean exists(String database) {
+      return run(c -> !rows(c, "SELECT 1 FROM pg_database WHERE datname = ?", database).isEmpty());
+    }
+
+    String comment(String database) {
+      List<String> rows =
+          run(
+              c ->
+                  rows(
+                      c,
+                      "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
+                          + " WHERE datname = ?",
+                      database));
+      return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    void drop(String database) {
+      execute(
+          "DROP DATABASE IF EXISTS "
+              + Identifiers.quote(database)
+              + (version.major() >= 13 ? " WITH (FORCE)" : ""));
+    }
+
+    void createScratch(String database, Optional<DatabaseProperties> properties, String comment) {
+      String name = Identifiers.quote(database);
+      String commentOn = "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment);
+      if (properties.isEmpty()) {
+        execute("CREATE DATABASE " + name + " TEMPLATE template0", commentOn);
+        return;
+      }
+      DatabaseProperties p = properties.get();
+      try {
+        execute(p.createAs(database), commentOn);
+      } catch (AgentException e) {
+        String encoding = p.encoding().orElse("UTF8");
+        log.warn(
+            "the scratch database cannot have the source's locale ({}): it is created with"
+                + " encoding {} and the C locale, so sorting may differ from the source's",
+            e.getMessage(),
+            encoding);
+        if (exists(database)) {
+          drop(database);
+        }
+        execute(
+            "CREATE DATABASE "
+                + name
+                + " TEMPLATE template0 ENCODING "
+                + Identifiers.literal(encoding)
+                + " LC_COLLATE 'C' LC_CTYPE 'C'",
+            commentOn);
+      }
+    }
+
+    /** Runs statements one by one: CREATE/DROP DATABASE cannot run in a transaction block. */
+    void execute(String... statements) {
+      run(
+          c -> {
+            try (Statement s = c.createStatement()) {
+              for (String statement : statements) {
+                s.execute(statement);
+              }
+            }
+            return null;
+          });
     }
   }
 
   /** The first column of every row of {@code sql}, as text, over {@code c}. */
-  private static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-    }
-    return rows;
-  }
-
-  /** The first column of every row, as text. */
-  List<String> query(String database, String sql, String... parameters) {
-    try (Connection c = ServerProbe.connect(credentials, database);
-        PreparedStatement s = c.prepareStatement(sql)) {
+  private static List<String> rows(Connection c, String sql, String... parameters)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         s.setString(i + 1, parameters[i]);
       }
@@ -336,6 +419,13 @@ public final class TargetServer {
         }
       }
       return rows;
+    }
+  }
+
+  /** The first column of every row, as text, over a connection to {@code database} of its own. */
+  List<String> query(String database, String sql, String... parameters) {
+    try (Connection c = ServerProbe.connect(credentials, database)) {
+      return rows(c, sql, parameters);
     } catch (SQLException e) {
       throw ServerProbe.classify(credentials, database, e);
     }

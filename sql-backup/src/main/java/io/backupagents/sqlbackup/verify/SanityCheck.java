@@ -1,6 +1,7 @@
 package io.backupagents.sqlbackup.verify;
 
 import io.backupagents.common.exit.AgentException;
+import io.backupagents.common.exit.ExitCode;
 import io.backupagents.sqlbackup.load.UserTables;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.postgres.ServerProbe;
@@ -77,16 +78,49 @@ final class SanityCheck {
   }
 
   /**
-   * Compares what was restored with the source database as it is now.
-   *
-   * @param source the source server's credentials, or empty when it is not to be compared
+   * The source server, asked for each database compared until it does not answer: a backup of many
+   * databases then waits for it once (up to PG_CONNECT_TIMEOUT), not once per database. It is first
+   * asked after the first restore, so that a backup that fails its check or its restore does not
+   * wait for it at all.
    */
+  static final class Source {
+
+    private final PgCredentials credentials;
+    private boolean unanswered;
+
+    Source(PgCredentials credentials) {
+      this.credentials = credentials;
+    }
+
+    /** A connection to {@code database}, or empty (with the cause logged) when there is none. */
+    Optional<Connection> connect(String database) {
+      if (unanswered) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(ServerProbe.connect(credentials, database));
+      } catch (AgentException e) {
+        if (e.exitCode() == ExitCode.NOT_FOUND) {
+          log.warn(
+              "source database {} does not exist any more: its backup is checked without comparing"
+                  + " it with a source",
+              database);
+        } else {
+          unanswered = true;
+          log.warn(
+              "the source server cannot be reached ({}): backups are checked without comparing"
+                  + " them with it",
+              e.getMessage());
+        }
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** Compares what was restored with the source database as it is now, when it can be reached. */
   static Report compare(
-      Restored restored,
-      Optional<PgCredentials> source,
-      String sourceDatabase,
-      VerifySettings settings) {
-    Optional<Connection> sourceConnection = source.flatMap(s -> connect(s, sourceDatabase));
+      Restored restored, Source source, String sourceDatabase, VerifySettings settings) {
+    Optional<Connection> sourceConnection = source.connect(sourceDatabase);
     if (sourceConnection.isEmpty()) {
       return restored.uncompared(sourceDatabase);
     }
@@ -126,19 +160,6 @@ final class SanityCheck {
       }
     }
     return new Report(database, tables, OptionalInt.of(sourceTables), compared, problems);
-  }
-
-  private static Optional<Connection> connect(PgCredentials source, String database) {
-    try {
-      return Optional.of(ServerProbe.connect(source, database));
-    } catch (AgentException e) {
-      log.warn(
-          "source database {} cannot be reached ({}): the backup is checked without comparing"
-              + " it with its source",
-          database,
-          e.getMessage());
-      return Optional.empty();
-    }
   }
 
   /** The source's rows in the table so named; empty when the source has no such table now. */

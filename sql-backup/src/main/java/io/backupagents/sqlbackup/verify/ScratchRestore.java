@@ -56,18 +56,20 @@ final class ScratchRestore {
   /**
    * Where the restore goes and what it is compared with.
    *
-   * @param source the source server, when it can be reached
+   * @param session a session on the scratch server, which takes the lock and makes the scratch
+   *     database
    */
   record Target(
-      TargetServer server,
+      TargetServer.Session session,
       PgCredentials scratch,
-      Optional<PgCredentials> source,
+      SanityCheck.Source source,
       ClientTools.Clients clients) {}
 
   private final VerifySettings settings;
+  private final TargetServer.Session session;
   private final TargetServer target;
   private final PgCredentials scratch;
-  private final Optional<PgCredentials> sourceCredentials;
+  private final SanityCheck.Source source;
   private final ClientTools.Clients clients;
   private final Optional<Duration> timeout;
   private final int jobs;
@@ -85,9 +87,10 @@ final class ScratchRestore {
       Supplier<Path> workDir,
       RunContext context) {
     this.settings = settings;
-    this.target = where.server();
+    this.session = where.session();
+    this.target = session.server();
     this.scratch = where.scratch();
-    this.sourceCredentials = where.source();
+    this.source = where.source();
     this.clients = where.clients();
     this.timeout = timeout;
     this.jobs = jobs;
@@ -96,35 +99,24 @@ final class ScratchRestore {
   }
 
   /**
-   * Restores and checks every database of the backup, returning what each held, while holding the
-   * scratch database's lock on its server: a second verify run with the same scratch database would
-   * take it for a leftover and drop it under the first (sessions and all).
+   * Restores and checks every database of the backup, returning what each held, after taking the
+   * scratch database's lock on its server (held until the session ends): a second verify run with
+   * the same scratch database would take it for a leftover and drop it under the first (sessions
+   * and all).
    */
   List<SanityCheck.Report> all(BackupIntegrity.Checked checked)
       throws IOException, InterruptedException {
     String name = settings.scratchDatabase();
-    TargetServer.Lease lease =
-        target
-            .tryLock(LOCK_PREFIX + name)
-            .orElseThrow(
-                () ->
-                    new AgentException(
-                        ExitCode.GUARD_REFUSED,
-                        "another verify run is using the scratch database "
-                            + name
-                            + " on "
-                            + target.where()
-                            + ": verify runs at the same time against one server need different"
-                            + " VERIFY_DATABASE names"));
-    try {
-      return restoreAll(checked);
-    } finally {
-      lease.close();
+    if (!session.tryLock(LOCK_PREFIX + name)) {
+      throw new AgentException(
+          ExitCode.GUARD_REFUSED,
+          "another verify run is using the scratch database "
+              + name
+              + " on "
+              + target.where()
+              + ": verify runs at the same time against one server need different VERIFY_DATABASE"
+              + " names");
     }
-  }
-
-  private List<SanityCheck.Report> restoreAll(BackupIntegrity.Checked checked)
-      throws IOException, InterruptedException {
     String label = BackupName.databaseOf(checked.name().label());
     if (checked.archive().isPresent()) {
       Optional<DatabaseProperties> properties =
@@ -193,7 +185,7 @@ final class ScratchRestore {
             });
     SanityCheck.Report report;
     try {
-      report = SanityCheck.compare(restored, sourceCredentials, sourceDatabase, settings);
+      report = SanityCheck.compare(restored, source, sourceDatabase, settings);
     } catch (RuntimeException e) {
       try {
         drop.get();
@@ -328,8 +320,8 @@ final class ScratchRestore {
 
   private void prepareScratch(Optional<DatabaseProperties> properties) {
     String name = settings.scratchDatabase();
-    if (target.exists(name)) {
-      if (!SCRATCH_COMMENT.equals(target.comment(name))) {
+    if (session.exists(name)) {
+      if (!SCRATCH_COMMENT.equals(session.comment(name))) {
         throw new AgentException(
             ExitCode.GUARD_REFUSED,
             "database "
@@ -339,9 +331,9 @@ final class ScratchRestore {
                 + " and verify did not make it: set VERIFY_DATABASE to a name not in use");
       }
       log.info("replacing scratch database {} left by an earlier run", name);
-      target.drop(name);
+      session.drop(name);
     }
-    target.createScratch(name, properties, SCRATCH_COMMENT);
+    session.createScratch(name, properties, SCRATCH_COMMENT);
   }
 
   private static String describe(SanityCheck.Report r) {

@@ -56,9 +56,10 @@ final class Verification {
   /**
    * Verifies one backup file and returns what each of its databases held. A plain backup's check
    * (which needs no client tool) runs while the scratch server is connected to and the client tools
-   * are found: on a JVM that just started, each takes a few tenths of a second. The source server
-   * is asked only once the backup proved sound (a source that does not answer takes up to
-   * PG_CONNECT_TIMEOUT, which a failed check should not wait for).
+   * are found: on a JVM that just started, each takes a few tenths of a second. That connection
+   * stays open as the session that takes the scratch database's lock and makes it. The source
+   * server is first asked once a database has been restored (a source that does not answer takes up
+   * to PG_CONNECT_TIMEOUT, which a failed check or restore should not wait for).
    */
   List<SanityCheck.Report> verify(
       BackupFetcher.Fetched fetched,
@@ -77,8 +78,9 @@ final class Verification {
                 ? Background.start(
                     "the check of " + fetched.name(),
                     () -> check(fetched, workDir, null, context, metrics))
-                : null) {
-      TargetServer target = TargetServer.open(scratch);
+                : null;
+        TargetServer.Session session = TargetServer.session(scratch)) {
+      TargetServer target = session.server();
       log.info(
           "verifying {} in scratch database {} on {}",
           fetched.name(),
@@ -97,7 +99,8 @@ final class Verification {
       ScratchRestore restore =
           new ScratchRestore(
               settings,
-              new ScratchRestore.Target(target, scratch, reachable(sourceCredentials), clients),
+              new ScratchRestore.Target(
+                  session, scratch, new SanityCheck.Source(sourceCredentials), clients),
               timeout,
               jobs,
               workDir,
@@ -117,20 +120,6 @@ final class Verification {
       throws InterruptedException {
     return BackupIntegrity.check(
         fetched, workDir, context.processes(), clients, context.clock(), metrics);
-  }
-
-  /** The source server, when it answers: the comparison is skipped when it does not. */
-  private static Optional<PgCredentials> reachable(PgCredentials sourceCredentials) {
-    try {
-      TargetServer.open(sourceCredentials);
-      return Optional.of(sourceCredentials);
-    } catch (AgentException e) {
-      log.warn(
-          "the source server cannot be reached ({}): backups are checked without comparing them"
-              + " with it",
-          e.getMessage());
-      return Optional.empty();
-    }
   }
 
   /** Fails unless the reports show enough tables and no difference beyond the tolerance. */

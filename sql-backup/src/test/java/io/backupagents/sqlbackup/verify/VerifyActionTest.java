@@ -174,6 +174,10 @@ class VerifyActionTest {
       assertThat(compared.status()).as(compared.termination()).isZero();
       assertThat(alone.status()).as(alone.termination()).isZero();
       assertThat(alone.metrics()).contains(VERIFIED);
+      // The dumpall holds several databases: the source that does not answer is asked once.
+      assertThat(alone.output().split("the source server cannot be reached", -1)).hasSize(2);
+      assertThat(alone.output()).doesNotContain("(source ");
+      assertThat(compared.output()).contains("(source ");
       assertThat(scratch.queryColumn("postgres", "SELECT datname FROM pg_database"))
           .containsExactlyInAnyOrder("postgres", "template0", "template1");
       assertThat(source.queryColumn("postgres", "SELECT datname FROM pg_database"))
