@@ -161,6 +161,7 @@ mkdir -p "$WORK/none" # the source keeps running: verify compares with it
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # One restore of a round. Each pair (a restore users run and the agent's of the same file) runs in
 # a rotating position and, every other round, agent first: no restore always follows the same one.
+# verify runs next to the recover of the same backup (after it, or before it every other round).
 leg() {
   case $1 in
     0) measure "gunzip -c dumpall | psql" \
@@ -199,13 +200,14 @@ PY
 
 for run in $(seq 1 "$RUNS"); do
   echo "round $run of $RUNS"
-  if [ $((run % 2)) = 0 ]; then leg 6; fi
   for p in 0 1 2; do
     pair=$(((p + run) % 3))
-    if [ $((run % 2)) = 1 ]; then leg $((2 * pair)); leg $((2 * pair + 1))
-    else leg $((2 * pair + 1)); leg $((2 * pair)); fi
+    legs=($((2 * pair)) $((2 * pair + 1)))
+    # verify beside the recover it is compared with (the same single-database backup)
+    if [ "$pair" = 1 ]; then legs+=(6); fi
+    if [ $((run % 2)) = 0 ]; then legs=($(printf '%s\n' "${legs[@]}" | tac)); fi
+    for l in "${legs[@]}"; do leg "$l"; done
   done
-  if [ $((run % 2)) = 1 ]; then leg 6; fi
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -235,7 +237,7 @@ out = [
     f"Written by `bench/sql-backup/restore.sh`; {e['RUNS']} interleaved rounds, each restore into a"
     " fresh server (a copy of a pristine data directory); in each round the pairs (a restore users"
     " run, the agent's of the same file) come in a rotated order, the agent's first every other"
-    " round.",
+    " round; verify runs next to the recover of the same backup.",
     "",
     f"- machine: {e['machine']}; load average (1/5/15 min) {e['load_before']} before the runs,"
     f" {e['load_after']} after (other work shares the machine: compare ratios, not seconds)",
