@@ -13,7 +13,7 @@
 # Writes bench/results/sql-backup.md.
 #
 # Usage: bench/sql-backup/run.sh     (env: RUNS=3 LEVEL=6 SCALE=70 TEXT_ROWS=4000000
-#                                           RESTORE_RUNS=2 ZSTD_LEVEL=2
+#                                           RESTORE_RUNS=3 ZSTD_LEVEL=2
 #                                           SQL_BACKUP_JAR=... JAVA=... JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,7 @@ repo=$(pwd)
 RUNS=${RUNS:-3}
 LEVEL=${LEVEL:-6}
 ZSTD_LEVEL=${ZSTD_LEVEL:-2}
-RESTORE_RUNS=${RESTORE_RUNS:-2}
+RESTORE_RUNS=${RESTORE_RUNS:-3}
 SCALE=${SCALE:-70}
 TEXT_ROWS=${TEXT_ROWS:-4000000}
 WORK=${WORK:-$repo/bench/work/sql-backup}
@@ -184,7 +184,9 @@ dump_bytes=$(grep -F "pg_dumpall > file" "$timings" | tail -1 | cut -f6)
 # Restores: the whole server from each codec's backup of the last round, over the same server
 # (RESTORE_FORCE).
 for run in $(seq 1 "$RESTORE_RUNS"); do
-  for codec in gzip zstd; do
+  codecs="gzip zstd"
+  if [ $((run % 2)) = 0 ]; then codecs="zstd gzip"; fi # neither always restores first
+  for codec in $codecs; do
     keep=$round/$codec
     measure "recover $codec" "$keep/hourly/backup-*" \
       "${agent[@]}" RECOVERY_ROOT_DIR="$keep" BACKUP_ROOT_DIR="$keep" RESTORE_FORCE=yes \
