@@ -1,6 +1,7 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.common.s3.ContentDigests;
+import io.backupagents.replicator.fs.DirectoryHandles;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.scan.FileStats;
 import java.io.IOException;

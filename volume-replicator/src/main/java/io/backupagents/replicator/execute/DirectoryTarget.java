@@ -6,6 +6,7 @@ import io.backupagents.common.fs.AtomicFiles;
 import io.backupagents.common.fs.PartialFiles;
 import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.config.ReplicatorSettings.Fsync;
+import io.backupagents.replicator.fs.DirectoryHandles;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.plan.TempNames;
 import io.backupagents.replicator.scan.FileStats;

@@ -3,6 +3,7 @@ package io.backupagents.replicator.execute;
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.exit.FileSystemFailures;
+import io.backupagents.replicator.fs.DirectoryHandles;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.model.Names;
 import io.backupagents.replicator.report.RunStats;
@@ -10,8 +11,6 @@ import io.backupagents.replicator.scan.ScanEvents;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class Failures implements ScanEvents {
 
   private static final Logger log = LoggerFactory.getLogger("volume-replicator");
-
-  private static final Pattern HELD_DIRECTORY = Pattern.compile("/proc/self/fd/\\d+/");
 
   private final RunStats stats;
   private final Set<String> erred = ConcurrentHashMap.newKeySet();
@@ -162,6 +159,6 @@ public final class Failures implements ScanEvents {
     } else {
       message = t.getClass().getSimpleName() + ": " + t.getMessage();
     }
-    return HELD_DIRECTORY.matcher(message).replaceAll(Matcher.quoteReplacement(directoryKey));
+    return DirectoryHandles.shown(message, directoryKey);
   }
 }

@@ -8,8 +8,11 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
@@ -72,19 +75,46 @@ public final class FileStats {
         UNIX_ATTRIBUTES != null
             ? Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW)
             : Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
-    Entry.Kind kind = kind(a);
-    long mtime = nanos(a.lastModifiedTime());
-    if (UNIX_ATTRIBUTES != null && UNIX_ATTRIBUTES.isInstance(a)) {
-      try {
-        int mode = (int) MODE.invokeExact((Object) a);
-        int uid = (int) UID.invokeExact((Object) a);
-        int gid = (int) GID.invokeExact((Object) a);
-        return new Stat(kind, a.size(), mtime, mode & 07777, uid, gid);
-      } catch (Throwable e) {
-        throw new IllegalStateException("reading file attributes", e);
+    return UNIX_ATTRIBUTES != null && UNIX_ATTRIBUTES.isInstance(a)
+        ? direct(a)
+        : slow(path, kind(a), a.size(), nanos(a.lastModifiedTime()));
+  }
+
+  /**
+   * {@code fstatat} of {@code name} in the directory {@code dir} holds open, never following a
+   * symlink; {@code path} reaches the same entry for the views of other file systems (Jimfs).
+   */
+  public static Stat stat(SecureDirectoryStream<Path> dir, Path name, Path path)
+      throws IOException {
+    if (UNIX_ATTRIBUTES != null) {
+      PosixFileAttributeView view =
+          dir.getFileAttributeView(name, PosixFileAttributeView.class, NOFOLLOW);
+      if (view != null) {
+        PosixFileAttributes a = view.readAttributes();
+        if (UNIX_ATTRIBUTES.isInstance(a)) {
+          return direct(a);
+        }
       }
     }
-    return slow(path, kind, a.size(), mtime);
+    return stat(path);
+  }
+
+  /** The exact modification time of {@code name} in {@code dir}, not following a symlink. */
+  public static FileTime modified(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    BasicFileAttributeView view =
+        dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW);
+    return view.readAttributes().lastModifiedTime();
+  }
+
+  private static Stat direct(BasicFileAttributes a) {
+    try {
+      int mode = (int) MODE.invokeExact((Object) a);
+      int uid = (int) UID.invokeExact((Object) a);
+      int gid = (int) GID.invokeExact((Object) a);
+      return new Stat(kind(a), a.size(), nanos(a.lastModifiedTime()), mode & 07777, uid, gid);
+    } catch (Throwable e) {
+      throw new IllegalStateException("reading file attributes", e);
+    }
   }
 
   private static Stat slow(Path path, Entry.Kind kind, long size, long mtime) throws IOException {

@@ -1,4 +1,4 @@
-package io.backupagents.replicator.execute;
+package io.backupagents.replicator.fs;
 
 import io.backupagents.replicator.model.Entry;
 import java.io.IOException;
@@ -15,9 +15,12 @@ import java.nio.file.SecureDirectoryStream;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The directories of a tree (the target's, or the source's) held open, each opened from its
@@ -38,14 +41,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Handles are counted while in use and at most {@link #KEEP_IDLE} idle ones stay open, so a
  * descriptor number is never closed (and reused) while a path through it is in use.
  */
-final class DirectoryHandles implements AutoCloseable {
+public final class DirectoryHandles implements AutoCloseable {
 
   private static final int KEEP_IDLE = 256;
   private static final Path PROC_FD = Path.of("/proc/self/fd");
+  private static final Pattern HELD_DIRECTORY = Pattern.compile("/proc/self/fd/\\d+/");
+  private static final Class<?> UNIX_STREAM = unixStream();
   private static final MethodHandle DFD = descriptorGetter();
 
   /** One open directory; {@link #at} gives the path of an entry in it. */
-  static final class Handle {
+  public static final class Handle {
     private final SecureDirectoryStream<Path> stream;
     private final Path proc;
     private int users;
@@ -56,19 +61,19 @@ final class DirectoryHandles implements AutoCloseable {
     }
 
     /** The path of {@code name} in this directory, reached through its descriptor. */
-    Path at(String name) {
+    public Path at(String name) {
       return proc.resolve(name);
     }
 
     /** The directory itself (the descriptor's magic link: follow it, it leads nowhere else). */
-    Path self() {
+    public Path self() {
       return proc;
     }
   }
 
   /** Work done with one open directory. */
   @FunctionalInterface
-  interface InDirectory<T> {
+  public interface InDirectory<T> {
     T apply(Handle directory) throws IOException, InterruptedException;
   }
 
@@ -79,13 +84,32 @@ final class DirectoryHandles implements AutoCloseable {
   private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
   /** {@code side} names the tree in messages: "source" or "target". */
-  DirectoryHandles(Path root, String side) {
+  public DirectoryHandles(Path root, String side) {
     this.root = root;
     this.side = side;
   }
 
+  /**
+   * {@code message} with the paths it names through a held directory ({@code
+   * /proc/self/fd/<fd>/<name>}) shown as the entry's place in the tree: {@code directoryKey}, then
+   * the name.
+   */
+  public static String shown(String message, String directoryKey) {
+    return HELD_DIRECTORY.matcher(message).replaceAll(Matcher.quoteReplacement(directoryKey));
+  }
+
+  /**
+   * The path that reaches the directory {@code sds} holds open ({@code /proc/self/fd/<fd>}), when
+   * it is the JDK's Unix directory stream; empty elsewhere (Jimfs).
+   */
+  public static Optional<Path> held(SecureDirectoryStream<Path> sds) throws IOException {
+    return DFD != null && UNIX_STREAM.isInstance(sds)
+        ? Optional.of(PROC_FD.resolve(Integer.toString(descriptor(sds))))
+        : Optional.empty();
+  }
+
   /** Runs {@code work} with the directory {@code key} ("" for the root, else ending in '/'). */
-  <T> T in(String key, InDirectory<T> work) throws IOException, InterruptedException {
+  public <T> T in(String key, InDirectory<T> work) throws IOException, InterruptedException {
     Handle h = acquire(key);
     try {
       return work.apply(h);
@@ -95,7 +119,7 @@ final class DirectoryHandles implements AutoCloseable {
   }
 
   /** Records that the run could not create {@code key}: nothing below it is touched. */
-  void markFailed(String key) {
+  public void markFailed(String key) {
     failed.add(key);
   }
 
@@ -228,9 +252,20 @@ final class DirectoryHandles implements AutoCloseable {
     }
   }
 
-  private static MethodHandle descriptorGetter() {
+  private static Class<?> unixStream() {
     try {
-      Class<?> type = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
+      return Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
+    } catch (ClassNotFoundException e) {
+      return null;
+    }
+  }
+
+  private static MethodHandle descriptorGetter() {
+    if (UNIX_STREAM == null) {
+      return null;
+    }
+    try {
+      Class<?> type = UNIX_STREAM;
       return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
           .findGetter(type, "dfd", int.class)
           .asType(MethodType.methodType(int.class, Object.class));
