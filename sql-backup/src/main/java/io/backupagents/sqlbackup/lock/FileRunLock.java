@@ -4,6 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -26,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * taken over, with a warning. Where the file system has no locks at all, the content decides: a
  * lock younger than {@code staleAfter} counts as held.
  *
- * <p>The file is never deleted, only emptied on release: deleting it would let a waiter lock the
- * unlinked file while a third run locks a new one. A process must not open the file a second time
- * while holding the lock (closing any descriptor of a file drops the process's POSIX locks on it),
- * so runs inside one JVM (tests, the demo) are kept apart by an in-process registry first.
+ * <p>The file is emptied when the run ends, also when a SIGTERM ends it (a shutdown hook), so that
+ * the next run finds no owner's line to take over. It is never deleted: deleting it would let a
+ * waiter lock the unlinked file while a third run locks a new one. A process must not open the file
+ * a second time while holding the lock (closing any descriptor of a file drops the process's POSIX
+ * locks on it), so runs inside one JVM (tests, the demo) are kept apart by an in-process registry
+ * first.
  */
 public final class FileRunLock implements RunLock {
 
@@ -43,6 +46,7 @@ public final class FileRunLock implements RunLock {
   private final FileChannel channel;
   private final FileLock lock;
   private final String key;
+  private final Thread onShutdown = new Thread(this::empty, "empty-the-run-lock");
 
   private FileRunLock(FileChannel channel, FileLock lock, String key) {
     this.channel = channel;
@@ -143,7 +147,9 @@ public final class FileRunLock implements RunLock {
     channel.write(ByteBuffer.wrap(me.format().getBytes(StandardCharsets.UTF_8)), 0);
     channel.force(true);
     log.info("locked {} ({})", key.substring(key.indexOf(':') + 1), me.describe());
-    return new FileRunLock(channel, lock, key);
+    FileRunLock taken = new FileRunLock(channel, lock, key);
+    Runtime.getRuntime().addShutdownHook(taken.onShutdown);
+    return taken;
   }
 
   private static boolean staleOrFree(String content, LockSettings settings, Clock clock) {
@@ -158,14 +164,26 @@ public final class FileRunLock implements RunLock {
     return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
   }
 
-  @Override
-  public void close() {
+  /** Removes the owner's line; the kernel releases the lock itself when the process ends. */
+  private void empty() {
     try {
       channel.truncate(0);
       channel.force(true);
+    } catch (ClosedChannelException e) {
+      // released meanwhile: emptied already
     } catch (IOException e) {
       log.warn("could not empty the lock file: {}", e.toString());
     }
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onShutdown);
+    } catch (IllegalStateException e) {
+      // shutting down already: the hook empties it as well
+    }
+    empty();
     try {
       if (lock != null) {
         lock.release();

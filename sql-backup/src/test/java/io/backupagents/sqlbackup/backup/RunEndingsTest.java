@@ -2,6 +2,7 @@ package io.backupagents.sqlbackup.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupagents.sqlbackup.lock.FileRunLock;
 import io.backupagents.sqlbackup.testing.AgentProcess;
 import io.backupagents.sqlbackup.testing.AgentRun;
 import io.backupagents.sqlbackup.testing.Interference;
@@ -94,6 +95,9 @@ class RunEndingsTest {
       assertThat(run.exitValue()).as(log()).isEqualTo(143);
       assertThat(partialFiles()).isEmpty();
       assertThat(log()).contains("sql-backup received SIGTERM: stopping");
+      // The lock file names no owner: the next run has nothing to take over.
+      assertThat(log()).contains("locked " + root);
+      assertThat(root.resolve(FileRunLock.FILE_NAME)).isEmptyFile();
     }
   }
 
