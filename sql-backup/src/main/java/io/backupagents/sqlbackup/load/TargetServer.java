@@ -202,7 +202,9 @@ public final class TargetServer {
    * Creates verify's scratch database with the source database's encoding and locale when they are
    * known, so that its text restores as it was stored (a SQL_ASCII or LATIN1 database does not
    * restore into UTF8). A locale this server lacks (or a form its version does not read) falls back
-   * to the source's encoding with the C locale, which takes every encoding.
+   * to the source's encoding with the C locale, which takes every encoding. Its sessions commit
+   * without waiting for the disk ({@code synchronous_commit} off): it is dropped after use, and a
+   * restore over several connections commits each of its statements on its own.
    */
   public void createScratch(
       String database, Optional<DatabaseProperties> properties, String comment) {
@@ -364,13 +366,14 @@ public final class TargetServer {
     void createScratch(String database, Optional<DatabaseProperties> properties, String comment) {
       String name = Identifiers.quote(database);
       String commentOn = "COMMENT ON DATABASE " + name + " IS " + Identifiers.literal(comment);
+      String noWait = "ALTER DATABASE " + name + " SET synchronous_commit TO off";
       if (properties.isEmpty()) {
-        execute("CREATE DATABASE " + name + " TEMPLATE template0", commentOn);
+        execute("CREATE DATABASE " + name + " TEMPLATE template0", commentOn, noWait);
         return;
       }
       DatabaseProperties p = properties.get();
       try {
-        execute(p.createAs(database), commentOn);
+        execute(p.createAs(database), commentOn, noWait);
       } catch (AgentException e) {
         String encoding = p.encoding().orElse("UTF8");
         log.warn(
@@ -387,7 +390,8 @@ public final class TargetServer {
                 + " TEMPLATE template0 ENCODING "
                 + Identifiers.literal(encoding)
                 + " LC_COLLATE 'C' LC_CTYPE 'C'",
-            commentOn);
+            commentOn,
+            noWait);
       }
     }
 
