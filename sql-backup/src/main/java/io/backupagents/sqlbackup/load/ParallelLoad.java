@@ -67,6 +67,14 @@ public final class ParallelLoad {
     SqlLineReader lines();
 
     SqlStreamFilter filter();
+
+    /**
+     * What the main connection is sent before the lines: the part of the dump the filter has read
+     * already (a pg_dumpall section's head). Other readers leave it out.
+     */
+    default byte[] head() {
+      return new byte[0];
+    }
   }
 
   /**
@@ -183,6 +191,7 @@ public final class ParallelLoad {
                   out -> {
                     MainRouter router = new MainRouter(out, markers, claims);
                     try (Source source = sources.open(true)) {
+                      router.write(source.head());
                       source.filter().telling(router, false).copy(source.lines(), router);
                       router.endRun();
                     } catch (Stopped e) {

@@ -20,9 +20,11 @@ import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.script.DumpKind;
 import io.backupagents.sqlbackup.script.ScratchFilter;
 import io.backupagents.sqlbackup.script.SqlLineReader;
+import io.backupagents.sqlbackup.script.SqlStreamFilter;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -133,26 +137,184 @@ final class ScratchRestore {
     }
     try (RestoreProgress progress =
             RestoreProgress.start("verify", Files.size(file), context.clock());
-        InputStream sql = SqlFeed.restoreStream(file, progress, kind)) {
+        InputStream sql = SqlFeed.restoreStream(file, progress, kind);
+        SectionReaders others = new SectionReaders(file, kind)) {
       SqlLineReader lines = new SqlLineReader(sql);
       ScratchFilter globals = new ScratchFilter(true);
       globals.copy(lines, OutputStream.nullOutputStream()); // roles are not restored
       Optional<String> next = globals.nextDatabase();
-      while (next.isPresent()) {
+      for (int section = 0; next.isPresent(); section++) {
         lines.next(); // the header line itself
-        ScratchFilter filter = new ScratchFilter(true);
+        ScratchFilter filter = new ScratchFilter(true, jobs == 1);
         // The section's head, up to its CREATE DATABASE, says how to create the scratch database.
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         filter.copyHead(lines, head);
+        int index = section;
         reports.add(
             one(
                 next.get(),
                 filter.createDatabase(),
-                () -> section(checked, lines, filter, head.toByteArray())));
+                jobs == 1
+                    ? () -> section(checked, lines, filter, head.toByteArray())
+                    : () ->
+                        sectionInParallel(
+                            checked, lines, filter, head.toByteArray(), others, index)));
         next = filter.nextDatabase();
       }
     }
     return reports;
+  }
+
+  /**
+   * Restores one database of a dumpall with its table data over {@code jobs} connections, as a
+   * single-database backup is: the main connection reads on from where the section starts; every
+   * other reader reads the file once through, section by section ({@link SectionReaders}). The
+   * section's head (what pg_dump writes before its CREATE DATABASE: settings, psql's restricted
+   * mode) goes to the main connection first.
+   */
+  private void sectionInParallel(
+      BackupIntegrity.Checked checked,
+      SqlLineReader lines,
+      ScratchFilter filter,
+      byte[] head,
+      SectionReaders others,
+      int section)
+      throws InterruptedException {
+    ParallelLoad.Source main = SectionReaders.source(lines, filter, head);
+    try {
+      restoreFailure(
+          checked,
+          () ->
+              ParallelLoad.run(
+                  context.processes(),
+                  clients,
+                  scratch,
+                  settings.scratchDatabase(),
+                  new PsqlRun.Options("restore of " + checked.name(), true, false, timeout),
+                  jobs,
+                  isMain -> isMain ? main : others.open(section)));
+    } finally {
+      others.sectionDone();
+    }
+  }
+
+  /**
+   * The readers of a dumpall other than the main one: each reads the file once, from its start,
+   * through the sections in order. A reader serves one connection of a section's restore, and the
+   * next section's once that restore is over (one that ends its part early must not be handed to
+   * another connection of the same section).
+   */
+  private static final class SectionReaders implements Closeable {
+
+    private final Path file;
+    private final DumpKind kind;
+    private final Deque<Reader> idle = new ArrayDeque<>();
+    private final List<Reader> busy = new ArrayList<>();
+    private final List<Reader> all = new ArrayList<>();
+
+    SectionReaders(Path file, DumpKind kind) {
+      this.file = file;
+      this.kind = kind;
+    }
+
+    /** One reader, positioned at the start of section {@code section}'s restore. */
+    ParallelLoad.Source open(int section) throws IOException {
+      Reader reader;
+      synchronized (this) {
+        reader = idle.poll();
+      }
+      if (reader == null) {
+        reader = new Reader(SqlFeed.restoreStream(file, kind));
+        synchronized (this) {
+          all.add(reader);
+        }
+      }
+      synchronized (this) {
+        busy.add(reader);
+      }
+      return source(reader.lines, reader.startOf(section), new byte[0]);
+    }
+
+    /** The section's restore is over: its readers serve the next section. */
+    synchronized void sectionDone() {
+      idle.addAll(busy);
+      busy.clear();
+    }
+
+    static ParallelLoad.Source source(SqlLineReader lines, ScratchFilter filter, byte[] head) {
+      return new ParallelLoad.Source() {
+        @Override
+        public byte[] head() {
+          return head;
+        }
+
+        @Override
+        public SqlLineReader lines() {
+          return lines;
+        }
+
+        @Override
+        public SqlStreamFilter filter() {
+          return filter;
+        }
+
+        @Override
+        public void close() {
+          // the stream stays open for the next section: SectionReaders closes it
+        }
+      };
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      IOException failure = null;
+      for (Reader r : all) {
+        try {
+          r.sql.close();
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+
+    /** One pass over the file; {@code next} is the section whose header comes next. */
+    private static final class Reader {
+      final InputStream sql;
+      final SqlLineReader lines;
+      int next = -1; // the globals have not been read past yet
+
+      Reader(InputStream sql) {
+        this.sql = sql;
+        this.lines = new SqlLineReader(sql);
+      }
+
+      /** Reads up to the restore of {@code section} and returns its filter, past the head. */
+      ScratchFilter startOf(int section) throws IOException {
+        OutputStream none = OutputStream.nullOutputStream();
+        if (next < 0) {
+          new ScratchFilter(true).copy(lines, none);
+          next = 0;
+        }
+        while (next < section) {
+          lines.next();
+          ScratchFilter skipped = new ScratchFilter(true, false);
+          skipped.copyHead(lines, none);
+          skipped.copy(lines, none);
+          next++;
+        }
+        if (next != section) {
+          throw new IllegalStateException("section " + section + " is behind this reader");
+        }
+        lines.next();
+        ScratchFilter filter = new ScratchFilter(true, false);
+        filter.copyHead(lines, none);
+        next = section + 1; // the restore reads the section to its end
+        return filter;
+      }
+    }
   }
 
   /** Restores into a fresh scratch database, checks it, and drops it whatever happens. */

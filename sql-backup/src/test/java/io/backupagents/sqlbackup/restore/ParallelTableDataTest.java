@@ -197,6 +197,41 @@ class ParallelTableDataTest {
     assertThat(verify.output()).contains("app.aa_big 150000");
   }
 
+  @Test
+  void verifyOfADumpallLoadsEachDatabaseOverSeveralConnections() throws Exception {
+    // A database after this one in the dumpall, with tables of its own: the other readers follow
+    // the main one section by section, each COPY of each section loaded once, into its own table.
+    source.execute("postgres", "CREATE DATABASE par_second");
+    try {
+      source.execute(
+          "par_second",
+          "CREATE TABLE zz_after (id int PRIMARY KEY, v text);"
+              + " INSERT INTO zz_after SELECT g, md5(g::text) FROM generate_series(1, 40000) g;"
+              + " CREATE TABLE zz_more (id int);"
+              + " INSERT INTO zz_more SELECT generate_series(1, 3000);");
+      RestoreFixture.legacyDumpall(
+          source, base.resolve("backup/hourly/backup-2025-09-10T10:00:00Z-dumpall.sql.gz"));
+      Map<String, String> env = RestoreFixture.env(source, base);
+      env.put("RESTORE_JOBS", "3");
+
+      RestoreFixture.Run verify = RestoreFixture.run(env, base, "verify");
+
+      assertThat(verify.status()).as(verify.termination()).isZero();
+      assertThat(verify.output())
+          .contains(
+              DATABASE + ": ",
+              "app.aa_big 150000 (source 150000)",
+              "app.ee_refs 1000 (source 1000)",
+              "par_second: 2 tables (source 2)",
+              "public.zz_after 40000 (source 40000)",
+              "public.zz_more 3000 (source 3000)");
+      assertThat(source.queryColumn("postgres", "SELECT datname FROM pg_database"))
+          .doesNotContain("sql_backup_verify");
+    } finally {
+      source.execute("postgres", "DROP DATABASE par_second");
+    }
+  }
+
   /** Each table's row count and the MD5 of its rows as UTF-8, whatever the database's encoding. */
   private static List<String> contents(PostgresServer server) {
     List<String> tables =
