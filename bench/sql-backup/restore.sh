@@ -6,7 +6,8 @@
 #   - a plain dumpall made by sql-backup (with its SHA-256 record);
 #   - a single-database backup made by sql-backup (into a database created for it);
 #   - a legacy file (pg_dumpall | gzip, no SHA-256 record);
-#   - verify of the single-database backup (scratch database on the fresh server).
+#   - verify of the single-database backup and of the dumpall (scratch database on the fresh
+#     server), each next to the recover of the same backup.
 # The source is a throw-away PostgreSQL with pgbench data and a table of realistic text. Wall
 # time, CPU of the command and its children, and peak RSS of the largest process are measured.
 # Writes bench/results/sql-backup-restore.md (or RESULTS: the larger run, SCALE=70
@@ -129,7 +130,8 @@ sql_bytes=$(gzip -dc "$dumpall" | wc -c)
 
 timings=$WORK/timings.tsv
 : > "$timings"
-: > "$WORK/sanity.tsv"
+: > "$WORK/sanity-single-database.tsv"
+: > "$WORK/sanity-dumpall.tsv"
 
 # Runs one restore into a fresh copy of the pristine server: name, command...
 measure() {
@@ -159,6 +161,24 @@ ours_env=("${agent_env[@]}" PGPORT="$target_port" RECOVERY_ROOT_DIR="$WORK/none"
   BACKUP_ROOT_DIR="$backups")
 mkdir -p "$WORK/none" # the source keeps running: verify compares with it
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# verify of one backup (into a scratch database on the fresh server, compared with the source),
+# and the sanity checks' share of it: from each database's "comparing it with its source" to the
+# line that reports the comparison (the scratch database's drop included).
+verify() {
+  measure "sql-backup verify ($1)" \
+    "${agent_env[@]}" LOG_LEVEL=info PGPORT="$source_port" VERIFY_PGHOST=127.0.0.1 \
+    VERIFY_PGPORT="$target_port" VERIFY_PGADMINPASS="$password" RECOVERY_ROOT_DIR="$WORK/none" \
+    BACKUP_ROOT_DIR="$backups" FROM_BACKUP="$(basename "$2")" "${agent[@]}" verify
+  python3 - "$WORK/stdout.txt" >> "$WORK/sanity-${1// /-}.tsv" <<'PY'
+import datetime, re, sys
+lines = [l for l in open(sys.argv[1], errors="replace") if re.match(r"\S+Z INFO  ", l)]
+stamp = lambda l: datetime.datetime.fromisoformat(l.split(" ")[0].replace("Z", "+00:00"))
+total = sum((stamp(b) - stamp(a)).total_seconds()
+            for a, b in zip(lines, lines[1:]) if "comparing it with its source" in a)
+print(f"{total:.2f}")
+PY
+}
+
 # One restore of a round. Each pair (a restore users run and the agent's of the same file) runs in
 # a rotating position and, every other round, agent first: no restore always follows the same one.
 # verify runs next to the recover of the same backup (after it, or before it every other round).
@@ -179,22 +199,8 @@ leg() {
     5) measure "sql-backup recover (legacy file, no SHA-256 record)" \
          "${agent_env[@]}" PGPORT="$target_port" RECOVERY_ROOT_DIR="$legacy" \
          BACKUP_ROOT_DIR="$WORK/none" "${agent[@]}" recover ;;
-    6) measure "sql-backup verify (single database)" \
-         "${agent_env[@]}" LOG_LEVEL=info PGPORT="$source_port" VERIFY_PGHOST=127.0.0.1 \
-         VERIFY_PGPORT="$target_port" VERIFY_PGADMINPASS="$password" RECOVERY_ROOT_DIR="$WORK/none" \
-         BACKUP_ROOT_DIR="$backups" FROM_BACKUP="$(basename "$single")" "${agent[@]}" verify
-       # The sanity checks' share of verify: from "comparing it with its source" to "verified".
-       python3 - "$WORK/stdout.txt" >> "$WORK/sanity.tsv" <<'PY'
-import datetime, re, sys
-stamps = {}
-for line in open(sys.argv[1], errors="replace"):
-    m = re.match(r"(\S+Z) INFO  (.*)", line)
-    if m and ("comparing it with its source" in m.group(2) or m.group(2).startswith("verified ")):
-        key = "start" if "comparing" in m.group(2) else "end"
-        stamps[key] = datetime.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
-print(f"{(stamps['end'] - stamps['start']).total_seconds():.2f}")
-PY
-       ;;
+    6) verify "single database" "$single" ;;
+    7) verify dumpall "$dumpall" ;;
   esac
 }
 
@@ -203,7 +209,8 @@ for run in $(seq 1 "$RUNS"); do
   for p in 0 1 2; do
     pair=$(((p + run) % 3))
     legs=($((2 * pair)) $((2 * pair + 1)))
-    # verify beside the recover it is compared with (the same single-database backup)
+    # verify beside the recover it is compared with (of the same backup)
+    if [ "$pair" = 0 ]; then legs+=(7); fi
     if [ "$pair" = 1 ]; then legs+=(6); fi
     if [ $((run % 2)) = 0 ]; then legs=($(printf '%s\n' "${legs[@]}" | tac)); fi
     for l in "${legs[@]}"; do leg "$l"; done
@@ -216,7 +223,7 @@ export gz_bytes=$(stat -c %s "$dumpall")
 export machine="$(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, loopback"
 export pg_version=$("$PGBIN/postgres" --version | awk '{print $3}')
 export java_version=$("$JAVA" -version 2>&1 | head -1)
-python3 - "$timings" "$RESULTS" "$WORK/sanity.tsv" <<'PY'
+python3 - "$timings" "$RESULTS" "$WORK/sanity-single-database.tsv" "$WORK/sanity-dumpall.tsv" <<'PY'
 import collections, os, statistics, sys
 e = os.environ
 rows = collections.OrderedDict()
@@ -230,6 +237,7 @@ pairs = {
     "sql-backup recover (single database)": "gunzip -c single | psql",
     "sql-backup recover (legacy file, no SHA-256 record)": "gunzip -c legacy | psql",
     "sql-backup verify (single database)": "gunzip -c single | psql",
+    "sql-backup verify (dumpall)": "gunzip -c dumpall | psql",
 }
 out = [
     "# sql-backup: recover and verify vs gunzip -c | psql",
@@ -264,7 +272,8 @@ for n, v in rows.items():
     cell = n.replace("|", "\\|")
     out.append(f"| `{cell}` | {statistics.median(walls):.1f} s | {min(walls):.1f}-{max(walls):.1f} s"
                f" | {med(n, 1):.1f} s | {med(n, 2) / 1024:,.0f} MiB | {ratio} |")
-sanity = statistics.median(float(l) for l in open(sys.argv[3]) if l.strip())
+sanity = {kind: statistics.median(float(l) for l in open(f) if l.strip())
+          for kind, f in (("single database", sys.argv[3]), ("dumpall", sys.argv[4]))}
 agent_rss = max(r[2] for n, v in rows.items() if n.startswith("sql-backup") for r in v)
 checks = [
     ("recover of a dumpall <= 1.05x gunzip \\| psql", ratios["sql-backup recover (dumpall)"][0] <= 1.05,
@@ -273,10 +282,13 @@ checks = [
      f"{ratios['sql-backup recover (single database)'][0]:.2f}x"),
     ("recover of a legacy file <= 1.2x", ratios["sql-backup recover (legacy file, no SHA-256 record)"][0] <= 1.2,
      f"{ratios['sql-backup recover (legacy file, no SHA-256 record)'][0]:.2f}x"),
-    ("verify no slower than recover of the same backup plus its sanity checks",
-     med("sql-backup verify (single database)") <= med("sql-backup recover (single database)") + sanity,
-     f"{med('sql-backup verify (single database)'):.1f} s vs {med('sql-backup recover (single database)'):.1f} s"
-     f" + {sanity:.1f} s of sanity checks (median; row counts on the scratch and the source server)"),
+] + [
+    (f"verify no slower than recover of the same backup plus its sanity checks ({kind})",
+     med(f"sql-backup verify ({kind})") <= med(f"sql-backup recover ({kind})") + sanity[kind],
+     f"{med(f'sql-backup verify ({kind})'):.1f} s vs {med(f'sql-backup recover ({kind})'):.1f} s"
+     f" + {sanity[kind]:.1f} s of sanity checks (median; row counts on the scratch and the source server)")
+    for kind in ("single database", "dumpall")
+] + [
     ("agent peak RSS <= 256 MiB (largest of all runs)", agent_rss <= 256 * 1024, f"{agent_rss / 1024:,.0f} MiB"),
 ]
 out += ["", "| target | met? | measured |", "|---|---|---|"]
