@@ -104,8 +104,21 @@ public final class ParallelLoad {
 
   /** A source reading {@code sql} through {@code filter}. */
   private static Source source(InputStream sql, SqlStreamFilter filter) {
-    SqlLineReader lines = new SqlLineReader(sql);
+    return source(new SqlLineReader(sql), filter, new byte[0], sql);
+  }
+
+  /**
+   * A source reading {@code lines} through {@code filter}, the main connection sent {@code head}
+   * first; closing it closes {@code resource}.
+   */
+  public static Source source(
+      SqlLineReader lines, SqlStreamFilter filter, byte[] head, Closeable resource) {
     return new Source() {
+      @Override
+      public byte[] head() {
+        return head;
+      }
+
       @Override
       public SqlLineReader lines() {
         return lines;
@@ -118,7 +131,7 @@ public final class ParallelLoad {
 
       @Override
       public void close() throws IOException {
-        sql.close();
+        resource.close();
       }
     };
   }

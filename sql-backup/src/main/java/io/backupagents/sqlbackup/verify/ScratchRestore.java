@@ -20,7 +20,6 @@ import io.backupagents.sqlbackup.postgres.PgCredentials;
 import io.backupagents.sqlbackup.script.DumpKind;
 import io.backupagents.sqlbackup.script.ScratchFilter;
 import io.backupagents.sqlbackup.script.SqlLineReader;
-import io.backupagents.sqlbackup.script.SqlStreamFilter;
 import io.backupagents.sqlbackup.sql.DatabaseProperties;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -180,22 +179,29 @@ final class ScratchRestore {
       SectionReaders others,
       int section)
       throws InterruptedException {
-    ParallelLoad.Source main = SectionReaders.source(lines, filter, head);
+    // The main stream reads on into the next section: closing the source leaves it open.
+    ParallelLoad.Source main = ParallelLoad.source(lines, filter, head, () -> {});
     try {
-      restoreFailure(
-          checked,
-          () ->
-              ParallelLoad.run(
-                  context.processes(),
-                  clients,
-                  scratch,
-                  settings.scratchDatabase(),
-                  new PsqlRun.Options("restore of " + checked.name(), true, false, timeout),
-                  jobs,
-                  isMain -> isMain ? main : others.open(section)));
+      load(checked, isMain -> isMain ? main : others.open(section));
     } finally {
       others.sectionDone();
     }
+  }
+
+  /** Restores what {@code readers} read into the scratch database over {@code jobs} connections. */
+  private void load(BackupIntegrity.Checked checked, ParallelLoad.Opener readers)
+      throws InterruptedException {
+    restoreFailure(
+        checked,
+        () ->
+            ParallelLoad.run(
+                context.processes(),
+                clients,
+                scratch,
+                settings.scratchDatabase(),
+                new PsqlRun.Options("restore of " + checked.name(), true, jobs == 1, timeout),
+                jobs,
+                readers));
   }
 
   /**
@@ -232,37 +238,14 @@ final class ScratchRestore {
       synchronized (this) {
         busy.add(reader);
       }
-      return source(reader.lines, reader.startOf(section), new byte[0]);
+      // A reader's stream goes on into the next section: SectionReaders closes it at the end.
+      return ParallelLoad.source(reader.lines, reader.startOf(section), new byte[0], () -> {});
     }
 
     /** The section's restore is over: its readers serve the next section. */
     synchronized void sectionDone() {
       idle.addAll(busy);
       busy.clear();
-    }
-
-    static ParallelLoad.Source source(SqlLineReader lines, ScratchFilter filter, byte[] head) {
-      return new ParallelLoad.Source() {
-        @Override
-        public byte[] head() {
-          return head;
-        }
-
-        @Override
-        public SqlLineReader lines() {
-          return lines;
-        }
-
-        @Override
-        public SqlStreamFilter filter() {
-          return filter;
-        }
-
-        @Override
-        public void close() {
-          // the stream stays open for the next section: SectionReaders closes it
-        }
-      };
     }
 
     @Override
@@ -370,22 +353,14 @@ final class ScratchRestore {
       throws IOException, InterruptedException {
     try (RestoreProgress progress =
         RestoreProgress.start("verify", Files.size(file), context.clock())) {
-      restoreFailure(
+      load(
           checked,
-          () ->
-              ParallelLoad.run(
-                  context.processes(),
-                  clients,
-                  scratch,
-                  settings.scratchDatabase(),
-                  new PsqlRun.Options("restore of " + checked.name(), true, jobs == 1, timeout),
-                  jobs,
-                  ParallelLoad.readers(
-                      file,
-                      progress,
-                      kind,
-                      new ScratchFilter(false, jobs == 1),
-                      () -> new ScratchFilter(false, jobs == 1))));
+          ParallelLoad.readers(
+              file,
+              progress,
+              kind,
+              new ScratchFilter(false, jobs == 1),
+              () -> new ScratchFilter(false, jobs == 1)));
     }
   }
 

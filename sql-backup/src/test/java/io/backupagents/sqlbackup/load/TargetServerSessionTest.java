@@ -2,16 +2,10 @@ package io.backupagents.sqlbackup.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.postgres.PgCredentials;
-import io.backupagents.sqlbackup.postgres.PostgresSetting;
-import io.backupagents.sqlbackup.postgres.PostgresSettings;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.PostgresServer;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +19,7 @@ class TargetServerSessionTest {
   void theSessionHoldsItsLockAndMakesAScratchDatabaseThatDoesNotWaitForTheDisk(@TempDir Path dir)
       throws Exception {
     try (PostgresServer server = PostgresServer.start();
-        PgCredentials credentials = credentials(server, dir)) {
+        PgCredentials credentials = RestoreFixture.credentials(server, dir)) {
       // The test servers commit without waiting for the disk; this one waits, as a real one does.
       server.execute("postgres", "ALTER SYSTEM SET synchronous_commit = on");
       server.execute("postgres", "SELECT pg_catalog.pg_reload_conf()");
@@ -59,20 +53,5 @@ class TargetServerSessionTest {
         assertThat(third.server().version().major()).isGreaterThanOrEqualTo(13);
       }
     }
-  }
-
-  private static PgCredentials credentials(PostgresServer server, Path dir) throws Exception {
-    SettingsReader r =
-        new SettingsReader(
-            Map.of(
-                "PGHOST", server.host(),
-                "PGPORT", Integer.toString(server.port()),
-                "PGUSER", PostgresServer.SUPERUSER,
-                "PGADMINPASS", server.password()),
-            Arrays.asList(PostgresSetting.values()),
-            List.of());
-    PostgresSettings settings = PostgresSettings.read(r);
-    r.finish();
-    return PgCredentials.create(settings, dir, dir, Clock.systemUTC());
   }
 }

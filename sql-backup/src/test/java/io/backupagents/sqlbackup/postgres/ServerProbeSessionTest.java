@@ -2,16 +2,12 @@ package io.backupagents.sqlbackup.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupagents.common.settings.SettingsReader;
+import io.backupagents.sqlbackup.testing.RestoreFixture;
 import io.backupagents.testing.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,18 +20,7 @@ class ServerProbeSessionTest {
     try (PostgresServer server = PostgresServer.start()) {
       // verify holds a session idle while its restore runs (the lock on its scratch database).
       server.execute("postgres", "ALTER ROLE postgres SET idle_session_timeout = '300ms'");
-      SettingsReader r =
-          new SettingsReader(
-              Map.of(
-                  "PGHOST", server.host(),
-                  "PGPORT", Integer.toString(server.port()),
-                  "PGUSER", PostgresServer.SUPERUSER,
-                  "PGADMINPASS", server.password()),
-              Arrays.asList(PostgresSetting.values()),
-              List.of());
-      PostgresSettings settings = PostgresSettings.read(r);
-      r.finish();
-      try (PgCredentials credentials = PgCredentials.create(settings, dir, dir, Clock.systemUTC());
+      try (PgCredentials credentials = RestoreFixture.credentials(server, dir);
           Connection c = ServerProbe.connect(credentials, "postgres")) {
         Thread.sleep(1_500);
         try (Statement s = c.createStatement();

@@ -1,7 +1,11 @@
 package io.backupagents.sqlbackup.testing;
 
 import io.backupagents.common.launch.Launcher;
+import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.SqlBackupAgent;
+import io.backupagents.sqlbackup.postgres.PgCredentials;
+import io.backupagents.sqlbackup.postgres.PostgresSetting;
+import io.backupagents.sqlbackup.postgres.PostgresSettings;
 import io.backupagents.sqlbackup.settings.HostEnvironment;
 import io.backupagents.testing.Commands;
 import io.backupagents.testing.PostgresServer;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +130,22 @@ public final class RestoreFixture {
         List.of("bash", "-c", "set -eo pipefail; " + dump + " | gzip > '" + file + "'"),
         pg.libpqEnvironment());
     return file;
+  }
+
+  /** The agent's credentials for the superuser of {@code server}, its files under {@code dir}. */
+  public static PgCredentials credentials(PostgresServer server, Path dir) throws IOException {
+    SettingsReader r =
+        new SettingsReader(
+            Map.of(
+                "PGHOST", server.host(),
+                "PGPORT", Integer.toString(server.port()),
+                "PGUSER", PostgresServer.SUPERUSER,
+                "PGADMINPASS", server.password()),
+            Arrays.asList(PostgresSetting.values()),
+            List.of());
+    PostgresSettings settings = PostgresSettings.read(r);
+    r.finish();
+    return PgCredentials.create(settings, dir, dir, Clock.systemUTC());
   }
 
   /** The environment of an agent run against {@code target}, with roots under {@code base}. */
