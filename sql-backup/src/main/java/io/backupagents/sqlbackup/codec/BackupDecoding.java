@@ -95,12 +95,16 @@ public final class BackupDecoding {
         : fileName;
   }
 
+  /** The compression of a plain backup so named, for messages: "zstd" or "gzip". */
+  public static String codecName(String fileName) {
+    return innerName(fileName).endsWith(".sql.zst") ? "zstd" : "gzip";
+  }
+
   private static CodecException truncated(String inner, IOException e) {
-    String codec = inner.endsWith(".sql.zst") ? "zstd" : "gzip";
     return new CodecException(
         ExitCode.VERIFY_FAILED,
         "it is not a complete "
-            + codec
+            + codecName(inner)
             + " file ("
             + e.getMessage()
             + "): it is truncated or corrupt",

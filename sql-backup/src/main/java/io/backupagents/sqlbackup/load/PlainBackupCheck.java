@@ -110,17 +110,17 @@ final class PlainBackupCheck {
     } catch (CodecException | ZipException | EOFException e) {
       throw new AgentException(
           ExitCode.VERIFY_FAILED,
-          name + " does not start as a " + codec(name) + " file: " + e.getMessage(),
+          name
+              + " does not start as a "
+              + BackupDecoding.codecName(name)
+              + " file: "
+              + e.getMessage(),
           e);
     } catch (IOException e) {
       throw new AgentException(
           ExitCode.OPERATION_FAILED, "could not read " + file + ": " + e.getMessage(), e);
     }
     return new Result(kindOf(name, head), -1);
-  }
-
-  private static String codec(String name) {
-    return name.endsWith(".zst") ? "zstd" : "gzip";
   }
 
   static AgentException cutShort(String name, DumpKind kind) {

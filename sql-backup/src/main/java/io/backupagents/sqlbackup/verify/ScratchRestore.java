@@ -216,7 +216,6 @@ final class ScratchRestore {
     private final DumpKind kind;
     private final Deque<Reader> idle = new ArrayDeque<>();
     private final List<Reader> busy = new ArrayList<>();
-    private final List<Reader> all = new ArrayList<>();
 
     SectionReaders(Path file, DumpKind kind) {
       this.file = file;
@@ -231,9 +230,6 @@ final class ScratchRestore {
       }
       if (reader == null) {
         reader = new Reader(SqlFeed.restoreStream(file, kind));
-        synchronized (this) {
-          all.add(reader);
-        }
       }
       synchronized (this) {
         busy.add(reader);
@@ -250,8 +246,9 @@ final class ScratchRestore {
 
     @Override
     public synchronized void close() throws IOException {
+      sectionDone();
       IOException failure = null;
-      for (Reader r : all) {
+      for (Reader r : idle) {
         try {
           r.sql.close();
         } catch (IOException e) {

@@ -294,7 +294,7 @@ public final class DirectoryScanner {
       return null;
     }
     try {
-      FileStats.Stat s = FileStats.stat(in.held(), fileName, in.path().resolve(fileName));
+      FileStats.Stat s = FileStats.stat(in.held(), fileName, in.path());
       boolean dir = s.kind() == Entry.Kind.DIRECTORY;
       if (filter.excludes(path, dir)) {
         return null;

@@ -82,9 +82,9 @@ public final class FileStats {
 
   /**
    * {@code fstatat} of {@code name} in the directory {@code dir} holds open, never following a
-   * symlink; {@code path} reaches the same entry for the views of other file systems (Jimfs).
+   * symlink; {@code dirPath} reaches that directory for the views of other file systems (Jimfs).
    */
-  public static Stat stat(SecureDirectoryStream<Path> dir, Path name, Path path)
+  public static Stat stat(SecureDirectoryStream<Path> dir, Path name, Path dirPath)
       throws IOException {
     if (UNIX_ATTRIBUTES != null) {
       PosixFileAttributeView view =
@@ -96,7 +96,7 @@ public final class FileStats {
         }
       }
     }
-    return stat(path);
+    return stat(dirPath.resolve(name));
   }
 
   /** The exact modification time of {@code name} in {@code dir}, not following a symlink. */
