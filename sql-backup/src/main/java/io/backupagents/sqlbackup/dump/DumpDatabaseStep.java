@@ -42,6 +42,7 @@ public final class DumpDatabaseStep {
   private static final Logger log = LoggerFactory.getLogger(DumpDatabaseStep.class);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
   private static final Duration PROPERTIES_TIMEOUT = Duration.ofMinutes(5);
+  private static final long WRITEBACK_EVERY = 32L << 20;
 
   private final ProcessRunner processes;
   private final ClientTools.Clients clients;
@@ -102,7 +103,8 @@ public final class DumpDatabaseStep {
             ? properties(command, new StderrLog(what + " (database properties)"))
             : null;
     try (FileChannel channel = create(temp)) {
-      HashingOutputStream hashing = new HashingOutputStream(Channels.newOutputStream(channel));
+      WritebackStream file = writeback(channel);
+      HashingOutputStream hashing = new HashingOutputStream(file);
       // Compression (and encryption) happen on the way to the file: no plaintext touches disk.
       PlainEncoder gz = s.encoding().plain(hashing, BackupDecoding.innerName(name.fileName()));
       try {
@@ -134,7 +136,7 @@ public final class DumpDatabaseStep {
                 + Units.bytes(gz.inputBytes())
                 + ": the dump is incomplete and was not kept");
       }
-      channel.force(true);
+      durable(file, channel);
       return new VerifiedDump(
           name,
           temp,
@@ -174,7 +176,8 @@ public final class DumpDatabaseStep {
       throws IOException, ProcessFailedException, InterruptedException {
     HashingOutputStream hashing;
     try (FileChannel channel = create(temp)) {
-      hashing = new HashingOutputStream(Channels.newOutputStream(channel));
+      WritebackStream file = writeback(channel);
+      hashing = new HashingOutputStream(file);
       Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
       OutputStream stored =
           command.settings().encoding().stored(hashing, BackupDecoding.innerName(name.fileName()));
@@ -188,7 +191,7 @@ public final class DumpDatabaseStep {
         beat.close();
       }
       stored.close();
-      channel.force(true);
+      durable(file, channel);
       head.require(what);
     }
     if (!name.encrypted()) {
@@ -220,11 +223,12 @@ public final class DumpDatabaseStep {
       }
       HashingOutputStream hashing;
       try (FileChannel channel = create(temp)) {
-        hashing = new HashingOutputStream(Channels.newOutputStream(channel));
+        WritebackStream file = writeback(channel);
+        hashing = new HashingOutputStream(file);
         OutputStream buffered = new java.io.BufferedOutputStream(hashing, 1 << 20);
         TarWriter.write(dir, name.fileName().replace(".tar", ""), buffered, clock.instant());
         buffered.flush();
-        channel.force(true);
+        durable(file, channel);
       }
       return new VerifiedDump(
           name,
@@ -287,6 +291,18 @@ public final class DumpDatabaseStep {
 
   private static FileChannel create(Path temp) throws IOException {
     return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  /** Writes into {@code channel}, flushed to disk as the dump goes on. */
+  private static WritebackStream writeback(FileChannel channel) {
+    return new WritebackStream(
+        Channels.newOutputStream(channel), () -> channel.force(false), WRITEBACK_EVERY);
+  }
+
+  /** Makes what {@code file} wrote into {@code channel} durable. */
+  private static void durable(WritebackStream file, FileChannel channel) throws IOException {
+    file.finish();
+    channel.force(true);
   }
 
   private static VerifiedDump withElapsed(VerifiedDump d, Duration elapsed, int warnings) {
