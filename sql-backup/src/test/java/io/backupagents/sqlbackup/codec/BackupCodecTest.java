@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,33 @@ class BackupCodecTest {
     Path named = Files.move(theirs, dir.resolve("gpg-" + ours.getFileName()));
     BackupDecoding.using(Optional.of(decryptionKey()));
     assertThat(decode(named)).isEqualTo(sql);
+  }
+
+  @Test
+  void gpgReadsABackupWhoseEncryptedPacketsSpanSeveralPartialChunks() throws IOException {
+    RequiredTool.require("gzip");
+    // Hex of random bytes compresses to about half: several of the 1 MiB partial-length chunks.
+    byte[] random = new byte[6 << 20];
+    new Random(11).nextBytes(random);
+    String hex = HexFormat.of().formatHex(random);
+    StringBuilder sb = new StringBuilder("--\n-- PostgreSQL database dump\n--\n");
+    for (int i = 0; i < hex.length(); i += 100) {
+      sb.append("-- ").append(hex, i, Math.min(i + 100, hex.length())).append('\n');
+    }
+    byte[] large =
+        sb.append("--\n-- PostgreSQL database dump complete\n--\n")
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
+    Path ours = encode(Compression.GZIP, true, 2, large);
+    assertThat(Files.size(ours)).isGreaterThan(5L << 20);
+
+    Path inner = dir.resolve("inner");
+    keys.decrypt(ours, inner);
+    Path back = dir.resolve("back.sql");
+    Commands.run(List.of("bash", "-c", "gzip -dc '" + inner + "' > '" + back + "'"));
+    assertThat(Files.readAllBytes(back)).isEqualTo(large);
+    BackupDecoding.using(Optional.of(decryptionKey()));
+    assertThat(decode(ours)).isEqualTo(large);
   }
 
   @Test
@@ -263,6 +292,11 @@ class BackupCodecTest {
   }
 
   private Path encode(Compression compression, boolean encrypted, int threads) throws IOException {
+    return encode(compression, encrypted, threads, sql);
+  }
+
+  private Path encode(Compression compression, boolean encrypted, int threads, byte[] sql)
+      throws IOException {
     Optional<OpenPgpEncryption> encryption =
         encrypted
             ? Optional.of(
