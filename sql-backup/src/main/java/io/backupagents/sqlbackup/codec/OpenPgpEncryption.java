@@ -10,7 +10,6 @@ import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
-import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 
 /**
  * Encrypts a stream to the recipients as an OpenPGP message ({@code gpg --decrypt} reads it):
@@ -52,15 +51,11 @@ public final class OpenPgpEncryption {
   public OutputStream encrypting(OutputStream out, String innerName) throws IOException {
     // The JDK's AES (with the CPU's AES instructions) does the bulk work, several times faster
     // than Bouncy Castle's pure-Java engine; see JdkAesEncryptorBuilder. The session key is
-    // encrypted to each recipient by Bouncy Castle's own code.
+    // encrypted to each recipient by Bouncy Castle's code, with the JDK's RSA for RSA keys
+    // (JdkRsa).
     PGPEncryptedDataGenerator generator =
         new PGPEncryptedDataGenerator(new JdkAesEncryptorBuilder(new SecureRandom()));
-    recipients
-        .list()
-        .forEach(
-            r ->
-                generator.addMethod(
-                    new BcPublicKeyKeyEncryptionMethodGenerator(r.encryptionKey())));
+    recipients.list().forEach(r -> generator.addMethod(JdkRsa.sessionKeyTo(r.encryptionKey())));
     OutputStream encrypted;
     try {
       encrypted = generator.open(new Unclosing(out), new byte[CHUNK]);

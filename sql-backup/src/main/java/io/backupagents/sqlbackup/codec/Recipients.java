@@ -8,7 +8,6 @@ import java.util.List;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
-import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
 
 /**
  * The OpenPGP public keys backups are encrypted to, read from armored key blocks (as {@code gpg
@@ -85,7 +84,7 @@ public final class Recipients {
     }
     List<Recipient> found = new ArrayList<>();
     OpenPGPKeyReader reader =
-        new OpenPGPKeyReader(new BcOpenPGPImplementation(), EncryptionKeyChoice.POLICY);
+        new OpenPGPKeyReader(JdkRsa.implementation(), EncryptionKeyChoice.POLICY);
     for (String block : blocks) {
       List<OpenPGPCertificate> certs;
       try {

@@ -139,6 +139,30 @@ class BackupCodecTest {
   }
 
   @Test
+  void anEllipticCurveAndAnRsaRecipientCanEachDecryptTheBackup() throws IOException {
+    // RSA keys go through the JDK's RSA, the others through Bouncy Castle's (JdkRsa).
+    GpgKeys curve =
+        GpgKeys.generate(
+                keysDir, "curve@example.org", "", "ed25519", "default", "never", GpgKeys.CREATED)
+            .addSubkey("cv25519", "encr");
+    Recipients both = Recipients.parse(curve.publicKey() + keys.publicKey(), Instant.now());
+    assertThat(both.fingerprints()).containsExactly(curve.fingerprint(), keys.fingerprint());
+    Path file = dir.resolve("backup-2025-09-10T12:00:00Z-shop.sql.gz.gpg");
+    try (OutputStream out = Files.newOutputStream(file);
+        OutputStream encrypting =
+            new OpenPgpEncryption(both, Clock.systemUTC())
+                .encrypting(out, "backup-2025-09-10T12:00:00Z-shop.sql.gz")) {
+      encrypting.write(sql);
+    }
+
+    for (GpgKeys key : List.of(curve, keys)) {
+      Path inner = dir.resolve("inner-" + key.fingerprint());
+      key.decrypt(file, inner);
+      assertThat(Files.readAllBytes(inner)).isEqualTo(sql);
+    }
+  }
+
+  @Test
   void aBackupEncryptedToAnotherKeyFailsWithItsOwnCause() throws IOException {
     Path file = encode(Compression.GZIP, true, 1);
     BackupDecoding.using(
