@@ -30,7 +30,8 @@ final class WritebackStream extends FilterOutputStream {
   private final long every;
   private long written;
   private long nextFlushAt;
-  private Thread running;
+  // Set by the writing thread, joined by the one that finishes (not always the same thread).
+  private volatile Thread running;
   private volatile IOException failure;
 
   /** Writes into {@code out}, calling {@code flush} in the background every {@code every} bytes. */
