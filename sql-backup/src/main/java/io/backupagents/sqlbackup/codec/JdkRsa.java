@@ -15,10 +15,10 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodG
  * RSA first tests every public modulus for compositeness (Miller-Rabin rounds over a 3072-bit
  * number, each time a key is used), a defence against crafted keys that buys nothing here: the
  * recipients are the operator's own setting, and whoever can change it can name any key. Measured
- * in a fresh JVM with the image's class archive and a gpg-made RSA-3072 key, three runs each:
- * reading the key 110-133 ms with Bouncy Castle's RSA, 27-44 ms without the test; the first
- * encryption 67-78 ms and 22-35 ms. Other algorithms (ECDH, EdDSA, ElGamal, DSA) stay with Bouncy
- * Castle.
+ * in a fresh JVM with the image's class archive and a gpg-made RSA-3072 key: reading the key
+ * 110-133 ms with Bouncy Castle's RSA (three runs), 33-45 ms with the JDK's (six runs); the first
+ * encryption 67-78 ms and 18-28 ms; and the JIT no longer compiles BigInteger's arithmetic during
+ * an encrypted backup. Other algorithms (ECDH, EdDSA, ElGamal, DSA) stay with Bouncy Castle.
  */
 final class JdkRsa {
 
