@@ -255,10 +255,26 @@ class BackupFaultsTest {
       byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), file));
       return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
     } catch (IOException e) {
-      if (!p.isAlive()) {
+      if (!p.isAlive() || exited(p)) {
         return null;
       }
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Whether {@code p} has exited but is not reaped yet (a zombie, state Z or X): it still counts as
+   * alive, but its environment can no longer be read ("No such process").
+   */
+  private static boolean exited(ProcessHandle p) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+      // pid (comm) state ...: the command may hold spaces and parentheses, the state follows the
+      // last ')'.
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state == 'Z' || state == 'X';
+    } catch (IOException e) {
+      return true; // gone altogether
     }
   }
 }
