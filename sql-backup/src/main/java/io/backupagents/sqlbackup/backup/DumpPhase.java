@@ -4,7 +4,6 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.common.launch.Background;
 import io.backupagents.common.launch.RunContext;
-import io.backupagents.sqlbackup.compress.BlockCompressors;
 import io.backupagents.sqlbackup.dump.DumpCommand;
 import io.backupagents.sqlbackup.dump.DumpDatabaseStep;
 import io.backupagents.sqlbackup.dump.DumpErrors;
@@ -65,7 +64,7 @@ final class DumpPhase {
           .map(e -> "; encrypted to " + e.recipients().fingerprints())
           .orElse("");
     }
-    return "; " + dump.encoding().describe(BlockCompressors.best().description());
+    return "; " + dump.encoding().describe();
   }
 
   /** Dumps into {@code tier} of the session's store; returns the names published. */
@@ -81,6 +80,8 @@ final class DumpPhase {
           ClientTools.standard(
               postgres.binDir(), host.pgInstallRoot(), host.path(), context.processes());
       List<ClientTools.Clients> found = tools.candidates(tools());
+      // gzip's engine is loaded here, while the probe runs, not after it.
+      String compression = compression();
       ServerProbe.ServerVersion version = probing.get();
       ClientTools.Clients clients = tools.forServer(version, found, tools());
       log.info(
@@ -90,7 +91,7 @@ final class DumpPhase {
           postgres.port(),
           clients.major(),
           clients.dir(),
-          compression());
+          compression);
       DumpDatabaseStep step =
           new DumpDatabaseStep(
               context.processes(), clients, credentials.environment(), context.clock());

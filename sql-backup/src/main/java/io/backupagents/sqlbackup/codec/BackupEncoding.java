@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.codec;
 
+import io.backupagents.sqlbackup.compress.BlockCompressors;
 import io.backupagents.sqlbackup.model.BackupName;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -62,11 +63,15 @@ public record BackupEncoding(
     };
   }
 
-  /** For the start-up line, e.g. "zstd -2 on 2 threads, encrypted to 1 key". */
-  public String describe(String gzipEngine) {
+  /**
+   * For the start-up line, e.g. "zstd -2 on 2 threads, encrypted to 1 key". Only gzip looks up its
+   * engine: that loads libdeflate (a tenth of a second in a fresh JVM), which zstd never uses.
+   */
+  public String describe() {
     String codec =
         compression == Compression.GZIP
-            ? "gzip -%d on %d threads with %s".formatted(level, threads, gzipEngine)
+            ? "gzip -%d on %d threads with %s"
+                .formatted(level, threads, BlockCompressors.best().description())
             : "zstd -%d on %d threads".formatted(level, threads);
     return codec
         + encryption

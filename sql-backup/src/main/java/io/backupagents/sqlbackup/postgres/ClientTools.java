@@ -31,6 +31,9 @@ public final class ClientTools {
 
   private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
 
+  /** Where Debian's packages install each major's clients, and where its wrapper looks. */
+  private static final Path DEBIAN_INSTALL_ROOT = Path.of("/usr/lib/postgresql");
+
   /** A directory holding client tools of one major version. */
   public record Clients(int major, Path dir) {
     public String tool(String name) {
@@ -53,7 +56,7 @@ public final class ClientTools {
 
   /** The standard search: {@code /usr/lib/postgresql} and the directories of {@code PATH}. */
   public static ClientTools standard(Optional<Path> preferred, String path, ProcessRunner runner) {
-    return standard(preferred, Path.of("/usr/lib/postgresql"), path, runner);
+    return standard(preferred, DEBIAN_INSTALL_ROOT, path, runner);
   }
 
   /** The standard search with versioned clients under {@code installRoot} instead. */
@@ -142,7 +145,10 @@ public final class ClientTools {
       }
       Path real = realPath(dir.resolve(tools[0]));
       if (!seen.add(real)) {
-        continue; // /usr/bin/pg_dump is often a wrapper or link to one of the versioned dirs
+        continue; // /usr/bin/pg_dump is often a link to one of the versioned dirs
+      }
+      if (isDebianWrapper(real)) {
+        continue;
       }
       majorOf(dir, tools[0]).ifPresent(m -> result.add(new Clients(m, dir)));
     }
@@ -168,6 +174,18 @@ public final class ClientTools {
     }
     Matcher m = VERSION.matcher(out.toString(StandardCharsets.UTF_8));
     return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+  }
+
+  /**
+   * Debian's {@code pg_wrapper} ({@code /usr/bin/pg_dump} and the others link to it), when the
+   * install root searched is its own: it only ever runs the tool of one of the directories listed
+   * already, and asking its version would start a Perl interpreter (60 ms of CPU before every
+   * dump).
+   */
+  private boolean isDebianWrapper(Path real) {
+    return real.getFileName() != null
+        && real.getFileName().toString().equals("pg_wrapper")
+        && installRoot.equals(DEBIAN_INSTALL_ROOT);
   }
 
   private static Path realPath(Path p) {
