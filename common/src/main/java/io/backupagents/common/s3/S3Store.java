@@ -27,6 +27,7 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.internal.util.Mimetype;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -158,9 +159,11 @@ public final class S3Store {
     Map<String, String> metadata = new HashMap<>();
     metadata.put(RcloneMetadata.MTIME, RcloneMetadata.formatMtime(mtime));
     AsyncRequestBody whole = AsyncRequestBody.fromFile(file);
-    // The SDK types a file by its name's extension (its mime.types), as rclone types an object by
-    // its key's; an upload in parts gets the same type, so the type does not depend on the size.
-    String contentType = whole.contentType();
+    // Typed by the extension of the key's last name (the SDK's mime.types), as rclone types an
+    // object by its key's, not by the file's path: the replicator hands in a path through a
+    // descriptor (/proc/self/fd/<n>). An upload in parts gets the same type, so the type does not
+    // depend on the size.
+    String contentType = Mimetype.getInstance().getMimetype(Path.of(lastName(key)));
     if (size <= settings.multipartThreshold()) {
       ContentDigests digests = ContentDigests.of(file, 0);
       PutObjectRequest.Builder put =
@@ -179,6 +182,11 @@ public final class S3Store {
     ContentDigests digests = ContentDigests.of(file, partSize);
     metadata.put(RcloneMetadata.MD5, base64(digests.whole()));
     return uploadParts(file, key, size, partSize, digests, metadata, contentType);
+  }
+
+  /** The last name of {@code key} ("movie.mp4" of "media/2024/movie.mp4"). */
+  private static String lastName(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
   }
 
   private RemoteObject uploadParts(

@@ -2,6 +2,7 @@ package io.backupagents.replicator.execute;
 
 import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.fs.DirectoryHandles;
+import io.backupagents.replicator.fs.NonBlockingOpen;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.scan.FileStats;
 import java.io.IOException;
@@ -9,11 +10,8 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
@@ -104,12 +102,10 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
     return inDirectory(
         e,
         dir -> {
-          Path file = dir.at(name);
-          if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SourceChangedException(
-                Files.isSymbolicLink(file) ? "was replaced by a symlink" : "vanished or changed");
+          try (NonBlockingOpen.HeldFile file =
+              opened(() -> NonBlockingOpen.holdRegularFile(dir.at(name)))) {
+            return reader.read(file.path());
           }
-          return reader.read(file);
         });
   }
 
@@ -129,15 +125,23 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
 
   private FileChannel open(Entry e) throws IOException {
     String name = name(e);
+    return inDirectory(e, dir -> opened(() -> NonBlockingOpen.regularFile(dir.at(name))));
+  }
+
+  /** Opening a source file, in a directory held open. */
+  @FunctionalInterface
+  private interface Opening<T> {
+    T open() throws IOException;
+  }
+
+  /** Opens with {@code opening}; a file that vanished or was replaced is a changed source. */
+  private static <T> T opened(Opening<T> opening) throws IOException {
     try {
-      return inDirectory(
-          e,
-          dir ->
-              FileChannel.open(dir.at(name), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+      return opening.open();
     } catch (NoSuchFileException x) {
       throw new SourceChangedException("vanished before it could be copied");
-    } catch (SourceChangedException x) {
-      throw x;
+    } catch (NonBlockingOpen.NotRegularFileException x) {
+      throw new SourceChangedException("was replaced by a directory, FIFO, socket or device");
     } catch (IOException x) {
       // ELOOP with NOFOLLOW_LINKS: the JDK throws a plain IOException ("Too many levels of
       // symbolic links (NOFOLLOW_LINKS specified)"), a FileSystemException elsewhere.
@@ -164,8 +168,8 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
       if (reason.contains("is no longer a directory of the source")
           && (reason.contains("symbolic links") || reason.contains("Not a directory"))) {
         throw new SourceChangedException(
-            "is in a directory that was replaced (by a symlink or a file) while the run read the"
-                + " source");
+            "is in a directory that was replaced (by a symlink, a file or a FIFO) while the run"
+                + " read the source");
       }
       throw x; // permission denied, say: an error like any other
     }

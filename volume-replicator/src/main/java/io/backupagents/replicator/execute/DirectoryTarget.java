@@ -7,6 +7,7 @@ import io.backupagents.common.fs.PartialFiles;
 import io.backupagents.common.s3.ContentDigests;
 import io.backupagents.replicator.config.ReplicatorSettings.Fsync;
 import io.backupagents.replicator.fs.DirectoryHandles;
+import io.backupagents.replicator.fs.NonBlockingOpen;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.plan.TempNames;
 import io.backupagents.replicator.scan.FileStats;
@@ -21,7 +22,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -267,7 +267,7 @@ public final class DirectoryTarget implements TargetSide, AutoCloseable {
         (dir, name) -> {
           MessageDigest md5 = ContentDigests.md5();
           ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-          try (FileChannel in = FileChannel.open(dir.at(name), StandardOpenOption.READ, NOFOLLOW)) {
+          try (FileChannel in = NonBlockingOpen.regularFile(dir.at(name))) {
             while (in.read(buffer) >= 0) {
               buffer.flip();
               md5.update(buffer);

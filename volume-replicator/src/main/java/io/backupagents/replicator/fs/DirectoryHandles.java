@@ -8,8 +8,8 @@ import java.lang.invoke.MethodType;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.util.Iterator;
@@ -203,20 +203,21 @@ public final class DirectoryHandles implements AutoCloseable {
     String name = path.substring(path.lastIndexOf('/') + 1);
     Handle parent = acquire(Entry.parentKey(key));
     try {
-      SecureDirectoryStream<Path> sds =
-          parent.stream.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+      SecureDirectoryStream<Path> sds = NonBlockingOpen.directory(parent.stream, Path.of(name));
       return new Handle(sds, descriptor(sds));
     } catch (NoSuchFileException e) {
       // Gone (another shard, or the source's deletion, removed it): not a symlink race.
       throw new NoSuchFileException(path, null, "is no longer in the " + side);
     } catch (FileSystemException e) {
+      // The JDK reports ENOTDIR (a file or FIFO there now) as NotDirectoryException, no reason.
+      String reason = e instanceof NotDirectoryException ? "Not a directory" : e.getReason();
       throw new FileSystemException(
           path,
           null,
           "is no longer a directory of the "
               + side
               + " ("
-              + e.getReason()
+              + reason
               + "); nothing below it is touched");
     } finally {
       release(parent);

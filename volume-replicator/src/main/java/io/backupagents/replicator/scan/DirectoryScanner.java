@@ -4,6 +4,7 @@ import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
 import io.backupagents.replicator.config.PathFilter;
 import io.backupagents.replicator.fs.DirectoryHandles;
+import io.backupagents.replicator.fs.NonBlockingOpen;
 import io.backupagents.replicator.model.Entry;
 import io.backupagents.replicator.model.KeyOrder;
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class DirectoryScanner {
     Path name = root.getFileSystem().getPath(path.substring(path.lastIndexOf('/') + 1));
     SecureDirectoryStream<Path> held;
     try {
-      held = parent.newDirectoryStream(name, NOFOLLOW);
+      held = NonBlockingOpen.directory(parent, name);
     } catch (NoSuchFileException | NotDirectoryException e) {
       events.warning(dirKey, "vanished while being listed");
       return Listed.NOTHING;

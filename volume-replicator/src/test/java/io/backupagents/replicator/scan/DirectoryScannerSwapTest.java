@@ -3,6 +3,7 @@ package io.backupagents.replicator.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.replicator.config.PathFilter;
+import io.backupagents.testing.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -90,6 +93,27 @@ class DirectoryScannerSwapTest {
     assertThat(events.warnings)
         .containsEntry(
             "d1/sub/", "was replaced by a symlink while being listed: nothing below it is read");
+    assertThat(events.errors).isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aDirectoryReplacedByAFifoDuringTheScanIsReportedAsVanishedWithoutWaitingOnIt()
+      throws IOException {
+    // Opening a FIFO for reading waits for a writer: the scan must not, or the run never ends.
+    Recorded events = new Recorded();
+
+    List<String> keys =
+        scanReplacing(
+            sub -> {
+              Files.delete(sub.resolve("inside"));
+              Files.delete(sub);
+              Commands.run(List.of("mkfifo", sub.toString()));
+            },
+            events);
+
+    assertThat(keys).contains("d1/sub/").doesNotContain("d1/sub/inside");
+    assertThat(events.warnings).containsEntry("d1/sub/", "vanished while being listed");
     assertThat(events.errors).isEmpty();
   }
 
