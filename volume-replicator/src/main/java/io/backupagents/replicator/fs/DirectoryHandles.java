@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -106,6 +107,13 @@ public final class DirectoryHandles implements AutoCloseable {
     return DFD != null && UNIX_STREAM.isInstance(sds)
         ? Optional.of(PROC_FD.resolve(Integer.toString(descriptor(sds))))
         : Optional.empty();
+  }
+
+  /** The descriptor of the directory {@code sds} holds open, when it is the JDK's Unix stream. */
+  static OptionalInt descriptorOf(SecureDirectoryStream<Path> sds) throws IOException {
+    return DFD != null && UNIX_STREAM.isInstance(sds)
+        ? OptionalInt.of(descriptor(sds))
+        : OptionalInt.empty();
   }
 
   /** Runs {@code work} with the directory {@code key} ("" for the root, else ending in '/'). */
@@ -203,7 +211,8 @@ public final class DirectoryHandles implements AutoCloseable {
     String name = path.substring(path.lastIndexOf('/') + 1);
     Handle parent = acquire(Entry.parentKey(key));
     try {
-      SecureDirectoryStream<Path> sds = NonBlockingOpen.directory(parent.stream, Path.of(name));
+      SecureDirectoryStream<Path> sds =
+          NonBlockingOpen.directory(parent.stream, Path.of(name), root.resolve(path));
       return new Handle(sds, descriptor(sds));
     } catch (NoSuchFileException e) {
       // Gone (another shard, or the source's deletion, removed it): not a symlink race.

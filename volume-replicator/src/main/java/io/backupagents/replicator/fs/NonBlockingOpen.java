@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Opens an entry by name as what the listing saw, a directory or a regular file, without following
@@ -23,11 +23,12 @@ import java.util.Optional;
  * <p>Why: the JDK opens with {@code O_RDONLY|O_NOFOLLOW} alone, and opening a FIFO that way waits
  * until some process opens it for writing, possibly forever. A directory or file replaced by a FIFO
  * between the listing and the opening (by the application writing the volume, or by someone who
- * means harm) would hang the run, and the runs after it that wait for its lock. Here the name is
- * opened once with {@code O_NONBLOCK} as well (a FIFO opens at once, a symlink fails with {@code
- * ELOOP} as before), the kind of what was opened is checked, and the directory or file is opened
- * for use through that descriptor's magic link, {@code /proc/self/fd/<fd>}, which reaches the very
- * inode opened without looking the name up again.
+ * means harm) would hang the run, and the runs after it that wait for its lock. Here {@code
+ * O_NONBLOCK} is added: a FIFO opens at once (a symlink still fails with {@code ELOOP}). A
+ * directory is opened with the JDK's own calls otherwise ({@code fdopendir} refuses what is no
+ * directory); a file's kind is checked on the descriptor, and the file is then read through the
+ * descriptor's magic link, {@code /proc/self/fd/<fd>}, which reaches the very inode checked without
+ * looking the name up again.
  *
  * <p>It needs the JDK's Unix classes ({@code java.base/sun.nio.fs}, which the jar's manifest opens)
  * and a name reached through a held directory; elsewhere (Jimfs) the entry is opened as the JDK
@@ -45,6 +46,13 @@ public final class NonBlockingOpen {
   private static final MethodHandle CLOSE;
   private static final MethodHandle RETHROW;
   private static final int FLAGS;
+  private static final int ENOTDIR;
+  private static final MethodHandle OPENAT;
+  private static final MethodHandle DUP;
+  private static final MethodHandle FDOPENDIR;
+  private static final MethodHandle BYTES;
+  private static final MethodHandle ERRNO;
+  private static final MethodHandle SECURE_STREAM;
 
   static {
     Class<?> unixPath = null;
@@ -53,6 +61,13 @@ public final class NonBlockingOpen {
     MethodHandle close = null;
     MethodHandle rethrow = null;
     int flags = 0;
+    int enotdir = 0;
+    MethodHandle openat = null;
+    MethodHandle dup = null;
+    MethodHandle fdopendir = null;
+    MethodHandle bytes = null;
+    MethodHandle errno = null;
+    MethodHandle secureStream = null;
     try {
       unixPath = Class.forName("sun.nio.fs.UnixPath");
       unixException = Class.forName("sun.nio.fs.UnixException");
@@ -82,8 +97,41 @@ public final class NonBlockingOpen {
       int noFollow =
           (int) inConstants.findStaticGetter(constants, "O_NOFOLLOW", int.class).invoke();
       flags = readOnly | noFollow | O_NONBLOCK;
+      enotdir = (int) inConstants.findStaticGetter(constants, "ENOTDIR", int.class).invoke();
+      openat =
+          inDispatcher.findStatic(
+              dispatcher,
+              "openat",
+              MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class));
+      dup = inDispatcher.findStatic(dispatcher, "dup", MethodType.methodType(int.class, int.class));
+      fdopendir =
+          inDispatcher.findStatic(
+              dispatcher, "fdopendir", MethodType.methodType(long.class, int.class));
+      bytes =
+          MethodHandles.privateLookupIn(unixPath, lookup)
+              .findVirtual(unixPath, "asByteArray", MethodType.methodType(byte[].class))
+              .asType(MethodType.methodType(byte[].class, Object.class));
+      errno =
+          MethodHandles.privateLookupIn(unixException, lookup)
+              .findVirtual(unixException, "errno", MethodType.methodType(int.class))
+              .asType(MethodType.methodType(int.class, Object.class));
+      Class<?> secure = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
+      secureStream =
+          MethodHandles.privateLookupIn(secure, lookup)
+              .findConstructor(
+                  secure,
+                  MethodType.methodType(
+                      void.class, unixPath, long.class, int.class, DirectoryStream.Filter.class))
+              .asType(
+                  MethodType.methodType(
+                      Object.class,
+                      Object.class,
+                      long.class,
+                      int.class,
+                      DirectoryStream.Filter.class));
     } catch (Throwable e) {
       open = null;
+      openat = null;
     }
     UNIX_PATH = unixPath;
     UNIX_EXCEPTION = unixException;
@@ -91,6 +139,13 @@ public final class NonBlockingOpen {
     CLOSE = close;
     RETHROW = rethrow;
     FLAGS = flags;
+    ENOTDIR = enotdir;
+    OPENAT = openat;
+    DUP = dup;
+    FDOPENDIR = fdopendir;
+    BYTES = bytes;
+    ERRNO = errno;
+    SECURE_STREAM = secureStream;
   }
 
   private NonBlockingOpen() {}
@@ -131,31 +186,44 @@ public final class NonBlockingOpen {
 
   /**
    * Opens the directory {@code name} of the directory {@code parent} holds open, not through a
-   * symlink; throws {@link NotDirectoryException} when it is no directory (a FIFO among others), at
-   * once.
+   * symlink; throws {@link NotDirectoryException} at once when it is no directory (a FIFO among
+   * others). {@code path} is the directory's own path, which its entries are named under. The
+   * system calls are the JDK's own for {@link SecureDirectoryStream#newDirectoryStream} ({@code
+   * openat}, {@code dup}, {@code fdopendir}, which refuses what is no directory), with {@code
+   * O_NONBLOCK} added to the {@code openat}: no call more per directory listed.
    */
-  @SuppressWarnings("StreamResourceLeak") // the caller owns the stream returned
-  public static SecureDirectoryStream<Path> directory(SecureDirectoryStream<Path> parent, Path name)
-      throws IOException {
-    Optional<Path> held = DirectoryHandles.held(parent);
-    if (OPEN == null || held.isEmpty()) {
+  @SuppressWarnings("unchecked") // the JDK's Unix directory stream is a SecureDirectoryStream<Path>
+  public static SecureDirectoryStream<Path> directory(
+      SecureDirectoryStream<Path> parent, Path name, Path path) throws IOException {
+    OptionalInt parentFd = DirectoryHandles.descriptorOf(parent);
+    if (OPENAT == null
+        || parentFd.isEmpty()
+        || !UNIX_PATH.isInstance(name)
+        || !UNIX_PATH.isInstance(path)) {
       return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
     }
-    Path at = held.get().resolve(name.toString());
-    int fd = open(at);
+    int fd = -1;
+    int kept = -1;
     try {
-      Path self = PROC_FD.resolve(Integer.toString(fd));
-      if (!Files.isDirectory(self)) {
-        throw new NotDirectoryException(at.toString());
-      }
-      DirectoryStream<Path> stream = Files.newDirectoryStream(self);
-      if (stream instanceof SecureDirectoryStream<Path> secure) {
-        return secure;
-      }
-      stream.close();
-      throw new FileSystemException(at.toString(), null, "cannot be held open as a directory");
-    } finally {
+      fd =
+          (int)
+              OPENAT.invokeExact(
+                  parentFd.getAsInt(), (byte[]) BYTES.invokeExact((Object) name), FLAGS, 0);
+      kept = (int) DUP.invokeExact(fd);
+      long dir = (long) FDOPENDIR.invokeExact(fd);
+      Object stream =
+          SECURE_STREAM.invokeExact((Object) path, dir, kept, (DirectoryStream.Filter<?>) null);
+      return (SecureDirectoryStream<Path>) stream;
+    } catch (Throwable e) {
       closeQuietly(fd);
+      closeQuietly(kept);
+      if (UNIX_EXCEPTION.isInstance(e)) {
+        if (errno(e) == ENOTDIR) {
+          throw new NotDirectoryException(path.toString());
+        }
+        throw rethrown(e, path);
+      }
+      throw unchecked(e, "open of the directory " + path);
     }
   }
 
@@ -202,26 +270,53 @@ public final class NonBlockingOpen {
       return (int) OPEN.invokeExact((Object) at, FLAGS, 0);
     } catch (Throwable e) {
       if (UNIX_EXCEPTION.isInstance(e)) {
-        try {
-          RETHROW.invokeExact((Object) e, (Object) at);
-        } catch (IOException | RuntimeException | Error thrown) {
-          throw thrown;
-        } catch (Throwable other) {
-          throw new IOException(other);
-        }
+        throw rethrown(e, at);
       }
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e instanceof Error r) {
-        throw r;
-      }
-      throw new IOException("open " + at, e);
+      throw unchecked(e, "open of " + at);
     }
+  }
+
+  /**
+   * The IOException the JDK makes of the system's failure {@code unixException} at {@code path}.
+   */
+  private static IOException rethrown(Throwable unixException, Path path) {
+    try {
+      RETHROW.invokeExact((Object) unixException, (Object) path);
+    } catch (IOException e) {
+      return e;
+    } catch (Throwable e) {
+      return new IOException(String.valueOf(path), e);
+    }
+    return new IOException(String.valueOf(path), unixException);
+  }
+
+  private static int errno(Throwable unixException) {
+    try {
+      return (int) ERRNO.invokeExact((Object) unixException);
+    } catch (Throwable e) {
+      return -1;
+    }
+  }
+
+  /** {@code e} rethrown when unchecked, else wrapped: a failure that is no system call's. */
+  private static IOException unchecked(Throwable e, String what) {
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    if (e instanceof Error r) {
+      throw r;
+    }
+    if (e instanceof IOException io) {
+      return io;
+    }
+    return new IOException(what, e);
   }
 
   /** Closes a descriptor opened for reading: a failure there loses nothing. */
   private static void closeQuietly(int fd) {
+    if (fd < 0) {
+      return;
+    }
     try {
       CLOSE.invokeExact(fd);
     } catch (RuntimeException | Error e) {

@@ -200,7 +200,7 @@ public final class DirectoryScanner {
     Path name = root.getFileSystem().getPath(path.substring(path.lastIndexOf('/') + 1));
     SecureDirectoryStream<Path> held;
     try {
-      held = NonBlockingOpen.directory(parent, name);
+      held = NonBlockingOpen.directory(parent, name, root.resolve(path));
     } catch (NoSuchFileException | NotDirectoryException e) {
       events.warning(dirKey, "vanished while being listed");
       return Listed.NOTHING;
