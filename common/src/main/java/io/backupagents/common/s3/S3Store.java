@@ -209,8 +209,8 @@ public final class S3Store {
                 "start of multipart upload of " + where(key),
                 sdk().createMultipartUpload(create.build()))
             .uploadId();
+    List<CompletableFuture<CompletedPart>> futures = new ArrayList<>();
     try {
-      List<CompletableFuture<CompletedPart>> futures = new ArrayList<>();
       // Parts of one file go up in parallel, within a share of the connection pool.
       Semaphore inFlight =
           new Semaphore(Math.max(2, Math.min(MAX_PARTS_IN_FLIGHT, settings.maxConnections() / 4)));
@@ -249,6 +249,11 @@ public final class S3Store {
       String etag = complete("completion of " + where(key), key, uploadId, parts);
       return new RemoteObject(key, size, etag, null, metadata);
     } catch (RuntimeException e) {
+      // The parts still under way end first: none reaches the store after the abort, and none
+      // reads the file after the caller has let go of it.
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+          .handle((r, x) -> null)
+          .join();
       abort(key, uploadId);
       throw e;
     }

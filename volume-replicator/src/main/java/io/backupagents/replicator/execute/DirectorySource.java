@@ -93,20 +93,19 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
   }
 
   /**
-   * Runs {@code reader} with a path to {@code e} through its directory held open, for readers that
-   * open the file by path themselves (an S3 upload): no directory above it is followed if it was
-   * swapped for a symlink, and the file itself must still be a regular file, not a symlink.
+   * Runs {@code reader} with a path to {@code e} for readers that open the file by path themselves
+   * (an S3 upload): {@code /proc/self/fd/<fd>} of the file itself, held open during the call (and
+   * valid only during it). The file was reached through its directory held open, so no directory
+   * above it is followed if it was swapped for a symlink, and it was a regular file then, not a
+   * symlink or FIFO; whatever opens the path opens that file, even if its name is replaced
+   * meanwhile.
    */
   public <T> T withPath(Entry e, PathReader<T> reader) throws IOException {
     String name = name(e);
-    return inDirectory(
-        e,
-        dir -> {
-          try (NonBlockingOpen.HeldFile file =
-              opened(() -> NonBlockingOpen.holdRegularFile(dir.at(name)))) {
-            return reader.read(file.path());
-          }
-        });
+    try (NonBlockingOpen.HeldFile file =
+        opened(() -> inDirectory(e, dir -> NonBlockingOpen.holdRegularFile(dir.at(name))))) {
+      return reader.read(file.path());
+    }
   }
 
   /** Throws when the file no longer has the scanned size and time. */
@@ -125,7 +124,7 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
 
   private FileChannel open(Entry e) throws IOException {
     String name = name(e);
-    return inDirectory(e, dir -> opened(() -> NonBlockingOpen.regularFile(dir.at(name))));
+    return opened(() -> inDirectory(e, dir -> NonBlockingOpen.regularFile(dir.at(name))));
   }
 
   /** Opening a source file, in a directory held open. */
@@ -134,7 +133,10 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
     T open() throws IOException;
   }
 
-  /** Opens with {@code opening}; a file that vanished or was replaced is a changed source. */
+  /**
+   * Opens with {@code opening}; a file that vanished or was replaced, or whose directory did, is a
+   * changed source.
+   */
   private static <T> T opened(Opening<T> opening) throws IOException {
     try {
       return opening.open();
@@ -143,8 +145,8 @@ public final class DirectorySource implements SourceSide, AutoCloseable {
     } catch (NonBlockingOpen.NotRegularFileException x) {
       throw new SourceChangedException("was replaced by a directory, FIFO, socket or device");
     } catch (IOException x) {
-      // ELOOP with NOFOLLOW_LINKS: the JDK throws a plain IOException ("Too many levels of
-      // symbolic links (NOFOLLOW_LINKS specified)"), a FileSystemException elsewhere.
+      // ELOOP: a FileSystemException ("Too many levels of symbolic links"); the JDK's own
+      // NOFOLLOW_LINKS opens throw a plain IOException with that text.
       String why = x instanceof FileSystemException f ? f.getReason() : x.getMessage();
       if (String.valueOf(why).contains("symbolic links")) {
         throw new SourceChangedException("was replaced by a symlink");

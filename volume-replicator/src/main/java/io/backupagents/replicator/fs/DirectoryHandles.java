@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * The directories of a tree (the target's, or the source's) held open, each opened from its
- * parent's descriptor without following a symlink ({@code openat(parent, name,
- * O_NOFOLLOW|O_DIRECTORY)} through the JDK's {@link SecureDirectoryStream}), and the paths that
- * reach an entry through such a descriptor: {@code /proc/self/fd/<fd>/<name>}.
+ * parent's descriptor without following a symlink or waiting on a FIFO ({@code openat(parent, name,
+ * O_NOFOLLOW|O_NONBLOCK)}, see {@link NonBlockingOpen}), and the paths that reach an entry through
+ * such a descriptor: {@code /proc/self/fd/<fd>/<name>}.
  *
  * <p>Why: a path such as {@code target/a/b} is walked again by the kernel on every call, so a
  * directory swapped for a symlink between two calls sends the write outside the target (the class

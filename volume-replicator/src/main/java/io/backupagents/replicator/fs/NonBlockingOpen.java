@@ -15,6 +15,8 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens an entry by name as what the listing saw, a directory or a regular file, without following
@@ -36,7 +38,12 @@ import java.util.OptionalInt;
  */
 public final class NonBlockingOpen {
 
-  /** Linux's {@code O_NONBLOCK}, the same on every architecture the images are built for. */
+  private static final Logger log = LoggerFactory.getLogger(NonBlockingOpen.class);
+
+  /**
+   * Linux's {@code O_NONBLOCK}, the same on every architecture the images are built for (the
+   * replicator needs Linux: {@link DirectoryHandles}).
+   */
   private static final int O_NONBLOCK = 04000;
 
   private static final Path PROC_FD = Path.of("/proc/self/fd");
@@ -47,6 +54,7 @@ public final class NonBlockingOpen {
   private static final MethodHandle RETHROW;
   private static final int FLAGS;
   private static final int ENOTDIR;
+  private static final int ENXIO;
   private static final MethodHandle OPENAT;
   private static final MethodHandle DUP;
   private static final MethodHandle FDOPENDIR;
@@ -62,6 +70,7 @@ public final class NonBlockingOpen {
     MethodHandle rethrow = null;
     int flags = 0;
     int enotdir = 0;
+    int enxio = 0;
     MethodHandle openat = null;
     MethodHandle dup = null;
     MethodHandle fdopendir = null;
@@ -98,6 +107,7 @@ public final class NonBlockingOpen {
           (int) inConstants.findStaticGetter(constants, "O_NOFOLLOW", int.class).invoke();
       flags = readOnly | noFollow | O_NONBLOCK;
       enotdir = (int) inConstants.findStaticGetter(constants, "ENOTDIR", int.class).invoke();
+      enxio = (int) inConstants.findStaticGetter(constants, "ENXIO", int.class).invoke();
       openat =
           inDispatcher.findStatic(
               dispatcher,
@@ -130,6 +140,12 @@ public final class NonBlockingOpen {
                       int.class,
                       DirectoryStream.Filter.class));
     } catch (Throwable e) {
+      // Only where the JDK's Unix classes differ: on Linux, with the jar's --add-opens, they are
+      // there (NonBlockingOpenTest checks this JDK).
+      log.warn(
+          "entries are opened as the JDK opens them: a FIFO put in place of one would block the"
+              + " run ({})",
+          e.toString());
       open = null;
       openat = null;
     }
@@ -140,6 +156,7 @@ public final class NonBlockingOpen {
     RETHROW = rethrow;
     FLAGS = flags;
     ENOTDIR = enotdir;
+    ENXIO = enxio;
     OPENAT = openat;
     DUP = dup;
     FDOPENDIR = fdopendir;
@@ -149,6 +166,11 @@ public final class NonBlockingOpen {
   }
 
   private NonBlockingOpen() {}
+
+  /** Whether entries are opened without blocking here (else as the JDK opens them). */
+  static boolean nonBlocking() {
+    return OPEN != null && OPENAT != null;
+  }
 
   /** The entry at a path is no regular file (any more): a FIFO, socket, device or directory. */
   public static final class NotRegularFileException extends FileSystemException {
@@ -165,7 +187,7 @@ public final class NonBlockingOpen {
    */
   public static final class HeldFile implements AutoCloseable {
     private final Path path;
-    private final int fd;
+    private int fd;
 
     private HeldFile(Path path, int fd) {
       this.path = path;
@@ -178,9 +200,8 @@ public final class NonBlockingOpen {
 
     @Override
     public void close() {
-      if (fd >= 0) {
-        closeQuietly(fd);
-      }
+      closeQuietly(fd);
+      fd = -1;
     }
   }
 
@@ -190,7 +211,9 @@ public final class NonBlockingOpen {
    * others). {@code path} is the directory's own path, which its entries are named under. The
    * system calls are the JDK's own for {@link SecureDirectoryStream#newDirectoryStream} ({@code
    * openat}, {@code dup}, {@code fdopendir}, which refuses what is no directory), with {@code
-   * O_NONBLOCK} added to the {@code openat}: no call more per directory listed.
+   * O_NONBLOCK} added to the {@code openat}: no call more per directory listed. {@code parent} must
+   * stay open during the call (the JDK's own call takes the stream's lock; the callers here hold a
+   * directory open until its sub-directories are).
    */
   @SuppressWarnings("unchecked") // the JDK's Unix directory stream is a SecureDirectoryStream<Path>
   public static SecureDirectoryStream<Path> directory(
@@ -211,6 +234,7 @@ public final class NonBlockingOpen {
                   parentFd.getAsInt(), (byte[]) BYTES.invokeExact((Object) name), FLAGS, 0);
       kept = (int) DUP.invokeExact(fd);
       long dir = (long) FDOPENDIR.invokeExact(fd);
+      fd = -1; // the directory stream's now: closedir closes it
       Object stream =
           SECURE_STREAM.invokeExact((Object) path, dir, kept, (DirectoryStream.Filter<?>) null);
       return (SecureDirectoryStream<Path>) stream;
@@ -218,10 +242,11 @@ public final class NonBlockingOpen {
       closeQuietly(fd);
       closeQuietly(kept);
       if (UNIX_EXCEPTION.isInstance(e)) {
+        // Named as the JDK names them: the entry's name, relative to its parent.
         if (errno(e) == ENOTDIR) {
-          throw new NotDirectoryException(path.toString());
+          throw new NotDirectoryException(name.toString());
         }
-        throw rethrown(e, path);
+        throw rethrown(e, name);
       }
       throw unchecked(e, "open of the directory " + path);
     }
@@ -230,14 +255,19 @@ public final class NonBlockingOpen {
   /** Opens the regular file {@code at} (a path through a held directory) for reading. */
   public static FileChannel regularFile(Path at) throws IOException {
     try (HeldFile file = holdRegularFile(at)) {
-      return FileChannel.open(file.path(), StandardOpenOption.READ);
+      // Through the descriptor's magic link, which is followed to the file it holds; by the name
+      // where there is none, never through a symlink.
+      return file.fd >= 0
+          ? FileChannel.open(file.path(), StandardOpenOption.READ)
+          : FileChannel.open(at, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
   }
 
   /**
    * Holds open the regular file {@code at} (a path through a held directory) names now, not through
-   * a symlink (failing as the JDK does with {@code NOFOLLOW_LINKS}); throws {@link
-   * NotRegularFileException} at once when it is no regular file.
+   * a symlink (a symlink fails with "Too many levels of symbolic links", ELOOP); throws {@link
+   * NotRegularFileException} at once when it is no regular file. Where the descriptor's path cannot
+   * be used (Jimfs), the file is checked by name and {@link HeldFile#path} is {@code at} itself.
    */
   public static HeldFile holdRegularFile(Path at) throws IOException {
     if (OPEN == null || !at.startsWith(PROC_FD) || !UNIX_PATH.isInstance(at)) {
@@ -251,7 +281,7 @@ public final class NonBlockingOpen {
       }
       return new HeldFile(at, -1);
     }
-    int fd = open(at);
+    int fd = openFile(at);
     try {
       Path self = PROC_FD.resolve(Integer.toString(fd));
       if (!Files.readAttributes(self, BasicFileAttributes.class).isRegularFile()) {
@@ -265,11 +295,14 @@ public final class NonBlockingOpen {
   }
 
   /** {@code open(at, O_RDONLY|O_NOFOLLOW|O_NONBLOCK)}, failing as the JDK's own opens do. */
-  private static int open(Path at) throws IOException {
+  private static int openFile(Path at) throws IOException {
     try {
       return (int) OPEN.invokeExact((Object) at, FLAGS, 0);
     } catch (Throwable e) {
       if (UNIX_EXCEPTION.isInstance(e)) {
+        if (errno(e) == ENXIO) {
+          throw new NotRegularFileException(at.toString()); // a UNIX socket
+        }
         throw rethrown(e, at);
       }
       throw unchecked(e, "open of " + at);
@@ -312,17 +345,18 @@ public final class NonBlockingOpen {
     return new IOException(what, e);
   }
 
-  /** Closes a descriptor opened for reading: a failure there loses nothing. */
+  /**
+   * Closes a descriptor only read from (nothing was written through it, so a failure loses
+   * nothing), without hiding the failure being handled, if any.
+   */
   private static void closeQuietly(int fd) {
     if (fd < 0) {
       return;
     }
     try {
       CLOSE.invokeExact(fd);
-    } catch (RuntimeException | Error e) {
-      throw e;
     } catch (Throwable e) {
-      // EINTR or EIO on a descriptor only read from: nothing was written through it.
+      log.debug("closing descriptor {}: {}", fd, e.toString());
     }
   }
 }

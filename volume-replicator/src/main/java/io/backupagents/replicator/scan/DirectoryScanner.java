@@ -35,7 +35,8 @@ import java.util.concurrent.Semaphore;
  * in flight while the output stays in order. Symlinks are never followed.
  *
  * <p>Every directory below the root is opened from its parent's descriptor without following a
- * symlink ({@code openat(O_NOFOLLOW)} through the JDK's {@link SecureDirectoryStream}), held open
+ * symlink or waiting on a FIFO ({@code openat(O_NOFOLLOW|O_NONBLOCK)}, see {@link
+ * NonBlockingOpen}), as the JDK's {@link SecureDirectoryStream} (the parent) opens it, held open
  * until its own sub-directories are, and its entries are {@code lstat}ed relative to it ({@code
  * fstatat}): a directory swapped for a symlink while the scan runs is not listed through it (the
  * names and attributes of what the symlink points to never enter the listing), and no path is

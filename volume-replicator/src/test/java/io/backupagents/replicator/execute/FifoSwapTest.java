@@ -83,6 +83,25 @@ class FifoSwapTest {
   }
 
   @Test
+  void aSourceFileWhoseDirectoryWasRemovedIsVanishedNotAnError() throws Exception {
+    Path source = Files.createDirectories(dir.resolve("source"));
+    Entry listed = Entry.file("gone/f", 8, TIME, 0644, 0, 0);
+
+    try (DirectorySource ds = new DirectorySource(source, null)) {
+      try (FileChannel out =
+          FileChannel.open(
+              dir.resolve("copy"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        assertThatThrownBy(() -> ds.copyTo(listed, out))
+            .isInstanceOf(SourceChangedException.class)
+            .hasMessage("vanished before it could be copied");
+      }
+      assertThatThrownBy(() -> ds.withPath(listed, Files::readString))
+          .isInstanceOf(SourceChangedException.class)
+          .hasMessage("vanished before it could be copied");
+    }
+  }
+
+  @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void theUploadPathReachesTheFileOpenedEvenWhenItsNameIsReplacedMeanwhile() throws Exception {
     Path source = Files.createDirectories(dir.resolve("source"));
