@@ -1,9 +1,9 @@
 package io.backupagents.replicator.execute;
 
 import io.backupagents.common.fs.NativeTimes;
+import io.backupagents.replicator.fs.UnixInternals;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -33,31 +33,27 @@ final class PosixCalls {
   private static final Class<?> VIEW;
   private static final MethodHandle UTIMENSAT;
   private static final MethodHandle FCHMODAT;
-  private static final MethodHandle RETHROW;
   private static final Class<?> UNIX_PATH;
-  private static final Class<?> UNIX_EXCEPTION;
 
   static {
     MethodHandle setOwners = null;
     MethodHandle utimensat = null;
     MethodHandle fchmodat = null;
-    MethodHandle rethrow = null;
     Class<?> view = null;
-    Class<?> unixPath = null;
-    Class<?> unixException = null;
+    Class<?> unixPath = UnixInternals.UNIX_PATH;
     try {
       view = Class.forName("sun.nio.fs.UnixFileAttributeViews$Posix");
-      unixPath = Class.forName("sun.nio.fs.UnixPath");
-      unixException = Class.forName("sun.nio.fs.UnixException");
-      Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      Class<?> dispatcher = UnixInternals.DISPATCHER;
+      if (unixPath == null || dispatcher == null || UnixInternals.UNIX_EXCEPTION == null) {
+        throw new ClassNotFoundException("sun.nio.fs.UnixPath");
+      }
       setOwners =
-          MethodHandles.privateLookupIn(view, lookup)
+          UnixInternals.in(view)
               .findVirtual(
                   view, "setOwners", MethodType.methodType(void.class, int.class, int.class))
               .asType(MethodType.methodType(void.class, Object.class, int.class, int.class));
       utimensat =
-          MethodHandles.privateLookupIn(dispatcher, lookup)
+          UnixInternals.in(dispatcher)
               .findStatic(
                   dispatcher,
                   "utimensat",
@@ -69,20 +65,13 @@ final class PosixCalls {
       // The C library carries out AT_SYMLINK_NOFOLLOW (glibc 2.32+ through O_PATH, or the
       // kernel's fchmodat2), although the JDK does not count on it on Linux.
       fchmodat =
-          MethodHandles.privateLookupIn(dispatcher, lookup)
+          UnixInternals.in(dispatcher)
               .findStatic(
                   dispatcher,
                   "fchmodat",
                   MethodType.methodType(void.class, int.class, unixPath, int.class, int.class))
               .asType(
                   MethodType.methodType(void.class, int.class, Object.class, int.class, int.class));
-      rethrow =
-          MethodHandles.privateLookupIn(unixException, lookup)
-              .findVirtual(
-                  unixException,
-                  "rethrowAsIOException",
-                  MethodType.methodType(void.class, unixPath))
-              .asType(MethodType.methodType(void.class, Object.class, Object.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       setOwners = null;
       utimensat = null;
@@ -92,9 +81,7 @@ final class PosixCalls {
     VIEW = setOwners == null ? null : view;
     UTIMENSAT = utimensat;
     FCHMODAT = utimensat == null ? null : fchmodat;
-    RETHROW = rethrow;
     UNIX_PATH = utimensat == null ? null : unixPath;
-    UNIX_EXCEPTION = unixException;
   }
 
   private PosixCalls() {}
@@ -139,8 +126,8 @@ final class PosixCalls {
             AT_FDCWD, (Object) path, atimeNanos, mtimeNanos, noFollow ? AT_SYMLINK_NOFOLLOW : 0);
         return;
       } catch (Throwable e) {
-        if (UNIX_EXCEPTION.isInstance(e)) {
-          rethrow(e, path);
+        if (UnixInternals.isFailure(e)) {
+          throw UnixInternals.rethrown(e, path);
         }
         if (e instanceof RuntimeException r) {
           throw r;
@@ -169,7 +156,7 @@ final class PosixCalls {
         FCHMODAT.invokeExact(AT_FDCWD, (Object) path, mode, AT_SYMLINK_NOFOLLOW);
         return;
       } catch (Throwable e) {
-        if (!UNIX_EXCEPTION.isInstance(e)) {
+        if (!UnixInternals.isFailure(e)) {
           if (e instanceof RuntimeException r) {
             throw r;
           }
@@ -188,31 +175,19 @@ final class PosixCalls {
 
   /** The exception the JDK throws for {@code errno} (NoSuchFileException and so on). */
   private static IOException failure(Path path, int errno) {
-    if (UNIX_EXCEPTION != null && RETHROW != null) {
+    Class<?> unixException = UnixInternals.UNIX_EXCEPTION;
+    if (unixException != null && UNIX_PATH != null && UNIX_PATH.isInstance(path)) {
       try {
-        Object unixException =
-            MethodHandles.privateLookupIn(UNIX_EXCEPTION, MethodHandles.lookup())
-                .findConstructor(UNIX_EXCEPTION, MethodType.methodType(void.class, int.class))
+        Object failed =
+            UnixInternals.in(unixException)
+                .findConstructor(unixException, MethodType.methodType(void.class, int.class))
                 .invoke(errno);
-        rethrow((Throwable) unixException, path);
-      } catch (IOException e) {
-        return e;
+        return UnixInternals.rethrown((Throwable) failed, path);
       } catch (Throwable e) {
         // the plain message below
       }
     }
     return new FileSystemException(path.toString(), null, "utimensat failed: errno " + errno);
-  }
-
-  private static void rethrow(Throwable unixException, Path path) throws IOException {
-    try {
-      RETHROW.invokeExact((Object) unixException, (Object) path);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IOException(unixException.getMessage(), e);
-    }
-    throw new IOException(unixException.getMessage());
   }
 
   private static LinkOption[] options(boolean noFollow) {

@@ -47,11 +47,8 @@ public final class NonBlockingOpen {
   private static final int O_NONBLOCK = 04000;
 
   private static final Path PROC_FD = Path.of("/proc/self/fd");
-  private static final Class<?> UNIX_PATH;
-  private static final Class<?> UNIX_EXCEPTION;
   private static final MethodHandle OPEN;
   private static final MethodHandle CLOSE;
-  private static final MethodHandle RETHROW;
   private static final int FLAGS;
   private static final int ENOTDIR;
   private static final int ENXIO;
@@ -59,15 +56,11 @@ public final class NonBlockingOpen {
   private static final MethodHandle DUP;
   private static final MethodHandle FDOPENDIR;
   private static final MethodHandle BYTES;
-  private static final MethodHandle ERRNO;
   private static final MethodHandle SECURE_STREAM;
 
   static {
-    Class<?> unixPath = null;
-    Class<?> unixException = null;
     MethodHandle open = null;
     MethodHandle close = null;
-    MethodHandle rethrow = null;
     int flags = 0;
     int enotdir = 0;
     int enxio = 0;
@@ -75,15 +68,14 @@ public final class NonBlockingOpen {
     MethodHandle dup = null;
     MethodHandle fdopendir = null;
     MethodHandle bytes = null;
-    MethodHandle errno = null;
     MethodHandle secureStream = null;
     try {
-      unixPath = Class.forName("sun.nio.fs.UnixPath");
-      unixException = Class.forName("sun.nio.fs.UnixException");
-      Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
-      Class<?> constants = Class.forName("sun.nio.fs.UnixConstants");
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      MethodHandles.Lookup inDispatcher = MethodHandles.privateLookupIn(dispatcher, lookup);
+      Class<?> unixPath = UnixInternals.UNIX_PATH;
+      Class<?> dispatcher = UnixInternals.DISPATCHER;
+      if (unixPath == null || dispatcher == null || UnixInternals.UNIX_EXCEPTION == null) {
+        throw new ClassNotFoundException("sun.nio.fs.UnixPath");
+      }
+      MethodHandles.Lookup inDispatcher = UnixInternals.in(dispatcher);
       open =
           inDispatcher
               .findStatic(
@@ -94,20 +86,10 @@ public final class NonBlockingOpen {
       close =
           inDispatcher.findStatic(
               dispatcher, "close", MethodType.methodType(void.class, int.class));
-      rethrow =
-          MethodHandles.privateLookupIn(unixException, lookup)
-              .findVirtual(
-                  unixException,
-                  "rethrowAsIOException",
-                  MethodType.methodType(void.class, unixPath))
-              .asType(MethodType.methodType(void.class, Object.class, Object.class));
-      MethodHandles.Lookup inConstants = MethodHandles.privateLookupIn(constants, lookup);
-      int readOnly = (int) inConstants.findStaticGetter(constants, "O_RDONLY", int.class).invoke();
-      int noFollow =
-          (int) inConstants.findStaticGetter(constants, "O_NOFOLLOW", int.class).invoke();
-      flags = readOnly | noFollow | O_NONBLOCK;
-      enotdir = (int) inConstants.findStaticGetter(constants, "ENOTDIR", int.class).invoke();
-      enxio = (int) inConstants.findStaticGetter(constants, "ENXIO", int.class).invoke();
+      flags =
+          UnixInternals.constant("O_RDONLY") | UnixInternals.constant("O_NOFOLLOW") | O_NONBLOCK;
+      enotdir = UnixInternals.constant("ENOTDIR");
+      enxio = UnixInternals.constant("ENXIO");
       openat =
           inDispatcher.findStatic(
               dispatcher,
@@ -118,16 +100,12 @@ public final class NonBlockingOpen {
           inDispatcher.findStatic(
               dispatcher, "fdopendir", MethodType.methodType(long.class, int.class));
       bytes =
-          MethodHandles.privateLookupIn(unixPath, lookup)
+          UnixInternals.in(unixPath)
               .findVirtual(unixPath, "asByteArray", MethodType.methodType(byte[].class))
               .asType(MethodType.methodType(byte[].class, Object.class));
-      errno =
-          MethodHandles.privateLookupIn(unixException, lookup)
-              .findVirtual(unixException, "errno", MethodType.methodType(int.class))
-              .asType(MethodType.methodType(int.class, Object.class));
       Class<?> secure = Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
       secureStream =
-          MethodHandles.privateLookupIn(secure, lookup)
+          UnixInternals.in(secure)
               .findConstructor(
                   secure,
                   MethodType.methodType(
@@ -139,7 +117,7 @@ public final class NonBlockingOpen {
                       long.class,
                       int.class,
                       DirectoryStream.Filter.class));
-    } catch (Throwable e) {
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       // Only where the JDK's Unix classes differ: on Linux, with the jar's --add-opens, they are
       // there (NonBlockingOpenTest checks this JDK).
       log.warn(
@@ -149,11 +127,8 @@ public final class NonBlockingOpen {
       open = null;
       openat = null;
     }
-    UNIX_PATH = unixPath;
-    UNIX_EXCEPTION = unixException;
     OPEN = open;
     CLOSE = close;
-    RETHROW = rethrow;
     FLAGS = flags;
     ENOTDIR = enotdir;
     ENXIO = enxio;
@@ -161,7 +136,6 @@ public final class NonBlockingOpen {
     DUP = dup;
     FDOPENDIR = fdopendir;
     BYTES = bytes;
-    ERRNO = errno;
     SECURE_STREAM = secureStream;
   }
 
@@ -221,8 +195,8 @@ public final class NonBlockingOpen {
     OptionalInt parentFd = DirectoryHandles.descriptorOf(parent);
     if (OPENAT == null
         || parentFd.isEmpty()
-        || !UNIX_PATH.isInstance(name)
-        || !UNIX_PATH.isInstance(path)) {
+        || !UnixInternals.UNIX_PATH.isInstance(name)
+        || !UnixInternals.UNIX_PATH.isInstance(path)) {
       return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
     }
     int fd = -1;
@@ -241,12 +215,12 @@ public final class NonBlockingOpen {
     } catch (Throwable e) {
       closeQuietly(fd);
       closeQuietly(kept);
-      if (UNIX_EXCEPTION.isInstance(e)) {
+      if (UnixInternals.isFailure(e)) {
         // Named as the JDK names them: the entry's name, relative to its parent.
-        if (errno(e) == ENOTDIR) {
+        if (UnixInternals.errno(e) == ENOTDIR) {
           throw new NotDirectoryException(name.toString());
         }
-        throw rethrown(e, name);
+        throw UnixInternals.rethrown(e, name);
       }
       throw unchecked(e, "open of the directory " + path);
     }
@@ -270,7 +244,7 @@ public final class NonBlockingOpen {
    * be used (Jimfs), the file is checked by name and {@link HeldFile#path} is {@code at} itself.
    */
   public static HeldFile holdRegularFile(Path at) throws IOException {
-    if (OPEN == null || !at.startsWith(PROC_FD) || !UNIX_PATH.isInstance(at)) {
+    if (OPEN == null || !at.startsWith(PROC_FD) || !UnixInternals.UNIX_PATH.isInstance(at)) {
       BasicFileAttributes a =
           Files.readAttributes(at, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.isSymbolicLink()) {
@@ -299,35 +273,13 @@ public final class NonBlockingOpen {
     try {
       return (int) OPEN.invokeExact((Object) at, FLAGS, 0);
     } catch (Throwable e) {
-      if (UNIX_EXCEPTION.isInstance(e)) {
-        if (errno(e) == ENXIO) {
+      if (UnixInternals.isFailure(e)) {
+        if (UnixInternals.errno(e) == ENXIO) {
           throw new NotRegularFileException(at.toString()); // a UNIX socket
         }
-        throw rethrown(e, at);
+        throw UnixInternals.rethrown(e, at);
       }
       throw unchecked(e, "open of " + at);
-    }
-  }
-
-  /**
-   * The IOException the JDK makes of the system's failure {@code unixException} at {@code path}.
-   */
-  private static IOException rethrown(Throwable unixException, Path path) {
-    try {
-      RETHROW.invokeExact((Object) unixException, (Object) path);
-    } catch (IOException e) {
-      return e;
-    } catch (Throwable e) {
-      return new IOException(String.valueOf(path), e);
-    }
-    return new IOException(String.valueOf(path), unixException);
-  }
-
-  private static int errno(Throwable unixException) {
-    try {
-      return (int) ERRNO.invokeExact((Object) unixException);
-    } catch (Throwable e) {
-      return -1;
     }
   }
 

@@ -37,20 +37,9 @@ class FifoSwapTest {
     Entry listed = Entry.file("f", 8, TIME, 0644, 0, 0);
 
     try (DirectorySource ds = new DirectorySource(source, null)) {
-      try (FileChannel out =
-          FileChannel.open(
-              dir.resolve("copy"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        assertThatThrownBy(() -> ds.copyTo(listed, out))
-            .isInstanceOf(SourceChangedException.class)
-            .hasMessage("was replaced by a directory, FIFO, socket or device");
-      }
-      assertThatThrownBy(() -> ds.md5(listed))
-          .isInstanceOf(SourceChangedException.class)
-          .hasMessage("was replaced by a directory, FIFO, socket or device");
-      // An S3 upload opens the file by path: it is never handed the FIFO's.
-      assertThatThrownBy(() -> ds.withPath(listed, Files::readString))
-          .isInstanceOf(SourceChangedException.class)
-          .hasMessage("was replaced by a directory, FIFO, socket or device");
+      // An S3 upload opens the file by path (withPath): it is never handed the FIFO's either.
+      assertEveryReadIsAChangedSource(
+          ds, listed, "was replaced by a directory, FIFO, socket or device");
     }
   }
 
@@ -88,16 +77,7 @@ class FifoSwapTest {
     Entry listed = Entry.file("gone/f", 8, TIME, 0644, 0, 0);
 
     try (DirectorySource ds = new DirectorySource(source, null)) {
-      try (FileChannel out =
-          FileChannel.open(
-              dir.resolve("copy"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        assertThatThrownBy(() -> ds.copyTo(listed, out))
-            .isInstanceOf(SourceChangedException.class)
-            .hasMessage("vanished before it could be copied");
-      }
-      assertThatThrownBy(() -> ds.withPath(listed, Files::readString))
-          .isInstanceOf(SourceChangedException.class)
-          .hasMessage("vanished before it could be copied");
+      assertEveryReadIsAChangedSource(ds, listed, "vanished before it could be copied");
     }
   }
 
@@ -120,5 +100,23 @@ class FifoSwapTest {
 
       assertThat(read).isEqualTo("original");
     }
+  }
+
+  /** Copying, checksumming and uploading {@code listed} each fail as a change of the source. */
+  private void assertEveryReadIsAChangedSource(DirectorySource ds, Entry listed, String message)
+      throws Exception {
+    try (FileChannel out =
+        FileChannel.open(
+            dir.resolve("copy"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      assertThatThrownBy(() -> ds.copyTo(listed, out))
+          .isInstanceOf(SourceChangedException.class)
+          .hasMessage(message);
+    }
+    assertThatThrownBy(() -> ds.md5(listed))
+        .isInstanceOf(SourceChangedException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> ds.withPath(listed, Files::readString))
+        .isInstanceOf(SourceChangedException.class)
+        .hasMessage(message);
   }
 }
