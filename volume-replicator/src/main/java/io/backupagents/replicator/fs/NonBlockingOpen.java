@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * <p>Why: the JDK opens with {@code O_RDONLY|O_NOFOLLOW} alone, and opening a FIFO that way waits
  * until some process opens it for writing, possibly forever. A directory or file replaced by a FIFO
  * between the listing and the opening (by the application writing the volume, or by someone who
- * means harm) would hang the run, and the runs after it that wait for its lock. Here {@code
- * O_NONBLOCK} is added: a FIFO opens at once (a symlink still fails with {@code ELOOP}). A
- * directory is opened with the JDK's own calls otherwise ({@code fdopendir} refuses what is no
- * directory); a file's kind is checked on the descriptor, and the file is then read through the
- * descriptor's magic link, {@code /proc/self/fd/<fd>}, which reaches the very inode checked without
- * looking the name up again.
+ * means harm) would hang the run, and the runs after it that wait for its lock. A directory is
+ * opened with the JDK's own calls plus {@code O_NONBLOCK}: a FIFO opens at once, {@code fdopendir}
+ * then refuses what is no directory, and a symlink still fails with {@code ELOOP}. A file is first
+ * opened with {@code O_PATH|O_NOFOLLOW}, which opens nothing (no FIFO waits, no device's driver
+ * runs, a symlink is not followed), its kind is read with {@code fstat}, and only a regular file is
+ * then opened, through the descriptor's magic link {@code /proc/self/fd/<fd>}, which reaches the
+ * very inode checked without looking the name up again.
  *
  * <p>It needs the JDK's Unix classes ({@code java.base/sun.nio.fs}, which the jar's manifest opens)
  * and a name reached through a held directory; elsewhere (Jimfs) the entry is opened as the JDK
@@ -46,12 +47,16 @@ public final class NonBlockingOpen {
    */
   private static final int O_NONBLOCK = 04000;
 
+  /** Linux's {@code O_PATH} (x86-64 and arm64 alike): a descriptor that opens nothing. */
+  private static final int O_PATH = 010000000;
+
   private static final Path PROC_FD = Path.of("/proc/self/fd");
   private static final MethodHandle OPEN;
+  private static final MethodHandle FSTAT;
   private static final MethodHandle CLOSE;
   private static final int FLAGS;
+  private static final int FILE_FLAGS;
   private static final int ENOTDIR;
-  private static final int ENXIO;
   private static final MethodHandle OPENAT;
   private static final MethodHandle DUP;
   private static final MethodHandle FDOPENDIR;
@@ -60,10 +65,11 @@ public final class NonBlockingOpen {
 
   static {
     MethodHandle open = null;
+    MethodHandle fstat = null;
     MethodHandle close = null;
     int flags = 0;
+    int fileFlags = 0;
     int enotdir = 0;
-    int enxio = 0;
     MethodHandle openat = null;
     MethodHandle dup = null;
     MethodHandle fdopendir = null;
@@ -86,10 +92,16 @@ public final class NonBlockingOpen {
       close =
           inDispatcher.findStatic(
               dispatcher, "close", MethodType.methodType(void.class, int.class));
-      flags =
-          UnixInternals.constant("O_RDONLY") | UnixInternals.constant("O_NOFOLLOW") | O_NONBLOCK;
+      int noFollow = UnixInternals.constant("O_NOFOLLOW");
+      flags = UnixInternals.constant("O_RDONLY") | noFollow | O_NONBLOCK;
+      fileFlags = O_PATH | noFollow;
       enotdir = UnixInternals.constant("ENOTDIR");
-      enxio = UnixInternals.constant("ENXIO");
+      // The attributes fstat reads: the JDK's class implements the public attribute interfaces.
+      Class<?> attributes = Class.forName("sun.nio.fs.UnixFileAttributes");
+      fstat =
+          UnixInternals.in(attributes)
+              .findStatic(attributes, "get", MethodType.methodType(attributes, int.class))
+              .asType(MethodType.methodType(BasicFileAttributes.class, int.class));
       openat =
           inDispatcher.findStatic(
               dispatcher,
@@ -128,10 +140,11 @@ public final class NonBlockingOpen {
       openat = null;
     }
     OPEN = open;
+    FSTAT = fstat;
     CLOSE = close;
     FLAGS = flags;
+    FILE_FLAGS = fileFlags;
     ENOTDIR = enotdir;
-    ENXIO = enxio;
     OPENAT = openat;
     DUP = dup;
     FDOPENDIR = fdopendir;
@@ -257,29 +270,44 @@ public final class NonBlockingOpen {
     }
     int fd = openFile(at);
     try {
-      Path self = PROC_FD.resolve(Integer.toString(fd));
-      if (!Files.readAttributes(self, BasicFileAttributes.class).isRegularFile()) {
+      BasicFileAttributes a = fstat(fd, at);
+      if (a.isSymbolicLink()) {
+        throw new FileSystemException(at.toString(), null, "Too many levels of symbolic links");
+      }
+      if (!a.isRegularFile()) {
         throw new NotRegularFileException(at.toString());
       }
-      return new HeldFile(self, fd);
+      return new HeldFile(PROC_FD.resolve(Integer.toString(fd)), fd);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(fd);
       throw e;
     }
   }
 
-  /** {@code open(at, O_RDONLY|O_NOFOLLOW|O_NONBLOCK)}, failing as the JDK's own opens do. */
+  /**
+   * {@code open(at, O_PATH|O_NOFOLLOW)}, failing as the JDK's own opens do: a descriptor of the
+   * entry itself, even a symlink's, which opens nothing (no FIFO waits, no device's driver runs).
+   */
   private static int openFile(Path at) throws IOException {
     try {
-      return (int) OPEN.invokeExact((Object) at, FLAGS, 0);
+      return (int) OPEN.invokeExact((Object) at, FILE_FLAGS, 0);
     } catch (Throwable e) {
       if (UnixInternals.isFailure(e)) {
-        if (UnixInternals.errno(e) == ENXIO) {
-          throw new NotRegularFileException(at.toString()); // a UNIX socket
-        }
         throw UnixInternals.rethrown(e, at);
       }
       throw unchecked(e, "open of " + at);
+    }
+  }
+
+  /** {@code fstat(fd)}: the attributes of what {@code fd}, opened at {@code at}, is. */
+  private static BasicFileAttributes fstat(int fd, Path at) throws IOException {
+    try {
+      return (BasicFileAttributes) FSTAT.invokeExact(fd);
+    } catch (Throwable e) {
+      if (UnixInternals.isFailure(e)) {
+        throw UnixInternals.rethrown(e, at);
+      }
+      throw unchecked(e, "fstat of " + at);
     }
   }
 
