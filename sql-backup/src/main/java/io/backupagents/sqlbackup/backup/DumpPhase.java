@@ -80,8 +80,6 @@ final class DumpPhase {
           ClientTools.standard(
               postgres.binDir(), host.pgInstallRoot(), host.path(), context.processes());
       List<ClientTools.Clients> found = tools.candidates(tools());
-      // gzip's engine is loaded here, while the probe runs, not after it.
-      String compression = compression();
       ServerProbe.ServerVersion version = probing.get();
       ClientTools.Clients clients = tools.forServer(version, found, tools());
       log.info(
@@ -91,7 +89,7 @@ final class DumpPhase {
           postgres.port(),
           clients.major(),
           clients.dir(),
-          compression);
+          compression());
       DumpDatabaseStep step =
           new DumpDatabaseStep(
               context.processes(), clients, credentials.environment(), context.clock());

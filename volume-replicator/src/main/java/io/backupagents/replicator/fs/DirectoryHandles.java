@@ -47,7 +47,8 @@ public final class DirectoryHandles implements AutoCloseable {
   private static final int KEEP_IDLE = 256;
   private static final Path PROC_FD = Path.of("/proc/self/fd");
   private static final Pattern HELD_DIRECTORY = Pattern.compile("/proc/self/fd/\\d+/");
-  private static final Class<?> UNIX_STREAM = unixStream();
+  private static final Class<?> UNIX_STREAM =
+      UnixInternals.find("sun.nio.fs.UnixSecureDirectoryStream");
   private static final MethodHandle DFD = descriptorGetter();
 
   /** One open directory; {@link #at} gives the path of an entry in it. */
@@ -104,8 +105,9 @@ public final class DirectoryHandles implements AutoCloseable {
    * it is the JDK's Unix directory stream; empty elsewhere (Jimfs).
    */
   public static Optional<Path> held(SecureDirectoryStream<Path> sds) throws IOException {
-    return DFD != null && UNIX_STREAM.isInstance(sds)
-        ? Optional.of(PROC_FD.resolve(Integer.toString(descriptor(sds))))
+    OptionalInt fd = descriptorOf(sds);
+    return fd.isPresent()
+        ? Optional.of(PROC_FD.resolve(Integer.toString(fd.getAsInt())))
         : Optional.empty();
   }
 
@@ -259,14 +261,6 @@ public final class DirectoryHandles implements AutoCloseable {
       throw e;
     } catch (Throwable e) {
       throw new IOException("cannot read the directory's descriptor", e);
-    }
-  }
-
-  private static Class<?> unixStream() {
-    try {
-      return Class.forName("sun.nio.fs.UnixSecureDirectoryStream");
-    } catch (ClassNotFoundException e) {
-      return null;
     }
   }
 
