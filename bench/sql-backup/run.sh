@@ -4,6 +4,8 @@
 #   pg_dumpall --clean --if-exists | gzip -L > f   (the legacy image)
 #   pg_dumpall --clean --if-exists | pigz -L > f
 #   pg_dumpall --clean --if-exists > f             (no compression: the floor)
+#   pg_dumpall --clean --if-exists | zstd -T0 > f  (the zstd tool itself, at the same level)
+#   ... | zstd -T0 | gpg --encrypt > f             (what the peers that encrypt run)
 # on a throw-away PostgreSQL with a pgbench database of >= 1 GB plus a table of realistic text,
 # then recover of the gzip and the zstd backup into the same server (RESTORE_RUNS each).
 # Each command writes into a directory of its own and starts after a sync (nothing of the one
@@ -35,7 +37,7 @@ JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | while read -r j; do
 JAR=${SQL_BACKUP_JAR:-$repo/sql-backup/target/sql-backup.jar}
 RESULTS=$repo/bench/results/sql-backup.md
 
-for tool in gzip pigz gpg python3 /usr/bin/time; do
+for tool in gzip pigz zstd gpg python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
 done
 [ -x "$JAVA" ] || { echo "no JDK >= 21 found under /usr/lib/jvm; set JAVA" >&2; exit 2; }
@@ -142,6 +144,10 @@ agent=(env -i PATH="$(dirname "$JAVA"):$PATH" HOME="$WORK" LANG=C.UTF-8 PGHOST="
 java_cmd=("$app_launcher")
 encrypt=(BACKUP_ENCRYPTION_RECIPIENTS_FILE="$WORK/recipient.asc")
 dumpall="'$PGBIN/pg_dumpall' --clean --if-exists"
+# gpg as the peers run it on an already compressed stream: no compression of its own, the
+# recipient's preferred cipher (AES-256 for a gpg-made key), integrity protection (MDC).
+gpg_encrypt="gpg --homedir '$gnupg' --batch --quiet --trust-model always --compress-algo none \
+  --recipient bench@example.org --encrypt"
 
 # One command of a round; the order rotates from round to round, so that no command always
 # follows the same one (a command that saturates both cores for ten seconds can slow the next).
@@ -165,6 +171,10 @@ leg() {
          bash -o pipefail -c "$dumpall | pigz -$LEVEL > '$round/pipe/pigz.gz'" ;;
     6) measure "pg_dumpall > file (no compression)" "$round/pipe/dump.sql" \
          bash -o pipefail -c "$dumpall > '$round/pipe/dump.sql'" ;;
+    7) measure "pg_dumpall | zstd -$ZSTD_LEVEL -T0" "$round/pipe/dump.sql.zst" \
+         bash -o pipefail -c "$dumpall | zstd -q -$ZSTD_LEVEL -T0 > '$round/pipe/dump.sql.zst'" ;;
+    8) measure "pg_dumpall | zstd -$ZSTD_LEVEL -T0 | gpg --encrypt" "$round/pipe/dump.sql.zst.gpg" \
+         bash -o pipefail -c "$dumpall | zstd -q -$ZSTD_LEVEL -T0 | $gpg_encrypt > '$round/pipe/dump.sql.zst.gpg'" ;;
   esac
 }
 
@@ -175,8 +185,8 @@ for run in $(seq 1 "$RUNS"); do
   # no command of this round pays for removing the output of another.
   rm -rf "$round"; sync; sleep 2
   mkdir -p "$round"/{gzip,zstd,gzip-enc,zstd-enc,pipe}
-  for k in 0 1 2 3 4 5 6; do
-    leg $(((k + run - 1) % 7))
+  for k in 0 1 2 3 4 5 6 7 8; do
+    leg $(((k + run - 1) % 9))
   done
 done
 dump_bytes=$(grep -F "pg_dumpall > file" "$timings" | tail -1 | cut -f6)
@@ -253,6 +263,9 @@ gr, grs = per_round("sql-backup gzip", gz)
 pr, prs = per_round("sql-backup gzip", pz)
 zer, zers = per_round("sql-backup zstd, encrypted", "sql-backup zstd")
 ger, gers = per_round("sql-backup gzip, encrypted", "sql-backup gzip")
+zcli = f"pg_dumpall | zstd -{e['ZSTD_LEVEL']} -T0"
+zcr, zcrs = per_round(zcli, raw)
+gcr, gcrs = per_round(zcli + " | gpg --encrypt", zcli)
 def each(rs, pct=False):
     return ", ".join(f"{(r - 1) * 100:+.1f}%" if pct else f"{r:.2f}x" for r in rs)
 checks = [
@@ -271,6 +284,16 @@ if "recover zstd" in med and "recover gzip" in med:
 out += ["", "| target | met? | measured |", "|---|---|---|"]
 for label, ok, value in checks:
     out.append(f"| {label} | {'yes' if ok else '**no**'} | {value} |")
+out += [
+    "",
+    "The same measures of the command-line tools, in the same rounds (no targets; what the"
+    " machine allows a pipeline without a JVM):",
+    "",
+    "| reference | measured |",
+    "|---|---|",
+    f"| `{zcli}` wall vs pg_dumpall > file | {zcr:.2f}x (rounds: {each(zcrs)}) |",
+    f"| gpg --encrypt adds to it | {(gcr - 1) * 100:+.1f}% (rounds: {each(gcrs, True)}) |",
+]
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 print("\n".join(out))
 PY

@@ -144,6 +144,12 @@ public final class Launcher {
       }
       try {
         job.run(new RunContext(clock, registry, processes));
+      } catch (SettingsException e) {
+        // A setting checked while the run started (PendingCheck), found bad where the run needed
+        // it.
+        code = ExitCode.BAD_SETTINGS;
+        cause = e.getMessage();
+        log.error("{}: {}", agent.name(), cause);
       } catch (AgentException e) {
         code = e.exitCode();
         cause = e.getMessage();
@@ -169,6 +175,16 @@ public final class Launcher {
           java.io.StringWriter trace = new java.io.StringWriter();
           e.printStackTrace(new java.io.PrintWriter(trace));
           log.error("{} failed unexpectedly: {}", agent.name(), trace.toString().strip());
+        }
+      }
+      if (code != ExitCode.SUCCESS && code != ExitCode.BAD_SETTINGS) {
+        // The run failed before it needed a setting still being checked: a bad setting is the
+        // cause to report (and to fix first), as it would have been had the check been quicker.
+        List<String> late = settings.pendingProblems();
+        if (!late.isEmpty()) {
+          code = ExitCode.BAD_SETTINGS;
+          cause = new SettingsException(late).getMessage();
+          log.error("{}: {}", agent.name(), cause);
         }
       }
       recordRun(start, code, job.recordsSuccess());

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,6 +58,9 @@ public final class SettingsReader {
 
   /** Each problem once, in the order found (two parts of an agent may read the same setting). */
   private final Set<String> problems = new LinkedHashSet<>();
+
+  /** Checks still running on threads of their own (see {@link PendingCheck}). */
+  private final List<PendingCheck<?>> pending = new ArrayList<>();
 
   private final Map<SettingDefinition, Source> resolved = new LinkedHashMap<>();
   private final Set<SettingDefinition> used = new HashSet<>();
@@ -232,15 +236,43 @@ public final class SettingsReader {
     problems.add(name + "=" + shown + ": expected " + expected);
   }
 
-  /** Throws a {@link SettingsException} listing every problem, unknown variables included. */
+  /**
+   * Starts {@code check} of the setting {@code what} on a thread of its own, for a check that takes
+   * long; it throws a {@link SettingsException} listing the setting's problems. See {@link
+   * PendingCheck} for when its problems are reported.
+   */
+  public <T> PendingCheck<T> checkMeanwhile(String what, Supplier<T> check) {
+    PendingCheck<T> started = PendingCheck.start(what, check);
+    pending.add(started);
+    return started;
+  }
+
+  /**
+   * Throws a {@link SettingsException} listing every problem, unknown variables included. When
+   * there is one, the checks still running are waited for and their problems listed too; when there
+   * is none, they go on while the run starts.
+   */
   public void finish() {
     for (SettingDefinition d : definitions) {
       resolve(d);
     }
     problems.addAll(unknownVariables());
     if (!problems.isEmpty()) {
+      problems.addAll(pendingProblems());
       throw new SettingsException(List.copyOf(problems));
     }
+  }
+
+  /**
+   * The problems found by the checks started with {@link #checkMeanwhile}, once they are done; none
+   * when they all passed.
+   */
+  public List<String> pendingProblems() {
+    List<String> found = new ArrayList<>();
+    for (PendingCheck<?> check : pending) {
+      found.addAll(check.problems());
+    }
+    return found;
   }
 
   /**

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupagents.common.exit.AgentException;
 import io.backupagents.common.exit.ExitCode;
+import io.backupagents.common.settings.PendingCheck;
 import io.backupagents.common.settings.Setting;
 import io.backupagents.common.settings.SettingDefinition;
+import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.testing.PushgatewayServer;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +32,8 @@ class LauncherTest {
 
   enum DemoSetting implements SettingDefinition {
     DEMO_OUTCOME(Setting.of("DEMO_OUTCOME", "success", "what the demo job does")),
-    DEMO_COUNT(Setting.of("DEMO_COUNT", "1", "a number"));
+    DEMO_COUNT(Setting.of("DEMO_COUNT", "1", "a number")),
+    DEMO_KEY(Setting.of("DEMO_KEY", null, "a key checked while the run starts"));
 
     private final Setting setting;
 
@@ -69,9 +73,26 @@ class LauncherTest {
     public Job configure(SettingsReader settings, List<String> args) {
       String outcome = settings.string(DemoSetting.DEMO_OUTCOME);
       settings.integer(DemoSetting.DEMO_COUNT, 1, 5);
+      Optional<PendingCheck<String>> key =
+          settings
+              .optional(DemoSetting.DEMO_KEY)
+              .map(
+                  k ->
+                      settings.checkMeanwhile(
+                          "DEMO_KEY",
+                          () -> {
+                            sleep(300); // a slow check: the run has long failed meanwhile
+                            if (k.equals("bad")) {
+                              throw new SettingsException(List.of("DEMO_KEY: the key is revoked"));
+                            }
+                            return k;
+                          }));
       return new Job() {
         @Override
         public void run(RunContext context) {
+          if (outcome.equals("use-key")) {
+            key.orElseThrow().get();
+          }
           context.registry().counter("demo.items.done").increment(3);
           if (outcome.equals("fail")) {
             throw new AgentException(ExitCode.OPERATION_FAILED, "the demo dump failed\nbadly");
@@ -86,6 +107,14 @@ class LauncherTest {
           return Map.of("tier", "hourly");
         }
       };
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -207,6 +236,49 @@ class LauncherTest {
             "FAILURE (2: invalid settings (3 problems) - LOG_LEVEL=loud: expected one of error,"
                 + " warn, info, debug, trace - DEMO_COUNT=9: expected a whole number from 1 to 5"
                 + " - unknown variable DEMO_OUTCOM; did you mean DEMO_OUTCOME?)");
+  }
+
+  @Test
+  void aSettingCheckedWhileTheRunStartsFailsTheRunWithExitTwoWhereTheRunNeedsIt(@TempDir Path dir)
+      throws Exception {
+    Launcher launcher =
+        new Launcher(
+            new DemoAgent(), env(dir, "DEMO_KEY", "bad", "DEMO_OUTCOME", "use-key"), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo("FAILURE (2: invalid settings (1 problem) - DEMO_KEY: the key is revoked)");
+    assertThat(launcher.registry().scrape()).contains("demo_agent_last_run_exit_code 2.0");
+  }
+
+  @Test
+  void aRunThatFailsBeforeItNeedsASettingStillBeingCheckedReportsTheBadSetting(@TempDir Path dir)
+      throws Exception {
+    Launcher launcher =
+        new Launcher(new DemoAgent(), env(dir, "DEMO_KEY", "bad", "DEMO_OUTCOME", "fail"), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo("FAILURE (2: invalid settings (1 problem) - DEMO_KEY: the key is revoked)");
+  }
+
+  @Test
+  void aSettingStillBeingCheckedIsReportedWithTheOtherBadSettings(@TempDir Path dir)
+      throws Exception {
+    Launcher launcher =
+        new Launcher(new DemoAgent(), env(dir, "DEMO_KEY", "bad", "DEMO_COUNT", "9"), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo(
+            "FAILURE (2: invalid settings (2 problems) - DEMO_COUNT=9: expected a whole number"
+                + " from 1 to 5 - DEMO_KEY: the key is revoked)");
+  }
+
+  @Test
+  void aGoodSettingCheckedWhileTheRunStartsLetsTheRunSucceed(@TempDir Path dir) throws Exception {
+    Launcher launcher =
+        new Launcher(
+            new DemoAgent(), env(dir, "DEMO_KEY", "good", "DEMO_OUTCOME", "use-key"), CLOCK);
+    assertThat(launcher.run(List.of())).isZero();
+    assertThat(Files.readString(dir.resolve("termination-log"))).isEqualTo("SUCCESS");
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,97 @@ class SettingsReaderTest {
 
   private static SettingsReader reader(Map<String, String> env) {
     return new SettingsReader(env, List.of(Demo.values()), List.of("BACKUP_"));
+  }
+
+  @Test
+  void aCheckStillRunningIsWaitedForAndListedWhenOtherSettingsAreBad() {
+    SettingsReader r = reader(Map.of("BACKUP_COUNT", "0"));
+    r.checkMeanwhile(
+        "BACKUP_PASSWORD",
+        () -> {
+          sleep(200);
+          throw new SettingsException(List.of("BACKUP_PASSWORD: too short"));
+        });
+    r.integer(Demo.BACKUP_COUNT, 1, 100);
+
+    assertThatThrownBy(r::finish)
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "BACKUP_COUNT=0: expected a whole number from 1 to 100",
+                        "BACKUP_PASSWORD: too short"));
+  }
+
+  @Test
+  void withNoOtherProblemACheckGoesOnWhileTheRunStartsAndTellsItsProblemsWhenAsked()
+      throws Exception {
+    SettingsReader r = reader(Map.of());
+    CountDownLatch release = new CountDownLatch(1);
+    PendingCheck<String> check =
+        r.checkMeanwhile(
+            "BACKUP_PASSWORD",
+            () -> {
+              await(release);
+              throw new SettingsException(List.of("BACKUP_PASSWORD: too short"));
+            });
+
+    r.finish(); // does not wait for the check, which cannot end before the latch is released
+    release.countDown();
+
+    assertThat(r.pendingProblems()).containsExactly("BACKUP_PASSWORD: too short");
+    assertThatThrownBy(check::get)
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e -> assertThat(e.problems()).containsExactly("BACKUP_PASSWORD: too short"));
+  }
+
+  @Test
+  void aPassingCheckGivesItsValueAndNoProblem() {
+    SettingsReader r = reader(Map.of());
+    PendingCheck<String> check = r.checkMeanwhile("BACKUP_PASSWORD", () -> "checked");
+
+    r.finish();
+
+    assertThat(check.get()).isEqualTo("checked");
+    assertThat(r.pendingProblems()).isEmpty();
+  }
+
+  @Test
+  void aCheckThatBreaksIsAProblemNamingTheSetting() {
+    SettingsReader r = reader(Map.of("BACKUP_COUNT", "0"));
+    r.checkMeanwhile(
+        "BACKUP_PASSWORD_FILE",
+        () -> {
+          throw new IllegalStateException("unreadable");
+        });
+    r.integer(Demo.BACKUP_COUNT, 1, 100);
+
+    assertThatThrownBy(r::finish)
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .contains(
+                        "BACKUP_PASSWORD_FILE could not be checked:"
+                            + " java.lang.IllegalStateException: unreadable"));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

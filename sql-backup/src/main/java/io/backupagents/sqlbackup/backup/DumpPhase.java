@@ -60,9 +60,7 @@ final class DumpPhase {
   /** How plain dumps are compressed, for the start-up line. */
   private String compression() {
     if (dump.format() != DumpFormat.PLAIN) {
-      return dump.encryption()
-          .map(e -> "; encrypted to " + e.recipients().fingerprints())
-          .orElse("");
+      return dump.encryption().isPresent() ? "; encrypted (OpenPGP)" : "";
     }
     return "; " + dump.encoding().describe();
   }

@@ -64,8 +64,9 @@ public record BackupEncoding(
   }
 
   /**
-   * For the start-up line, e.g. "zstd -2 on 2 threads, encrypted to 1 key". Only gzip looks up its
-   * engine: that loads libdeflate (a tenth of a second in a fresh JVM), which zstd never uses.
+   * For the start-up line, e.g. "zstd -2 on 2 threads, encrypted (OpenPGP)". Only gzip looks up its
+   * engine: that loads libdeflate (a tenth of a second in a fresh JVM), which zstd never uses. The
+   * recipients are not waited for: their check logs each key it accepts.
    */
   public String describe() {
     String codec =
@@ -73,9 +74,6 @@ public record BackupEncoding(
             ? "gzip -%d on %d threads with %s"
                 .formatted(level, threads, BlockCompressors.best().description())
             : "zstd -%d on %d threads".formatted(level, threads);
-    return codec
-        + encryption
-            .map(e -> ", encrypted to " + e.recipients().fingerprints())
-            .orElse(", not encrypted");
+    return codec + (encryption.isPresent() ? ", encrypted (OpenPGP)" : ", not encrypted");
   }
 }

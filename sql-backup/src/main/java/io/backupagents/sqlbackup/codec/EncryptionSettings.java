@@ -1,8 +1,11 @@
 package io.backupagents.sqlbackup.codec;
 
+import io.backupagents.common.settings.PendingCheck;
 import io.backupagents.common.settings.SettingDefinition;
+import io.backupagents.common.settings.SettingsException;
 import io.backupagents.common.settings.SettingsReader;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,9 @@ public final class EncryptionSettings {
   /**
    * The encryption to {@code recipients}' keys, when that setting is given; a key gpg would not
    * encrypt to at {@code clock}'s time (revoked, expired, without an encryption key) is a problem.
+   * The keys are read and checked on a thread of their own while the run starts (a third of a
+   * second in a fresh JVM, most of it Bouncy Castle's default policy parsing its dates, which loads
+   * the names of every time zone): see {@link PendingCheck} for when a bad key is reported.
    */
   public static Optional<OpenPgpEncryption> recipients(
       SettingsReader r, SettingDefinition recipients, Clock clock) {
@@ -29,14 +35,24 @@ public final class EncryptionSettings {
     if (armored.isEmpty()) {
       return Optional.empty();
     }
-    try {
-      Recipients parsed = Recipients.parse(armored.get(), clock.instant());
-      parsed.list().forEach(k -> log.info("backups are encrypted to the OpenPGP key {}", k));
-      return Optional.of(new OpenPgpEncryption(parsed, clock));
-    } catch (Recipients.Refused e) {
-      e.problems().forEach(p -> r.problem(source(r, recipients) + ": " + p));
-      return Optional.empty();
-    }
+    String source = source(r, recipients);
+    Instant now = clock.instant();
+    PendingCheck<Recipients> check =
+        r.checkMeanwhile(
+            source,
+            () -> {
+              try {
+                Recipients parsed = Recipients.parse(armored.get(), now);
+                parsed
+                    .list()
+                    .forEach(k -> log.info("backups are encrypted to the OpenPGP key {}", k));
+                return parsed;
+              } catch (Recipients.Refused e) {
+                throw new SettingsException(
+                    e.problems().stream().map(p -> source + ": " + p).toList());
+              }
+            });
+    return Optional.of(new OpenPgpEncryption(check, clock));
   }
 
   /** The unlocked private key, when {@code key} is given. */

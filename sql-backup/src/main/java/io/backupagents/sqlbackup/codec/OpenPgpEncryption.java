@@ -1,5 +1,6 @@
 package io.backupagents.sqlbackup.codec;
 
+import io.backupagents.common.settings.PendingCheck;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,17 +31,27 @@ public final class OpenPgpEncryption {
    */
   private static final int CHUNK = 1 << 20;
 
-  private final Recipients recipients;
+  private final PendingCheck<Recipients> recipients;
   private final Clock clock;
 
   /** Encryption to {@code recipients}; {@code clock} dates the encrypted file's content. */
   public OpenPgpEncryption(Recipients recipients, Clock clock) {
-    this.recipients = recipients;
+    this(PendingCheck.done(recipients), clock);
+  }
+
+  /** Encryption to the recipients {@code check} reads and checks meanwhile. */
+  OpenPgpEncryption(PendingCheck<Recipients> check, Clock clock) {
+    this.recipients = check;
     this.clock = clock;
   }
 
+  /**
+   * The recipients, once their check is done.
+   *
+   * @throws io.backupagents.common.settings.SettingsException naming every key refused
+   */
   public Recipients recipients() {
-    return recipients;
+    return recipients.get();
   }
 
   /**
@@ -55,7 +66,7 @@ public final class OpenPgpEncryption {
     // (JdkRsa).
     PGPEncryptedDataGenerator generator =
         new PGPEncryptedDataGenerator(new JdkAesEncryptorBuilder(new SecureRandom()));
-    recipients.list().forEach(r -> generator.addMethod(JdkRsa.sessionKeyTo(r.encryptionKey())));
+    recipients().list().forEach(r -> generator.addMethod(JdkRsa.sessionKeyTo(r.encryptionKey())));
     OutputStream encrypted;
     try {
       encrypted = generator.open(new Unclosing(out), new byte[CHUNK]);

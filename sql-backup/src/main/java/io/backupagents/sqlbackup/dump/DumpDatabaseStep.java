@@ -106,24 +106,31 @@ public final class DumpDatabaseStep {
       WritebackStream file = writeback(channel);
       HashingOutputStream hashing = new HashingOutputStream(file);
       // Compression (and encryption) happen on the way to the file: no plaintext touches disk.
-      PlainEncoder gz = s.encoding().plain(hashing, BackupDecoding.innerName(name.fileName()));
+      Late<PlainEncoder> encoder =
+          new Late<>(() -> s.encoding().plain(hashing, BackupDecoding.innerName(name.fileName())));
+      PlainEncoder gz;
       try {
-        if (properties != null) {
-          gz.write(properties);
-        }
         Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
         // A line every interval even while pg_dump writes nothing (waiting for a lock, say).
         Progress.Heartbeat beat = progress.heartbeat();
         try {
           processes.run(
               spec(command, stderr, Path.of("-"))
-                  .withBulkStdout(in -> gz.transferFrom(progress.counting(in))));
+                  .withBulkStdout(
+                      in -> {
+                        PlainEncoder started = encoder.get();
+                        if (properties != null) {
+                          started.write(properties);
+                        }
+                        started.transferFrom(progress.counting(in));
+                      }));
         } finally {
           beat.close();
         }
+        gz = encoder.get();
         gz.finish();
       } finally {
-        gz.abort();
+        encoder.ifMade(PlainEncoder::abort);
       }
       String tail = new String(gz.tail(256), StandardCharsets.UTF_8);
       if (!tail.contains(command.completeTrailer())) {
@@ -179,20 +186,25 @@ public final class DumpDatabaseStep {
       WritebackStream file = writeback(channel);
       hashing = new HashingOutputStream(file);
       Progress progress = new Progress(what, 0, clock, PROGRESS_EVERY, log::info);
-      OutputStream stored =
-          command.settings().encoding().stored(hashing, BackupDecoding.innerName(name.fileName()));
-      ArchiveHead head = new ArchiveHead(stored);
+      Late<ArchiveHead> head =
+          new Late<>(
+              () ->
+                  new ArchiveHead(
+                      command
+                          .settings()
+                          .encoding()
+                          .stored(hashing, BackupDecoding.innerName(name.fileName()))));
       Progress.Heartbeat beat = progress.heartbeat();
       try {
         processes.run(
             spec(command, stderr, Path.of("-"))
-                .withBulkStdout(in -> progress.counting(in).transferTo(head)));
+                .withBulkStdout(in -> progress.counting(in).transferTo(head.get())));
       } finally {
         beat.close();
       }
-      stored.close();
+      head.get().close();
       durable(file, channel);
-      head.require(what);
+      head.get().require(what);
     }
     if (!name.encrypted()) {
       // An encrypted archive cannot be read back here: the backup run holds public keys only.
@@ -303,6 +315,38 @@ public final class DumpDatabaseStep {
   private static void durable(WritebackStream file, FileChannel channel) throws IOException {
     file.finish();
     channel.force(true);
+  }
+
+  /**
+   * What the dump is written through, made once the dump's process has started rather than before:
+   * its set-up (zstd's native library, the encryption's session key for each recipient) then runs
+   * while pg_dump reads the server's catalogs, a time in which the two cores of a small pod have
+   * room, instead of delaying the dump's start.
+   */
+  private static final class Late<T> {
+    interface Maker<T> {
+      T make() throws IOException;
+    }
+
+    private final Maker<T> maker;
+    private T made;
+
+    Late(Maker<T> maker) {
+      this.maker = maker;
+    }
+
+    T get() throws IOException {
+      if (made == null) {
+        made = maker.make();
+      }
+      return made;
+    }
+
+    void ifMade(java.util.function.Consumer<T> action) {
+      if (made != null) {
+        action.accept(made);
+      }
+    }
   }
 
   private static VerifiedDump withElapsed(VerifiedDump d, Duration elapsed, int warnings) {

@@ -398,6 +398,44 @@ class EncryptedBackupTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"plain,zstd", "custom,gzip"})
+  void aRecipientRefusedWhileTheDumpStartsFailsTheRunAsABadSettingAndLeavesNothing(
+      String format, String compression) throws Exception {
+    // The keys are checked while the run starts (the dump is already running when an expired
+    // key is found): the run still ends as a bad setting, with no backup and no partial file.
+    GpgKeys expired =
+        GpgKeys.generate(
+            keysDir,
+            "expired-" + format + "@example.org",
+            "",
+            "default",
+            "default",
+            "1y",
+            "20200101T000000");
+    Path recipients = keysDir.resolve("expired-" + format + ".asc");
+    Files.writeString(recipients, expired.publicKey());
+    Map<String, String> env = backupEnv(compression, true);
+    env.put("DUMP_FORMAT", format);
+    env.put("BACKUP_ENCRYPTION_RECIPIENTS_FILE", recipients.toString());
+
+    RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
+
+    assertThat(backup.status()).as(backup.termination()).isEqualTo(2);
+    assertThat(backup.termination())
+        .startsWith("FAILURE (2: invalid settings (1 problem) - BACKUP_ENCRYPTION_RECIPIENTS_FILE")
+        .contains(expired.fingerprint() + " (Backup Test <expired-" + format)
+        .contains(
+            "expired on "
+                + expired.expiry().orElseThrow().atOffset(java.time.ZoneOffset.UTC).toLocalDate());
+    Path hourly = base.resolve("backup/hourly");
+    if (Files.isDirectory(hourly)) {
+      try (var files = Files.list(hourly)) {
+        assertThat(files.toList()).isEmpty();
+      }
+    }
+  }
+
   @Test
   void aWrongOrMissingKeyFailsWithItsOwnCauseBeforeTheTargetIsTouched() throws Exception {
     Map<String, String> env = backupEnv("zstd", true);
