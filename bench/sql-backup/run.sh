@@ -230,7 +230,7 @@ level = e["LEVEL"]
 gz, pz, raw = f"pg_dumpall | gzip -{level}", f"pg_dumpall | pigz -{level}", "pg_dumpall > file (no compression)"
 dump = int(e["dump_bytes"])
 out = [
-    "# sql-backup: hourly backup (gzip, zstd, encrypted) vs pg_dumpall | gzip / pigz / > file",
+    "# sql-backup: hourly backup (gzip, zstd, encrypted) vs pg_dumpall | gzip / pigz / zstd (/ gpg) / > file",
     "",
     f"Written by `bench/sql-backup/run.sh`; medians of {e['RUNS']} interleaved runs"
     f" ({e['RESTORE_RUNS']} for the restores), with the range of the wall times; each round runs"
@@ -266,6 +266,8 @@ ger, gers = per_round("sql-backup gzip, encrypted", "sql-backup gzip")
 zcli = f"pg_dumpall | zstd -{e['ZSTD_LEVEL']} -T0"
 zcr, zcrs = per_round(zcli, raw)
 gcr, gcrs = per_round(zcli + " | gpg --encrypt", zcli)
+ocr, ocrs = per_round("sql-backup zstd", zcli)
+oer, oers = per_round("sql-backup zstd, encrypted", zcli + " | gpg --encrypt")
 def each(rs, pct=False):
     return ", ".join(f"{(r - 1) * 100:+.1f}%" if pct else f"{r:.2f}x" for r in rs)
 checks = [
@@ -291,8 +293,10 @@ out += [
     "",
     "| reference | measured |",
     "|---|---|",
-    f"| `{zcli}` wall vs pg_dumpall > file | {zcr:.2f}x (rounds: {each(zcrs)}) |",
+    f"| `{zcli.replace('|', chr(92) + '|')}` wall vs pg_dumpall > file | {zcr:.2f}x (rounds: {each(zcrs)}) |",
     f"| gpg --encrypt adds to it | {(gcr - 1) * 100:+.1f}% (rounds: {each(gcrs, True)}) |",
+    f"| sql-backup zstd wall vs that pipeline | {ocr:.2f}x (rounds: {each(ocrs)}) |",
+    f"| sql-backup zstd, encrypted, wall vs the pipeline with gpg | {oer:.2f}x (rounds: {each(oers)}) |",
 ]
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 print("\n".join(out))
