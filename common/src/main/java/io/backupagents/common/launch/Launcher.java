@@ -177,9 +177,9 @@ public final class Launcher {
           log.error("{} failed unexpectedly: {}", agent.name(), trace.toString().strip());
         }
       }
-      if (code != ExitCode.SUCCESS && code != ExitCode.BAD_SETTINGS) {
-        // The run failed before it needed a setting still being checked: a bad setting is the
-        // cause to report (and to fix first), as it would have been had the check been quicker.
+      if (code != ExitCode.BAD_SETTINGS) {
+        // The run ended (failed, most likely) before it needed a setting still being checked: a
+        // bad setting is the cause to report and to fix first, as had the check been quicker.
         List<String> late = settings.pendingProblems();
         if (!late.isEmpty()) {
           code = ExitCode.BAD_SETTINGS;

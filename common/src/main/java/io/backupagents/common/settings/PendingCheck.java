@@ -10,18 +10,17 @@ import java.util.function.Supplier;
  * OpenPGP keys: a third of a second in a fresh JVM), on a thread of its own from the moment the
  * setting is read (see {@link SettingsReader#checkMeanwhile}). Its problems are reported with all
  * others when there are others ({@link SettingsReader#finish()}); otherwise the run waits for it
- * where it needs its value ({@link #get()}), and before it reports a failure of its own ({@link
- * SettingsReader#pendingProblems()}): a bad setting is always reported as one, exit code 2.
+ * where it needs its value ({@link #get()}), and the launcher when the run ends without having
+ * needed it, failed or not ({@link SettingsReader#pendingProblems()}): a bad setting is always
+ * reported as one, exit code 2.
  *
  * @param <T> what the check makes of the setting
  */
 public final class PendingCheck<T> {
 
-  private final String what;
   private final CompletableFuture<T> result;
 
-  private PendingCheck(String what, CompletableFuture<T> result) {
-    this.what = what;
+  private PendingCheck(CompletableFuture<T> result) {
     this.result = result;
   }
 
@@ -38,16 +37,20 @@ public final class PendingCheck<T> {
             () -> {
               try {
                 result.complete(check.get());
-              } catch (RuntimeException | Error e) {
+              } catch (SettingsException e) {
                 result.completeExceptionally(e);
+              } catch (RuntimeException | Error e) {
+                // A check that breaks leaves the setting unchecked: a problem of the setting too.
+                result.completeExceptionally(
+                    new SettingsException(List.of(what + " could not be checked: " + e)));
               }
             });
-    return new PendingCheck<>(what, result);
+    return new PendingCheck<>(result);
   }
 
   /** A check already done, with {@code value} as its result. */
   public static <T> PendingCheck<T> done(T value) {
-    return new PendingCheck<>("", CompletableFuture.completedFuture(value));
+    return new PendingCheck<>(CompletableFuture.completedFuture(value));
   }
 
   /**
@@ -59,13 +62,7 @@ public final class PendingCheck<T> {
     try {
       return result.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof SettingsException s) {
-        throw new SettingsException(s.problems()); // with this thread's stack
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
+      throw new SettingsException(problems()); // with this thread's stack
     }
   }
 
@@ -75,10 +72,7 @@ public final class PendingCheck<T> {
       result.join();
       return List.of();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof SettingsException s) {
-        return s.problems();
-      }
-      return List.of(what + " could not be checked: " + e.getCause());
+      return ((SettingsException) e.getCause()).problems();
     }
   }
 }

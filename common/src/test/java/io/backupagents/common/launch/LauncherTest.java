@@ -93,6 +93,9 @@ class LauncherTest {
           if (outcome.equals("use-key")) {
             key.orElseThrow().get();
           }
+          if (outcome.equals("bad-setting-found-late")) {
+            throw new SettingsException(List.of("DEMO_COUNT: too many for this server"));
+          }
           context.registry().counter("demo.items.done").increment(3);
           if (outcome.equals("fail")) {
             throw new AgentException(ExitCode.OPERATION_FAILED, "the demo dump failed\nbadly");
@@ -258,6 +261,25 @@ class LauncherTest {
     assertThat(launcher.run(List.of())).isEqualTo(2);
     assertThat(Files.readString(dir.resolve("termination-log")))
         .isEqualTo("FAILURE (2: invalid settings (1 problem) - DEMO_KEY: the key is revoked)");
+  }
+
+  @Test
+  void aRunThatSucceedsWithoutNeedingABadSettingStillReportsIt(@TempDir Path dir) throws Exception {
+    Launcher launcher = new Launcher(new DemoAgent(), env(dir, "DEMO_KEY", "bad"), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo("FAILURE (2: invalid settings (1 problem) - DEMO_KEY: the key is revoked)");
+  }
+
+  @Test
+  void aSettingsExceptionOfTheRunIsABadSettingNotAnUnexpectedFailure(@TempDir Path dir)
+      throws Exception {
+    Launcher launcher =
+        new Launcher(new DemoAgent(), env(dir, "DEMO_OUTCOME", "bad-setting-found-late"), CLOCK);
+    assertThat(launcher.run(List.of())).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo(
+            "FAILURE (2: invalid settings (1 problem) - DEMO_COUNT: too many for this server)");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsReaderTest {
@@ -64,6 +65,7 @@ class SettingsReaderTest {
   }
 
   @Test
+  @Timeout(10) // finish() waiting for the check would hang on the latch: fail instead
   void withNoOtherProblemACheckGoesOnWhileTheRunStartsAndTellsItsProblemsWhenAsked()
       throws Exception {
     SettingsReader r = reader(Map.of());
@@ -100,11 +102,12 @@ class SettingsReaderTest {
   @Test
   void aCheckThatBreaksIsAProblemNamingTheSetting() {
     SettingsReader r = reader(Map.of("BACKUP_COUNT", "0"));
-    r.checkMeanwhile(
-        "BACKUP_PASSWORD_FILE",
-        () -> {
-          throw new IllegalStateException("unreadable");
-        });
+    PendingCheck<Object> check =
+        r.checkMeanwhile(
+            "BACKUP_PASSWORD_FILE",
+            () -> {
+              throw new IllegalStateException("unreadable");
+            });
     r.integer(Demo.BACKUP_COUNT, 1, 100);
 
     assertThatThrownBy(r::finish)
@@ -115,6 +118,9 @@ class SettingsReaderTest {
                     .contains(
                         "BACKUP_PASSWORD_FILE could not be checked:"
                             + " java.lang.IllegalStateException: unreadable"));
+    assertThatThrownBy(check::get)
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("BACKUP_PASSWORD_FILE could not be checked");
   }
 
   private static void sleep(long millis) {

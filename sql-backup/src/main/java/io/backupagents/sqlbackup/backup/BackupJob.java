@@ -7,6 +7,7 @@ import io.backupagents.common.launch.Job;
 import io.backupagents.common.launch.RunContext;
 import io.backupagents.common.s3.S3Connection;
 import io.backupagents.common.s3.S3Store;
+import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
 import io.backupagents.sqlbackup.lock.FileRunLock;
 import io.backupagents.sqlbackup.lock.LockOwner;
 import io.backupagents.sqlbackup.lock.RunLock;
@@ -90,6 +91,11 @@ final class BackupJob implements Job {
     Tier tier = settings.tier();
     SqlBackupMetrics metrics = new SqlBackupMetrics(context.registry());
     settings.notes().forEach(log::warn);
+    if (!tier.dumps()) {
+      // Only a dump gains from checking the recipients' keys meanwhile (see PendingCheck); a run
+      // that promotes and prunes waits for the check before it changes anything.
+      settings.dump().encryption().ifPresent(OpenPgpEncryption::recipients);
+    }
     long lockStart = System.nanoTime();
     try (StoreSession session = open(context, start)) {
       metrics.phase("lock_wait", Duration.ofNanos(System.nanoTime() - lockStart));

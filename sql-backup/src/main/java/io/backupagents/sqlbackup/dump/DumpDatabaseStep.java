@@ -202,9 +202,10 @@ public final class DumpDatabaseStep {
       } finally {
         beat.close();
       }
-      head.get().close();
+      ArchiveHead written = head.get();
+      written.close();
       durable(file, channel);
-      head.get().require(what);
+      written.require(what);
     }
     if (!name.encrypted()) {
       // An encrypted archive cannot be read back here: the backup run holds public keys only.

@@ -11,6 +11,7 @@ import io.backupagents.common.s3.S3Store;
 import io.backupagents.common.settings.SettingsReader;
 import io.backupagents.sqlbackup.codec.EncryptedHeader;
 import io.backupagents.sqlbackup.codec.OpenPgpEncryption;
+import io.backupagents.sqlbackup.codec.Recipients;
 import io.backupagents.sqlbackup.model.Tier;
 import io.backupagents.sqlbackup.offsite.RemoteTiers;
 import io.backupagents.sqlbackup.settings.BackupSettings;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code list} action: what each tier holds on the volume and, when configured, in the bucket
@@ -64,12 +66,16 @@ public final class ListAction {
 
     @Override
     public void run(RunContext context) throws IOException {
+      // The recipients' keys are checked while the run starts; a refused key fails every list
+      // alike, whatever the tiers hold.
+      Optional<Recipients> recipients =
+          settings.dump().encryption().map(OpenPgpEncryption::recipients);
       List<TierReport.Location> locations = new ArrayList<>();
       if (settings.bucketVolume().isPresent()) {
         var v = settings.bucketVolume().get();
         locations.add(remote("s3", v.location(), v.s3()));
       } else {
-        locations.add(local());
+        locations.add(local(recipients));
       }
       settings.offsite().ifPresent(m -> locations.add(remote("s3", m.location(), m.s3())));
       TierReport report = new TierReport(context.clock().instant(), locations);
@@ -82,7 +88,7 @@ public final class ListAction {
       }
     }
 
-    private TierReport.Location local() throws IOException {
+    private TierReport.Location local(Optional<Recipients> recipients) throws IOException {
       if (!Files.isDirectory(settings.root())) {
         throw new AgentException(
             ExitCode.NOT_FOUND, "the backup root " + settings.root() + " does not exist");
@@ -94,7 +100,7 @@ public final class ListAction {
         for (StoredBackup b : store.list(t)) {
           entries.add(
               TierReport.Entry.of(
-                  b, check ? Checks.verify(store, b) : null, recipients(store, t, b)));
+                  b, check ? Checks.verify(store, b) : null, recipients(store, t, b, recipients)));
         }
         tiers.put(t, entries);
       }
@@ -102,13 +108,13 @@ public final class ListAction {
     }
 
     /** Who a local encrypted backup is encrypted to, from its header. */
-    private List<String> recipients(LocalBackupStore store, Tier t, StoredBackup b) {
+    private static List<String> recipients(
+        LocalBackupStore store, Tier t, StoredBackup b, Optional<Recipients> recipients) {
       if (!b.name().encrypted()) {
         return List.of();
       }
       return EncryptedHeader.recipients(
-              store.tierDirectory(t).resolve(b.name().fileName()),
-              settings.dump().encryption().map(OpenPgpEncryption::recipients))
+              store.tierDirectory(t).resolve(b.name().fileName()), recipients)
           .orElse(List.of());
     }
 

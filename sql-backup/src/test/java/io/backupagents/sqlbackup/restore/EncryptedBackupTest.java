@@ -422,6 +422,9 @@ class EncryptedBackupTest {
     RestoreFixture.Run backup = RestoreFixture.run(env, base, "backup");
 
     assertThat(backup.status()).as(backup.termination()).isEqualTo(2);
+    // The dump had started (the line before pg_dump's start) and was stopped by the refusal.
+    assertThat(backup.output()).contains("dumping with the clients of PostgreSQL");
+    assertThat(backup.output()).doesNotContain("failed unexpectedly");
     assertThat(backup.termination())
         .startsWith("FAILURE (2: invalid settings (1 problem) - BACKUP_ENCRYPTION_RECIPIENTS_FILE")
         .contains(expired.fingerprint() + " (Backup Test <expired-" + format)
@@ -434,6 +437,32 @@ class EncryptedBackupTest {
         assertThat(files.toList()).isEmpty();
       }
     }
+  }
+
+  @Test
+  void aPromotionRunAndListWaitForTheKeysCheckAndChangeNothingWithARefusedKey() throws Exception {
+    Map<String, String> env = backupEnv("zstd", true);
+    RestoreFixture.Run hourly = RestoreFixture.run(env, base, "backup");
+    assertThat(hourly.status()).as(hourly.termination()).isZero();
+    Path revokedKeys = keysDir.resolve("revoked.asc");
+    Files.writeString(
+        revokedKeys, GpgKeys.generate(keysDir, "revoked@example.org", "").revoke().publicKey());
+    env.put("BACKUP_ENCRYPTION_RECIPIENTS_FILE", revokedKeys.toString());
+
+    Map<String, String> daily = new java.util.HashMap<>(env);
+    daily.put("BACKUP_TYPE", "daily");
+    RestoreFixture.Run promotion = RestoreFixture.run(daily, base, "backup");
+    RestoreFixture.Run list = RestoreFixture.run(env, base, "list");
+
+    for (RestoreFixture.Run run : List.of(promotion, list)) {
+      assertThat(run.status()).as(run.termination()).isEqualTo(2);
+      assertThat(run.termination())
+          .startsWith(
+              "FAILURE (2: invalid settings (1 problem) - BACKUP_ENCRYPTION_RECIPIENTS_FILE")
+          .contains("is revoked");
+    }
+    assertThat(base.resolve("backup/daily")).doesNotExist();
+    assertThat(list.output()).doesNotContain(BACKUP);
   }
 
   @Test
