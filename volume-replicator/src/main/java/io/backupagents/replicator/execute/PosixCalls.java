@@ -44,7 +44,7 @@ final class PosixCalls {
     try {
       view = Class.forName("sun.nio.fs.UnixFileAttributeViews$Posix");
       Class<?> dispatcher = UnixInternals.DISPATCHER;
-      if (unixPath == null || dispatcher == null || UnixInternals.UNIX_EXCEPTION == null) {
+      if (!UnixInternals.available()) {
         throw new ClassNotFoundException("sun.nio.fs.UnixPath");
       }
       setOwners =

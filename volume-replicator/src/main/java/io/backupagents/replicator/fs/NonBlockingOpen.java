@@ -78,7 +78,7 @@ public final class NonBlockingOpen {
     try {
       Class<?> unixPath = UnixInternals.UNIX_PATH;
       Class<?> dispatcher = UnixInternals.DISPATCHER;
-      if (unixPath == null || dispatcher == null || UnixInternals.UNIX_EXCEPTION == null) {
+      if (!UnixInternals.available()) {
         throw new ClassNotFoundException("sun.nio.fs.UnixPath");
       }
       MethodHandles.Lookup inDispatcher = UnixInternals.in(dispatcher);

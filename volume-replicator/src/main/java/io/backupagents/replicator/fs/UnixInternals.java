@@ -30,6 +30,11 @@ public final class UnixInternals {
 
   private UnixInternals() {}
 
+  /** Whether the JDK's Unix path, failure and system-call classes are all there. */
+  public static boolean available() {
+    return UNIX_PATH != null && UNIX_EXCEPTION != null && DISPATCHER != null;
+  }
+
   /** The class {@code name} of {@code java.base}, or null. */
   public static Class<?> find(String name) {
     try {
